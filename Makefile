@@ -1,0 +1,92 @@
+# nstk — one non-recursive Makefile. Outputs go under build/ (build/san/ with
+# SAN=1, so the two builds never mix objects).
+#
+#   make            build libnstk.a and the tools
+#   make check      install deps, build, run unit + bats tests, print "N passed, N failed"
+#   make demo       install deps, build, show nsls --tree and a sample of nsls -J
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SAN=1 ...  the same with ASan + UBSan
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= gcc
+
+ifeq ($(SAN),1)
+BUILD     := build/san
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT       := -O1 -g
+else
+BUILD     := build
+SANFLAGS  :=
+OPT       := -O2 -g
+endif
+
+PKGS      := smartcols jansson libproc2 libcap
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS    += -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+             -Iinclude $(PKG_CFLAGS) -DNSTK_VERSION='"$(VERSION)"' $(SANFLAGS) -MMD -MP
+LDFLAGS   += $(SANFLAGS)
+
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB       := $(BUILD)/libnstk.a
+
+NSLS      := $(BUILD)/nsls
+NSLS_LIBS := -lsmartcols -ljansson -lproc2 -lcap
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_LIBS := -lcmocka $(NSLS_LIBS)
+
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+MAN8      := tools/nsls/nsls.8
+
+.PHONY: all check demo deps install clean unit bats
+all: $(NSLS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(NSLS): $(BUILD)/tools/nsls/nsls.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NSLS_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+$(BUILD)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+
+deps:
+	@scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS)
+	@NSTK_BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BINS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo '$$ nsls --tree'
+	@$(NSLS) --tree
+	@echo
+	@echo '$$ nsls -J -t net   (a sample of the JSON)'
+	@$(NSLS) -J -t net | head -n 40
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(NSLS) $(DESTDIR)$(PREFIX)/bin/nsls
+	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,70 @@
+/*
+ * nsview.h — what nsls shows: its columns, its tree relations, and the
+ * turning of a census into rows (filtered, sorted, nested) and into the JSON
+ * document scripts read. The column table here is the single source of the
+ * column names, their help text and their JSON keys.
+ */
+#ifndef NSTK_NSVIEW_H
+#define NSTK_NSVIEW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nstk/census.h"
+#include "nstk/out.h"
+
+enum nstk_nscol {
+	NSTK_NSCOL_NS,
+	NSTK_NSCOL_TYPE,
+	NSTK_NSCOL_PATH,
+	NSTK_NSCOL_NPROCS,
+	NSTK_NSCOL_PID,
+	NSTK_NSCOL_PPID,
+	NSTK_NSCOL_COMMAND,
+	NSTK_NSCOL_UID,
+	NSTK_NSCOL_USER,
+	NSTK_NSCOL_PNS,
+	NSTK_NSCOL_ONS,
+	NSTK_NSCOL_COUNT
+};
+
+extern const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT];
+
+enum nstk_nstree {
+	NSTK_NSTREE_NONE,
+	NSTK_NSTREE_PROCESS, /* under the namespace its lowest process's parent is in */
+	NSTK_NSTREE_OWNER,   /* under the owning user namespace */
+	NSTK_NSTREE_PARENT,  /* pid and user namespaces under their parents */
+};
+
+/* "process", "owner", "parent" -> mode; -EINVAL otherwise. */
+int nstk_nstree_from_name(const char *name);
+const char *nstk_nstree_name(enum nstk_nstree mode);
+
+struct nstk_nsview_options {
+	unsigned kinds;	      /* bit per enum nstk_ns_kind to show */
+	pid_t pid;	      /* only this process's namespaces; 0 for all */
+	uint64_t ino;	      /* only namespaces with this inode; 0 for all */
+	enum nstk_nstree tree;
+	const int *columns;   /* enum nstk_nscol, in display order */
+	size_t ncols;
+	bool mark_ancestors;  /* say "(no process)" in COMMAND for ancestor-only rows */
+};
+
+/*
+ * Build the rows: namespaces of the wanted kinds (and, in owner and parent
+ * trees, the ancestors no process sits in), sorted by inode, nested per the
+ * tree mode. Returns 0 or -errno; *out is the caller's to free.
+ */
+int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
+		      struct nstk_out_table **out);
+
+/*
+ * The JSON document: {"schema": 1, "partial": bool, "denied": N,
+ * "vanished": N, ["tree": MODE,] "namespaces": [...]}.
+ */
+int nstk_nsview_json(const struct nstk_census *c, const struct nstk_out_table *t,
+		     enum nstk_nstree tree, json_t **doc);
+
+#endif

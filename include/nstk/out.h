@@ -1,0 +1,90 @@
+/*
+ * out.h — the one result model every nstk tool renders: a table of typed
+ * cells (string, number, null) in chosen columns, optionally a tree, turned
+ * into text by libsmartcols (widths, truncation, raw mode, tree lines) or
+ * into JSON by jansson (numbers as numbers, null as null, nested children).
+ *
+ * Tools decide rows and columns; this module decides how they look. It never
+ * writes to a terminal: renderers return a string or a json_t.
+ */
+#ifndef NSTK_OUT_H
+#define NSTK_OUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum nstk_out_flag {
+	NSTK_OUT_RIGHT = 1 << 0, /* right-aligned (numbers) */
+	NSTK_OUT_TRUNC = 1 << 1, /* may be truncated to fit the terminal */
+	NSTK_OUT_WRAP = 1 << 2,	 /* may wrap onto several lines (unless --nowrap) */
+};
+
+struct nstk_out_column {
+	const char *name; /* as -o takes it, upper case; JSON key is its lower case */
+	const char *help; /* one line for --help */
+	double width_hint;
+	unsigned flags;
+};
+
+enum nstk_value_type { NSTK_VALUE_NULL, NSTK_VALUE_STR, NSTK_VALUE_U64, NSTK_VALUE_I64 };
+
+struct nstk_value {
+	enum nstk_value_type type;
+	union {
+		char *str;
+		uint64_t u64;
+		int64_t i64;
+	};
+};
+
+struct nstk_out_row {
+	struct nstk_value *cells;
+	struct nstk_out_row *parent; /* NULL for a root */
+	size_t index;		     /* position in the table */
+};
+
+struct nstk_out_table {
+	const struct nstk_out_column **columns; /* the shown columns, in order */
+	size_t ncols;
+	struct nstk_out_row **rows;
+	size_t nrows, cap_rows;
+	size_t tree_column; /* the column that draws tree lines in tree mode */
+};
+
+struct nstk_out_text_options {
+	bool noheadings, raw, notruncate, nowrap, tree;
+};
+
+/* A table over the given columns (the pointers are kept, not copied). */
+struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *columns,
+					  size_t ncols);
+void nstk_out_table_free(struct nstk_out_table *t);
+
+/* Append a row whose cells are all null. NULL when out of memory. */
+struct nstk_out_row *nstk_out_row_add(struct nstk_out_table *t);
+/* Cell setters; col is a position in the table's columns. */
+int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s); /* NULL -> null */
+void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t v);
+void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t v);
+
+/* Render as text (libsmartcols). *text is malloc'd. Returns 0 or -errno. */
+int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_text_options *o,
+			 char **text);
+/*
+ * Render as a JSON array of objects keyed on the lower-case column names,
+ * with a "children" array per row when tree is true. Returns 0 or -ENOMEM.
+ */
+int nstk_out_render_json(const struct nstk_out_table *t, bool tree, json_t **array);
+
+/*
+ * Parse a column list ("NS,TYPE" or "+PPID,UID" to append to the *n ids
+ * already in ids[]) against all[0..nall). Names match case-insensitively.
+ * On an unknown name returns -EINVAL and copies it into bad[0..bad_size);
+ * -E2BIG when more than max columns result.
+ */
+int nstk_out_columns_parse(const struct nstk_out_column *all, size_t nall, const char *list,
+			   int *ids, size_t max, size_t *n, char *bad, size_t bad_size);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * ns.c — the table of namespace kinds and thin, errno-returning wrappers of
+ * the nsfs ioctls.
+ *
+ * Everything here is one syscall deep on purpose: the census decides when to
+ * pay for an ioctl (once per distinct namespace), this file only makes each
+ * call safe (O_CLOEXEC, -errno) and names it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nstk/ns.h"
+#include "nstk/parse.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+static const struct {
+	const char *name;
+	int clone_flag;
+} kinds[NSTK_NS_KIND_COUNT] = {
+	[NSTK_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP },
+	[NSTK_NS_IPC] = { "ipc", CLONE_NEWIPC },
+	[NSTK_NS_MNT] = { "mnt", CLONE_NEWNS },
+	[NSTK_NS_NET] = { "net", CLONE_NEWNET },
+	[NSTK_NS_PID] = { "pid", CLONE_NEWPID },
+	[NSTK_NS_TIME] = { "time", CLONE_NEWTIME },
+	[NSTK_NS_USER] = { "user", CLONE_NEWUSER },
+	[NSTK_NS_UTS] = { "uts", CLONE_NEWUTS },
+};
+
+const char *nstk_ns_kind_name(enum nstk_ns_kind kind)
+{
+	return (unsigned)kind < NSTK_NS_KIND_COUNT ? kinds[kind].name : NULL;
+}
+
+int nstk_ns_kind_clone_flag(enum nstk_ns_kind kind)
+{
+	return (unsigned)kind < NSTK_NS_KIND_COUNT ? kinds[kind].clone_flag : 0;
+}
+
+int nstk_ns_kind_from_name(const char *name)
+{
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++)
+		if (strcmp(kinds[k].name, name) == 0)
+			return k;
+	return -EINVAL;
+}
+
+int nstk_ns_kind_from_clone_flag(int flag)
+{
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++)
+		if (kinds[k].clone_flag == flag)
+			return k;
+	return -EINVAL;
+}
+
+bool nstk_ns_kind_is_hierarchical(enum nstk_ns_kind kind)
+{
+	return kind == NSTK_NS_PID || kind == NSTK_NS_USER;
+}
+
+int nstk_ns_read_link(int proc_dirfd, enum nstk_ns_kind kind, uint64_t *ino)
+{
+	char path[16] = "ns/";
+	char text[64];
+
+	strcpy(path + 3, kinds[kind].name);
+	ssize_t len = readlinkat(proc_dirfd, path, text, sizeof(text));
+	if (len < 0)
+		return -errno;
+	enum nstk_ns_kind parsed;
+	if (nstk_parse_ns_link(text, (size_t)len, &parsed, ino) < 0 || parsed != kind)
+		return -EPROTO;
+	return 0;
+}
+
+int nstk_ns_fd_inode(int nsfd, uint64_t *ino)
+{
+	struct stat st;
+	if (fstat(nsfd, &st) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+/* The kernel's open_related_ns() already returns these fds O_CLOEXEC. */
+static int ioctl_open(int nsfd, unsigned long request)
+{
+	int fd = ioctl(nsfd, request);
+	return fd < 0 ? -errno : fd;
+}
+
+int nstk_ns_open_owner(int nsfd)
+{
+	return ioctl_open(nsfd, NS_GET_USERNS);
+}
+
+int nstk_ns_open_parent(int nsfd)
+{
+	return ioctl_open(nsfd, NS_GET_PARENT);
+}
+
+int nstk_ns_fd_kind(int nsfd)
+{
+	int flag = ioctl(nsfd, NS_GET_NSTYPE);
+	if (flag < 0)
+		return -errno;
+	return nstk_ns_kind_from_clone_flag(flag);
+}
+
+int nstk_ns_owner_uid(int userns_fd, uid_t *uid)
+{
+	if (ioctl(userns_fd, NS_GET_OWNER_UID, uid) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,318 @@
+/*
+ * nsview.c — from a census to the rows nsls prints.
+ *
+ * Three steps: choose the namespaces (kind, -p, inode; ancestors only in the
+ * owner and parent trees), sort them by inode, and link each row to its
+ * parent row for the tree mode. Process facts (user, command, ppid) come
+ * from libproc2 in one batch for the lowest PIDs of the chosen rows only.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nstk/nsview.h"
+#include "nstk/proc.h"
+#include "nstk/util.h"
+
+const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
+	[NSTK_NSCOL_NS] = { "NS", "namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_TYPE] = { "TYPE", "kind of namespace", 5, 0 },
+	[NSTK_NSCOL_PATH] = { "PATH", "path to the namespace (/proc/PID/ns/TYPE)", 0, NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_NPROCS] = { "NPROCS", "number of processes in the namespace", 5, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_PID] = { "PID", "lowest PID in the namespace", 5, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_PPID] = { "PPID", "PPID of the PID", 5, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_COMMAND] = { "COMMAND", "command line of the PID", 0,
+				 NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
+	[NSTK_NSCOL_UID] = { "UID", "UID of the PID", 0, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_USER] = { "USER", "username of the PID", 0, 0 },
+	[NSTK_NSCOL_PNS] = { "PNS", "parent namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_ONS] = { "ONS", "owner namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
+};
+
+static const char *const tree_names[] = {
+	[NSTK_NSTREE_NONE] = "none",
+	[NSTK_NSTREE_PROCESS] = "process",
+	[NSTK_NSTREE_OWNER] = "owner",
+	[NSTK_NSTREE_PARENT] = "parent",
+};
+
+int nstk_nstree_from_name(const char *name)
+{
+	for (int m = NSTK_NSTREE_PROCESS; m <= NSTK_NSTREE_PARENT; m++)
+		if (strcmp(name, tree_names[m]) == 0)
+			return m;
+	return -EINVAL;
+}
+
+const char *nstk_nstree_name(enum nstk_nstree mode)
+{
+	return tree_names[mode];
+}
+
+/* Longer than any real ppid chain; guards against a loop in stale facts. */
+#define MAX_PROCESS_DEPTH 4096
+
+struct view {
+	const struct nstk_census *census;
+	const struct nstk_nsview_options *opt;
+	const struct nstk_namespace **shown; /* sorted by inode */
+	size_t n_shown;
+	struct nstk_hash row_of; /* namespace key -> index in shown and in rows */
+	struct nstk_proc_table procs;
+};
+
+static bool wanted(const struct view *v, const struct nstk_namespace *ns)
+{
+	const struct nstk_nsview_options *o = v->opt;
+	if (!(o->kinds & (1u << ns->kind)))
+		return false;
+	if (o->ino && ns->ino != o->ino)
+		return false;
+	if (ns->ancestor_only && o->tree != NSTK_NSTREE_OWNER && o->tree != NSTK_NSTREE_PARENT)
+		return false;
+	if (o->pid) {
+		const struct nstk_census_process *p;
+		if (nstk_census_find_process(v->census, o->pid, &p) < 0 || p->ns[ns->kind] != ns->ino)
+			return false;
+	}
+	return true;
+}
+
+static int by_inode(const void *a, const void *b)
+{
+	const struct nstk_namespace *x = *(const struct nstk_namespace *const *)a;
+	const struct nstk_namespace *y = *(const struct nstk_namespace *const *)b;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+static int choose_rows(struct view *v)
+{
+	const struct nstk_census *c = v->census;
+	v->shown = malloc((c->n_namespaces ? c->n_namespaces : 1) * sizeof(*v->shown));
+	if (!v->shown)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (wanted(v, &c->namespaces[i]))
+			v->shown[v->n_shown++] = &c->namespaces[i];
+	qsort(v->shown, v->n_shown, sizeof(*v->shown), by_inode);
+	for (size_t i = 0; i < v->n_shown; i++) {
+		const struct nstk_namespace *ns = v->shown[i];
+		int r = nstk_hash_put(&v->row_of, nstk_census_ns_key(ns->kind, ns->ino), (uint32_t)i);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int load_facts(struct view *v)
+{
+	_cleanup_free_ pid_t *pids = malloc((v->n_shown ? v->n_shown : 1) * sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_shown; i++)
+		if (v->shown[i]->lowest_pid)
+			pids[n++] = v->shown[i]->lowest_pid;
+	return nstk_proc_load(&v->procs, pids, n);
+}
+
+static int row_index(const struct view *v, enum nstk_ns_kind kind, uint64_t ino)
+{
+	uint32_t idx;
+	if (!ino || !nstk_hash_get(&v->row_of, nstk_census_ns_key(kind, ino), &idx))
+		return -1;
+	return (int)idx;
+}
+
+/*
+ * Process tree: the row of the namespace (same kind) that the nearest
+ * ancestor process outside this namespace sits in. Usually one step: the
+ * lowest PID's parent. A parent inside the same namespace (PID reuse) sends
+ * us one more step up, loading that process's facts on demand.
+ */
+static int process_parent_row(struct view *v, const struct nstk_namespace *ns)
+{
+	const struct nstk_proc_facts *f = nstk_proc_find(&v->procs, ns->lowest_pid);
+	for (int depth = 0; f && f->ppid > 0 && depth < MAX_PROCESS_DEPTH; depth++) {
+		const struct nstk_census_process *p;
+		if (nstk_census_find_process(v->census, f->ppid, &p) < 0)
+			return -1;
+		if (p->ns[ns->kind] != ns->ino)
+			return row_index(v, ns->kind, p->ns[ns->kind]);
+		pid_t next = f->ppid;
+		if (nstk_proc_load(&v->procs, &next, 1) < 0)
+			return -1;
+		f = nstk_proc_find(&v->procs, next);
+	}
+	return -1;
+}
+
+static int parent_row(struct view *v, const struct nstk_namespace *ns)
+{
+	switch (v->opt->tree) {
+	case NSTK_NSTREE_OWNER:
+		return row_index(v, NSTK_NS_USER, ns->owner_ino);
+	case NSTK_NSTREE_PARENT:
+		return row_index(v, ns->kind, ns->parent_ino);
+	case NSTK_NSTREE_PROCESS:
+		return ns->lowest_pid ? process_parent_row(v, ns) : -1;
+	case NSTK_NSTREE_NONE:
+		break;
+	}
+	return -1;
+}
+
+static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
+{
+	if (ino)
+		nstk_out_set_u64(row, col, ino);
+}
+
+static int fill_row(struct view *v, struct nstk_out_row *row, const struct nstk_namespace *ns)
+{
+	const struct nstk_proc_facts *f = ns->lowest_pid ? nstk_proc_find(&v->procs, ns->lowest_pid) : NULL;
+	int r = 0;
+
+	for (size_t c = 0; c < v->opt->ncols && r >= 0; c++) {
+		switch ((enum nstk_nscol)v->opt->columns[c]) {
+		case NSTK_NSCOL_NS:
+			nstk_out_set_u64(row, c, ns->ino);
+			break;
+		case NSTK_NSCOL_TYPE:
+			r = nstk_out_set_str(row, c, nstk_ns_kind_name(ns->kind));
+			break;
+		case NSTK_NSCOL_PATH:
+			if (ns->lowest_pid) {
+				char path[64];
+				snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)ns->lowest_pid,
+					 nstk_ns_kind_name(ns->kind));
+				r = nstk_out_set_str(row, c, path);
+			}
+			break;
+		case NSTK_NSCOL_NPROCS:
+			nstk_out_set_u64(row, c, ns->nprocs);
+			break;
+		case NSTK_NSCOL_PID:
+			if (ns->lowest_pid)
+				nstk_out_set_i64(row, c, ns->lowest_pid);
+			break;
+		case NSTK_NSCOL_PPID:
+			if (f)
+				nstk_out_set_i64(row, c, f->ppid);
+			break;
+		case NSTK_NSCOL_COMMAND:
+			if (f)
+				r = nstk_out_set_str(row, c, f->command);
+			else if (ns->ancestor_only && v->opt->mark_ancestors)
+				r = nstk_out_set_str(row, c, "(no process: ancestor)");
+			break;
+		case NSTK_NSCOL_UID:
+			if (f)
+				nstk_out_set_i64(row, c, f->euid);
+			break;
+		case NSTK_NSCOL_USER:
+			if (f)
+				r = nstk_out_set_str(row, c, f->user);
+			break;
+		case NSTK_NSCOL_PNS:
+			set_ino(row, c, ns->parent_ino);
+			break;
+		case NSTK_NSCOL_ONS:
+			set_ino(row, c, ns->owner_ino);
+			break;
+		case NSTK_NSCOL_COUNT:
+			break;
+		}
+	}
+	return r;
+}
+
+/*
+ * As lsns: the process tree indents COMMAND, the namespace trees indent NS;
+ * the first column when that one is not shown.
+ */
+static size_t tree_column(const struct nstk_nsview_options *o)
+{
+	enum nstk_nscol want = o->tree == NSTK_NSTREE_PROCESS ? NSTK_NSCOL_COMMAND : NSTK_NSCOL_NS;
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->columns[i] == (int)want)
+			return i;
+	return 0;
+}
+
+int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
+		      struct nstk_out_table **out)
+{
+	struct view v = { .census = c, .opt = o };
+	const struct nstk_out_column *cols[NSTK_NSCOL_COUNT * 4];
+	struct nstk_out_table *t = NULL;
+	int r = -E2BIG;
+
+	if (o->ncols > NSTK_ARRAY_SIZE(cols))
+		goto out;
+	for (size_t i = 0; i < o->ncols; i++)
+		cols[i] = &nstk_nscols[o->columns[i]];
+	r = -ENOMEM;
+	t = nstk_out_table_new(cols, o->ncols);
+	if (!t)
+		goto out;
+	t->tree_column = tree_column(o);
+	r = choose_rows(&v);
+	if (r < 0)
+		goto out;
+	r = load_facts(&v);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
+		struct nstk_out_row *row = nstk_out_row_add(t);
+		r = row ? fill_row(&v, row, v.shown[i]) : -ENOMEM;
+	}
+	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
+		int p = parent_row(&v, v.shown[i]);
+		if (p >= 0 && (size_t)p != i)
+			t->rows[i]->parent = t->rows[p];
+	}
+out:
+	if (r < 0) {
+		nstk_out_table_free(t);
+		t = NULL;
+	}
+	*out = t;
+	free(v.shown);
+	nstk_hash_free(&v.row_of);
+	nstk_proc_table_free(&v.procs);
+	return r < 0 ? r : 0;
+}
+
+int nstk_nsview_json(const struct nstk_census *c, const struct nstk_out_table *t,
+		     enum nstk_nstree tree, json_t **doc)
+{
+	json_t *rows;
+	int r = nstk_out_render_json(t, tree != NSTK_NSTREE_NONE, &rows);
+	if (r < 0)
+		return r;
+	json_t *d = json_pack("{s:i, s:b, s:I, s:I}", "schema", 1, "partial", c->n_denied > 0,
+			      "denied", (json_int_t)c->n_denied, "vanished",
+			      (json_int_t)c->n_vanished);
+	if (!d) {
+		json_decref(rows);
+		return -ENOMEM;
+	}
+	if (tree != NSTK_NSTREE_NONE &&
+	    json_object_set_new(d, "tree", json_string(nstk_nstree_name(tree))) < 0)
+		goto fail;
+	if (json_object_set_new(d, "namespaces", rows) < 0) {
+		rows = NULL;
+		goto fail;
+	}
+	*doc = d;
+	return 0;
+fail:
+	json_decref(rows);
+	json_decref(d);
+	return -ENOMEM;
+}

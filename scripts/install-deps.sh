@@ -1,0 +1,48 @@
+#!/bin/sh
+# install-deps.sh — install the Debian packages nstk needs to build, test and
+# benchmark, and nothing else. Idempotent: it asks dpkg what is missing first
+# and runs apt-get only for that, so a second run costs a fraction of a second.
+set -eu
+
+PACKAGES="
+build-essential
+pkg-config
+libproc2-dev
+libjansson-dev
+libcap-dev
+libsmartcols-dev
+libncurses-dev
+libcmocka-dev
+bats
+bats-support
+bats-assert
+iproute2
+util-linux
+procps
+jq
+hyperfine
+"
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: apt-get/dpkg not found: install these packages by hand:" $PACKAGES >&2
+	exit 1
+fi
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "installed" ] || missing="$missing $p"
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root to install them" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,278 @@
+/*
+ * nsls — list the namespaces on this host, with lsns's options and output,
+ * from a census that is O(processes) and says when it could not see
+ * everything.
+ *
+ * main() parses options, asks libnstk for the census and the rows, renders
+ * them, and returns 0, 1 (runtime failure) or 2 (bad usage).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nstk/caps.h"
+#include "nstk/census.h"
+#include "nstk/nsview.h"
+#include "nstk/out.h"
+#include "nstk/parse.h"
+#include "nstk/util.h"
+
+#define EXIT_USAGE 2
+#define MAX_COLUMNS 64
+
+static const int default_columns[] = {
+	NSTK_NSCOL_NS, NSTK_NSCOL_TYPE, NSTK_NSCOL_NPROCS,
+	NSTK_NSCOL_PID, NSTK_NSCOL_USER, NSTK_NSCOL_COMMAND,
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage:\n"
+	      " nsls [options] [<namespace>]\n"
+	      "\n"
+	      "List the namespaces on this host and the processes in them.\n"
+	      "\n"
+	      "Options:\n"
+	      " -J, --json             use JSON output format\n"
+	      " -l, --list             use list format output (no tree)\n"
+	      " -n, --noheadings       don't print headings\n"
+	      " -o, --output <list>    define which output columns to use (+<list> adds to the default)\n"
+	      "     --output-all       output all columns\n"
+	      " -p, --task <pid>       print the namespaces of this process\n"
+	      " -r, --raw              use the raw output format\n"
+	      " -u, --notruncate       don't truncate text in columns\n"
+	      " -W, --nowrap           don't use multi-line representation\n"
+	      " -t, --type <name>      namespace type (cgroup, ipc, mnt, net, pid, time, user, uts);\n"
+	      "                        may be repeated\n"
+	      " -T, --tree[=<rel>]     use tree format: process, owner or parent\n"
+	      "                        (-T alone means owner; without -T, -l or -J: process)\n"
+	      "\n"
+	      " -h, --help             display this help\n"
+	      " -V, --version          display version\n"
+	      "\n"
+	      "Available output columns:\n",
+	      f);
+	for (size_t i = 0; i < NSTK_NSCOL_COUNT; i++)
+		fprintf(f, " %12s  %s\n", nstk_nscols[i].name, nstk_nscols[i].help);
+	fputs("\nExit status: 0 success, 1 failure, 2 bad usage.\n"
+	      "See nsls(8) for the JSON schema.\n",
+	      f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("nsls: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("; try 'nsls --help'\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* One line naming the processes we could not inspect, and why. */
+static void report_partial(const struct nstk_census *c)
+{
+	if (c->n_denied == 0)
+		return;
+	fprintf(stderr, "nsls: %zu process%s not inspected (permission denied: PID", c->n_denied,
+		c->n_denied == 1 ? "" : "es");
+	size_t show = c->n_denied < 5 ? c->n_denied : 5;
+	for (size_t i = 0; i < show; i++)
+		fprintf(stderr, "%s %d", i ? "," : "", (int)c->denied[i]);
+	if (show < c->n_denied)
+		fprintf(stderr, " and %zu more", c->n_denied - show);
+	fputs(")", stderr);
+	static const int needed[] = { CAP_SYS_PTRACE };
+	char missing[64];
+	if (nstk_caps_missing(needed, NSTK_ARRAY_SIZE(needed), missing, sizeof(missing)) > 0)
+		fprintf(stderr, "; lacking %s", missing);
+	fputs("; counts leave them out\n", stderr);
+}
+
+enum { OPT_OUTPUT_ALL = 0x100 };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "task", required_argument, NULL, 'p' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
+		{ "type", required_argument, NULL, 't' },
+		{ "tree", optional_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nstk_out_text_options text = { 0 };
+	struct nstk_nsview_options view = { 0 };
+	int columns[MAX_COLUMNS];
+	size_t ncols = NSTK_ARRAY_SIZE(default_columns);
+	bool json = false, list = false, tree_given = false;
+	int c;
+
+	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
+	setlocale(LC_ALL, "");
+	memcpy(columns, default_columns, sizeof(default_columns));
+	while ((c = getopt_long(argc, argv, "Jlno:p:ruWt:T::hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			json = true;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'n':
+			text.noheadings = true;
+			break;
+		case 'o': {
+			char bad[64];
+			int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, optarg, columns,
+						       MAX_COLUMNS, &ncols, bad, sizeof(bad));
+			if (r == -E2BIG)
+				return usage_error("too many columns in '%s'", optarg);
+			if (r < 0)
+				return usage_error("unknown column: '%s'", bad);
+			break;
+		}
+		case OPT_OUTPUT_ALL:
+			for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
+				columns[ncols] = (int)ncols;
+			break;
+		case 'p':
+			if (nstk_parse_pid(optarg, strlen(optarg), &view.pid) < 0)
+				return usage_error("invalid PID: '%s'", optarg);
+			break;
+		case 'r':
+			text.raw = true;
+			break;
+		case 'u':
+			text.notruncate = true;
+			break;
+		case 'W':
+			text.nowrap = true;
+			break;
+		case 't': {
+			int k = nstk_ns_kind_from_name(optarg);
+			if (k < 0)
+				return usage_error("unknown namespace type: '%s'", optarg);
+			view.kinds |= 1u << k;
+			break;
+		}
+		case 'T': {
+			/* Also take the mode as the next word ("-T owner"), which lsns cannot. */
+			const char *mode = optarg;
+			if (!mode && optind < argc && nstk_nstree_from_name(argv[optind]) >= 0)
+				mode = argv[optind++];
+			int m = mode ? nstk_nstree_from_name(mode) : NSTK_NSTREE_OWNER;
+			if (m < 0)
+				return usage_error("unknown tree relation: '%s' (process, owner or parent)",
+						   mode);
+			view.tree = m;
+			tree_given = true;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("nsls from nstk %s\n", NSTK_VERSION);
+			return 0;
+		default:
+			fputs("Try 'nsls --help' for more information.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		if (optind + 1 < argc)
+			return usage_error("unexpected argument: '%s'", argv[optind + 1]);
+		if (nstk_parse_u64(argv[optind], strlen(argv[optind]), &view.ino) < 0 || !view.ino)
+			return usage_error("invalid namespace inode: '%s'", argv[optind]);
+	}
+	if (json && text.raw)
+		return usage_error("%s", "options --json and --raw are mutually exclusive");
+	if (list && tree_given)
+		return usage_error("%s", "options --list and --tree are mutually exclusive");
+	if (!tree_given)
+		view.tree = (list || json) ? NSTK_NSTREE_NONE : NSTK_NSTREE_PROCESS;
+	if (!view.kinds)
+		view.kinds = NSTK_NS_ALL_KINDS;
+	view.columns = columns;
+	view.ncols = ncols;
+	view.mark_ancestors = !json;
+	text.tree = view.tree != NSTK_NSTREE_NONE;
+
+	struct nstk_census census = { 0 };
+	int r = nstk_census_scan(&census, "/proc");
+	if (r < 0) {
+		fprintf(stderr, "nsls: cannot read /proc: %s\n", strerror(-r));
+		nstk_census_free(&census);
+		return EXIT_FAILURE;
+	}
+
+	int status = EXIT_SUCCESS;
+	struct nstk_out_table *table = NULL;
+	if (view.pid) {
+		const struct nstk_census_process *p;
+		r = nstk_census_find_process(&census, view.pid, &p);
+		if (r == -ESRCH) {
+			fprintf(stderr, "nsls: no process with PID %d\n", (int)view.pid);
+			status = EXIT_FAILURE;
+			goto out;
+		}
+		if (r < 0) {
+			fprintf(stderr, "nsls: cannot read /proc/%d/ns: %s\n", (int)view.pid, strerror(-r));
+			status = EXIT_FAILURE;
+			goto out;
+		}
+	}
+
+	r = nstk_nsview_build(&census, &view, &table);
+	if (r < 0) {
+		fprintf(stderr, "nsls: cannot build the namespace list: %s\n", strerror(-r));
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (view.ino && table->nrows == 0) {
+		fprintf(stderr, "nsls: no namespace with inode %s\n", argv[optind]);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+
+	report_partial(&census);
+	if (json) {
+		json_t *doc;
+		r = nstk_nsview_json(&census, table, view.tree, &doc);
+		if (r == 0) {
+			json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(doc);
+		}
+	} else {
+		_cleanup_free_ char *out = NULL;
+		r = nstk_out_render_text(table, &text, &out);
+		if (r == 0 && out[0])
+			puts(out);
+	}
+	if (r < 0) {
+		fprintf(stderr, "nsls: cannot render output: %s\n", strerror(-r));
+		status = EXIT_FAILURE;
+	}
+out:
+	nstk_out_table_free(table);
+	nstk_census_free(&census);
+	if (fflush(stdout) != 0 && status == EXIT_SUCCESS) {
+		fprintf(stderr, "nsls: write error: %s\n", strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	return status;
+}
