@@ -36,7 +36,7 @@ esac
 
 command -v hyperfine >/dev/null || die "hyperfine not found: run scripts/install-deps.sh"
 command -v jq >/dev/null || die "jq not found: run scripts/install-deps.sh"
-for t in lsns unshare setsid gcc; do
+for t in lsns unshare gcc; do
 	command -v "$t" >/dev/null || die "$t not found: run scripts/install-deps.sh"
 done
 [ "$(id -u)" -eq 0 ] || die "must run as root (it creates pid, net, ipc, cgroup and time namespaces)"
@@ -59,13 +59,15 @@ base=$(count_procs)
 pid_max=$(cat /proc/sys/kernel/pid_max)
 ((base + NPROCS + 100 < pid_max)) || die "$NPROCS more processes would not fit under pid_max=$pid_max"
 
-# --- cleanup: everything below is started in its own process group (setsid),
-# recorded in pgids[], and killed by negative PGID only.
+# --- cleanup: every spawner below is started as a job in its own process
+# group (set -m), recorded in pgids[], and killed by negative PGID only. The
+# groups stay in our session, so a terminal's Ctrl-C reaches only this script,
+# whose trap then stops them.
 pgids=()
 tmp=""
 cleanup() {
 	local rc=$? g live i
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
 	if ((${#pgids[@]})); then
 		echo "nsls.sh: stopping ${#pgids[@]} process groups" >&2
 		# SIGTERM, repeated: each spawner sh traps it, stops forking and reaps
@@ -98,6 +100,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 tmp=$(mktemp -d /tmp/nsls-bench.XXXXXX)
 
@@ -120,18 +123,20 @@ groups=(
 )
 per=$((NPROCS / 5))
 extra=0 # spawner processes, counted on top of the sleeps
+set -m  # job control: each background job gets its own process group
 for opts in "${groups[@]}"; do
 	# shellcheck disable=SC2086
-	setsid unshare --kill-child $opts sh -c "$spawner" sh "$per" </dev/null &
+	unshare --kill-child $opts sh -c "$spawner" sh "$per" </dev/null &
 	pgids+=("$!")
 	extra=$((extra + 2)) # unshare + sh
 done
-setsid sh -c "$spawner" sh "$((NPROCS - 4 * per))" </dev/null &
+sh -c "$spawner" sh "$((NPROCS - 4 * per))" </dev/null &
 pgids+=("$!")
 extra=$((extra + 1))
+set +m
 
-# setsid(1) only forks when it is already a group leader, which a background
-# job of a non-interactive shell is not: $! is the group leader. Check it.
+# Job control gave each spawner its own process group (bash calls setpgid in
+# both parent and child, so there is no window); check it all the same.
 for g in "${pgids[@]}"; do
 	pg=$(awk '{ print $5 }' "/proc/$g/stat" 2>/dev/null || echo gone)
 	[ "$pg" = "$g" ] || die "process $g is not its own process group leader (pgid $pg)"

@@ -1,0 +1,160 @@
+/*
+ * test_out.c — the result model: column lists as -o takes them, JSON built
+ * with jansson (types, nulls, nesting), text through libsmartcols.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nstk/out.h"
+
+static const struct nstk_out_column all[] = {
+	{ "NS", "id", 10, NSTK_OUT_RIGHT },
+	{ "TYPE", "kind", 5, 0 },
+	{ "COMMAND", "cmd", 0, NSTK_OUT_TRUNC },
+};
+
+static void column_list_plain_and_appended(void **state)
+{
+	(void)state;
+	int ids[8] = { 0, 1 };
+	size_t n = 2;
+	char bad[16];
+
+	assert_int_equal(nstk_out_columns_parse(all, 3, "command,Ns", ids, 8, &n, bad, sizeof(bad)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 0);
+
+	assert_int_equal(nstk_out_columns_parse(all, 3, "+TYPE", ids, 8, &n, bad, sizeof(bad)), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[2], 1);
+}
+
+static void column_list_errors(void **state)
+{
+	(void)state;
+	int ids[2];
+	size_t n = 0;
+	char bad[16];
+
+	assert_int_equal(nstk_out_columns_parse(all, 3, "NS,BOGUS,TYPE", ids, 2, &n, bad, sizeof(bad)),
+			 -EINVAL);
+	assert_string_equal(bad, "BOGUS");
+	assert_int_equal(n, 0);
+	assert_int_equal(nstk_out_columns_parse(all, 3, "NS,", ids, 2, &n, bad, sizeof(bad)), -EINVAL);
+	assert_string_equal(bad, "");
+	assert_int_equal(nstk_out_columns_parse(all, 3, "N", ids, 2, &n, bad, sizeof(bad)), -EINVAL);
+	assert_int_equal(nstk_out_columns_parse(all, 3, "NS,NS,NS", ids, 2, &n, bad, sizeof(bad)), -E2BIG);
+}
+
+static struct nstk_out_table *three_rows(void)
+{
+	const struct nstk_out_column *cols[] = { &all[0], &all[1], &all[2] };
+	struct nstk_out_table *t = nstk_out_table_new(cols, 3);
+	assert_non_null(t);
+	for (int i = 0; i < 3; i++) {
+		struct nstk_out_row *row = nstk_out_row_add(t);
+		assert_non_null(row);
+		nstk_out_set_u64(row, 0, 4026531840u + (unsigned)i);
+		assert_int_equal(nstk_out_set_str(row, 1, i == 2 ? "user" : "net"), 0);
+		if (i != 1)
+			assert_int_equal(nstk_out_set_str(row, 2, "sleep 1000"), 0);
+	}
+	return t;
+}
+
+static void json_types_and_nulls(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	json_t *a;
+	assert_int_equal(nstk_out_render_json(t, false, &a), 0);
+	assert_int_equal(json_array_size(a), 3);
+	json_t *row1 = json_array_get(a, 1);
+	assert_true(json_is_integer(json_object_get(row1, "ns")));
+	assert_int_equal(json_integer_value(json_object_get(row1, "ns")), 4026531841);
+	assert_string_equal(json_string_value(json_object_get(row1, "type")), "net");
+	/* No value is null, not "" and not 0. */
+	assert_true(json_is_null(json_object_get(row1, "command")));
+	assert_null(json_object_get(row1, "children"));
+	json_decref(a);
+	nstk_out_table_free(t);
+}
+
+static void json_nests_children_under_parents_given_later(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	/* Rows 0 and 1 under row 2: a parent that comes after its children. */
+	t->rows[0]->parent = t->rows[2];
+	t->rows[1]->parent = t->rows[2];
+	json_t *a;
+	assert_int_equal(nstk_out_render_json(t, true, &a), 0);
+	assert_int_equal(json_array_size(a), 1);
+	json_t *kids = json_object_get(json_array_get(a, 0), "children");
+	assert_int_equal(json_array_size(kids), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(kids, 0), "ns")), 4026531840);
+	json_decref(a);
+
+	/* Without tree mode the same rows stay flat. */
+	assert_int_equal(nstk_out_render_json(t, false, &a), 0);
+	assert_int_equal(json_array_size(a), 3);
+	json_decref(a);
+	nstk_out_table_free(t);
+}
+
+static void a_parent_cycle_loses_no_row(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	t->rows[0]->parent = t->rows[1];
+	t->rows[1]->parent = t->rows[0];
+	json_t *a;
+	assert_int_equal(nstk_out_render_json(t, true, &a), 0);
+	/* Row 2 is a root; the cycle is cut at its first row: 0 with child 1. */
+	assert_int_equal(json_array_size(a), 2);
+	char *text = NULL;
+	struct nstk_out_text_options o = { .raw = true, .tree = true };
+	assert_int_equal(nstk_out_render_text(t, &o, &text), 0);
+	size_t lines = 0;
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 3); /* header + 3 rows, the last without '\n' */
+	free(text);
+	json_decref(a);
+	nstk_out_table_free(t);
+}
+
+static void raw_text_and_noheadings(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	char *text = NULL;
+	struct nstk_out_text_options o = { .raw = true, .noheadings = true };
+	assert_int_equal(nstk_out_render_text(t, &o, &text), 0);
+	assert_string_equal(text, "4026531840 net sleep\\x201000\n"
+				  "4026531841 net \n"
+				  "4026531842 user sleep\\x201000");
+	free(text);
+	nstk_out_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(column_list_plain_and_appended),
+		cmocka_unit_test(column_list_errors),
+		cmocka_unit_test(json_types_and_nulls),
+		cmocka_unit_test(json_nests_children_under_parents_given_later),
+		cmocka_unit_test(a_parent_cycle_loses_no_row),
+		cmocka_unit_test(raw_text_and_noheadings),
+	};
+	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
+}
