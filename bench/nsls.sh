@@ -36,7 +36,7 @@ esac
 
 command -v hyperfine >/dev/null || die "hyperfine not found: run scripts/install-deps.sh"
 command -v jq >/dev/null || die "jq not found: run scripts/install-deps.sh"
-for t in lsns unshare gcc; do
+for t in lsns unshare setpriv gcc; do
 	command -v "$t" >/dev/null || die "$t not found: run scripts/install-deps.sh"
 done
 [ "$(id -u)" -eq 0 ] || die "must run as root (it creates pid, net, ipc, cgroup and time namespaces)"
@@ -104,17 +104,21 @@ trap 'exit 129' HUP
 
 tmp=$(mktemp -d /tmp/nsls-bench.XXXXXX)
 
-# The spawner: forks $1 sleeps, then reaps them. On SIGTERM it stops forking;
-# the sleeps die of the same signal and `until wait` reaps them all before the
+# The spawner: forks $1 sleeps, then reaps them. On the first SIGTERM (from
+# cleanup, or a parent-death signal) it stops forking and passes the signal on
+# to its whole process group; `until wait` then reaps every sleep before the
 # shell exits, so nothing is left to be reparented.
 # shellcheck disable=SC2016
-spawner='trap "stop=1" TERM INT HUP
+spawner='trap '\''[ -n "${stop:-}" ] || { stop=1; kill -TERM 0; }'\'' TERM INT HUP
 i=0
 while [ "$i" -lt "$1" ] && [ -z "${stop:-}" ]; do sleep 3600 & i=$((i + 1)); done
 until wait; do :; done'
 
-# Four namespace groups (unshare --kill-child: if unshare dies, its child does
-# too) and the host. Each slice gets NPROCS/5 sleeps; the host takes the rest.
+# Four namespace groups and the host. Each slice gets NPROCS/5 sleeps; the host
+# takes the rest. Should this script be SIGKILLed (no trap runs), parent-death
+# signals still stop the spawners: setpriv --pdeathsig gives the host spawner a
+# SIGTERM and unshare a SIGKILL, and unshare --kill-child=TERM passes a SIGTERM
+# on to its spawner (pid namespace init or not, it has a handler for it).
 groups=(
 	"--pid --mount-proc --net --uts --ipc"
 	"--pid --mount-proc --net --uts --ipc --cgroup --time"
@@ -126,11 +130,12 @@ extra=0 # spawner processes, counted on top of the sleeps
 set -m  # job control: each background job gets its own process group
 for opts in "${groups[@]}"; do
 	# shellcheck disable=SC2086
-	unshare --kill-child $opts sh -c "$spawner" sh "$per" </dev/null &
+	setpriv --pdeathsig KILL unshare --kill-child=TERM $opts \
+		sh -c "$spawner" sh "$per" </dev/null &
 	pgids+=("$!")
 	extra=$((extra + 2)) # unshare + sh
 done
-sh -c "$spawner" sh "$((NPROCS - 4 * per))" </dev/null &
+setpriv --pdeathsig TERM sh -c "$spawner" sh "$((NPROCS - 4 * per))" </dev/null &
 pgids+=("$!")
 extra=$((extra + 1))
 set +m
@@ -160,7 +165,8 @@ nprocs_before=$(count_procs)
 floor_says=$("$FLOOR")
 lsns_count=$(lsns -n | wc -l)
 
-hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/hf.json" \
+# (pdeathsig: should this script be SIGKILLed, hyperfine stops too)
+setpriv --pdeathsig TERM hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/hf.json" \
 	"$NSLS" "$NSLS -J" "lsns" "lsns -J" "$FLOOR"
 
 nprocs_after=$(count_procs)
