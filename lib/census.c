@@ -5,17 +5,28 @@
  * process directory and one readlinkat per kind reads "kind:[inode]". A
  * process's links are read into a local array first and committed only when
  * all of them were read, so a process that exits half-way leaves no trace.
+ * In the same pass, a process with more than one thread (st_nlink of its task
+ * directory tells, for one fstatat) has its threads' links read too, and its
+ * fd directory is read for links that name an nsfs file.
  *
- * The first time a namespace is seen, its nsfs file is opened once and asked
- * for its owner and parent; an owner or parent the table does not hold yet is
- * added as "ancestor only" and asked in turn, with the fd the ioctl returned.
- * That is O(distinct namespaces) ioctls, where lsns pays per process x kind.
+ * After the pass, the mountinfo of one process (or thread) per distinct mount
+ * namespace yields the nsfs bind mounts, wherever they are mounted.
+ *
+ * The first time a namespace is seen, its nsfs file is opened once (through
+ * whatever found it: an ns link, an fd, a mount path under /proc/PID/root)
+ * and asked for its owner and parent; an owner or parent the table does not
+ * hold yet is added as "ancestor only" and asked in turn, with the fd the
+ * ioctl returned. That is O(distinct namespaces) ioctls, where lsns pays per
+ * process x kind.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nstk/census.h"
@@ -39,6 +50,7 @@ static int add_namespace(struct nstk_census *c, enum nstk_ns_kind kind, uint64_t
 		.kind = kind,
 		.ino = ino,
 		.ancestor_only = ancestor_only,
+		.first_holder = NSTK_NO_HOLDER,
 	};
 	c->n_namespaces++;
 	*index = i;
@@ -48,9 +60,8 @@ static int add_namespace(struct nstk_census *c, enum nstk_ns_kind kind, uint64_t
 static int learn_relations(struct nstk_census *c, uint32_t index, int nsfd, int depth);
 
 /*
- * Record that namespace `index` relates to the namespace behind related_fd
- * (its owner or parent), adding that one as an ancestor if it is new.
- * Returns the related inode, or 0 when it cannot be read.
+ * The inode behind related_fd (an owner or parent), added to the table as an
+ * ancestor if it is new. Returns the inode, or 0 when it cannot be read.
  */
 static uint64_t note_related(struct nstk_census *c, int related_fd, enum nstk_ns_kind kind,
 			     int depth)
@@ -59,11 +70,11 @@ static uint64_t note_related(struct nstk_census *c, int related_fd, enum nstk_ns
 	if (nstk_ns_fd_inode(related_fd, &ino) < 0)
 		return 0;
 	uint32_t idx;
-	if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx)) {
-		if (add_namespace(c, kind, ino, true, &idx) < 0)
-			return ino;
+	if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx) &&
+	    add_namespace(c, kind, ino, true, &idx) < 0)
+		return ino;
+	if (!c->namespaces[idx].relations_read)
 		learn_relations(c, idx, related_fd, depth + 1);
-	}
 	return ino;
 }
 
@@ -72,6 +83,7 @@ static int learn_relations(struct nstk_census *c, uint32_t index, int nsfd, int 
 	if (depth > MAX_ANCESTRY)
 		return -ELOOP;
 	enum nstk_ns_kind kind = c->namespaces[index].kind;
+	c->namespaces[index].relations_read = true;
 
 	/* The initial user namespace has no owner: EPERM, and 0 stays "none". */
 	_cleanup_close_ int owner_fd = nstk_ns_open_owner(nsfd);
@@ -89,48 +101,166 @@ static int learn_relations(struct nstk_census *c, uint32_t index, int nsfd, int 
 	return 0;
 }
 
-/* A namespace seen in a process's link: count it, find its relations once. */
-static int hold_namespace(struct nstk_census *c, int pid_dirfd, pid_t pid,
-			  enum nstk_ns_kind kind, uint64_t ino)
+/*
+ * The index of namespace (kind, ino), added if new. Until its relations are
+ * read they are asked through the nsfs file at dirfd/path, whatever found it
+ * ("ns/net" under a process, "7" under its fd directory, ...); if that holder
+ * exits first, the next holder found gets the question.
+ */
+static int ensure_namespace(struct nstk_census *c, enum nstk_ns_kind kind, uint64_t ino,
+			    int dirfd, const char *path, uint32_t *index)
 {
-	uint32_t idx;
-	bool is_new = !nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx);
-	if (is_new) {
-		int r = add_namespace(c, kind, ino, false, &idx);
+	if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), index)) {
+		int r = add_namespace(c, kind, ino, false, index);
 		if (r < 0)
 			return r;
 	}
-	struct nstk_namespace *ns = &c->namespaces[idx];
-	ns->ancestor_only = false;
-	ns->nprocs++;
-	if (ns->lowest_pid == 0 || pid < ns->lowest_pid)
-		ns->lowest_pid = pid;
+	if (c->namespaces[*index].relations_read)
+		return 0;
+	_cleanup_close_ int nsfd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (nsfd >= 0)
+		learn_relations(c, *index, nsfd, 0);
+	return 0;
+}
 
-	if (is_new) {
-		char path[16] = "ns/";
-		strcpy(path + 3, nstk_ns_kind_name(kind));
-		_cleanup_close_ int nsfd = openat(pid_dirfd, path, O_RDONLY | O_CLOEXEC);
-		if (nsfd >= 0)
-			learn_relations(c, idx, nsfd, 0);
+static int add_holder(struct nstk_census *c, uint32_t ns_index, struct nstk_holder h)
+{
+	int r = NSTK_GROW(c->holders, c->cap_holders, c->n_holders);
+	if (r < 0)
+		return r;
+	struct nstk_namespace *ns = &c->namespaces[ns_index];
+	/* Append, so holders read in the order they were found. */
+	h.next = NSTK_NO_HOLDER;
+	uint32_t i = (uint32_t)c->n_holders;
+	if (ns->first_holder == NSTK_NO_HOLDER) {
+		ns->first_holder = i;
+	} else {
+		uint32_t last = ns->first_holder;
+		while (c->holders[last].next != NSTK_NO_HOLDER)
+			last = c->holders[last].next;
+		c->holders[last].next = i;
+	}
+	c->holders[c->n_holders++] = h;
+	switch (h.kind) {
+	case NSTK_HOLDER_THREAD:
+		ns->nthreads++;
+		break;
+	case NSTK_HOLDER_FD:
+		ns->nfds++;
+		break;
+	case NSTK_HOLDER_MOUNT:
+		ns->nmounts++;
+		break;
+	case NSTK_HOLDER_PARENT:
+		ns->nchildren++;
+		return 0;
+	case NSTK_HOLDER_PROCESS:
+		break;
+	}
+	ns->ancestor_only = false;
+	return 0;
+}
+
+static void link_path(enum nstk_ns_kind kind, char path[16])
+{
+	strcpy(path, "ns/");
+	strcpy(path + 3, nstk_ns_kind_name(kind));
+}
+
+/*
+ * Read every supported ns link under dirfd (/proc/PID or .../task/TID).
+ * Returns 0, -EACCES when denied, or another -errno when it vanished.
+ */
+static int read_links(const struct nstk_census *c, int dirfd, uint64_t ns[NSTK_NS_KIND_COUNT])
+{
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		if (!(c->kinds_supported & (1u << k)))
+			continue;
+		int r = nstk_ns_read_link(dirfd, k, &ns[k]);
+		if (r == -EPERM)
+			r = -EACCES;
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
 
-static unsigned probe_supported_kinds(int procfd)
+/* Threads of a multi-threaded process that sit in namespaces it does not. */
+static int scan_threads(struct nstk_census *c, int pid_dirfd, const struct nstk_census_process *p)
 {
-	unsigned mask = 0;
-	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		char path[24] = "self/ns/";
-		strcat(path, nstk_ns_kind_name(k));
-		char buf[64];
-		if (readlinkat(procfd, path, buf, sizeof(buf)) >= 0 || errno != ENOENT)
-			mask |= 1u << k;
+	int task_fd = openat(pid_dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (task_fd < 0)
+		return 0;
+	DIR *dir = fdopendir(task_fd);
+	if (!dir) {
+		close(task_fd);
+		return 0;
 	}
-	return mask;
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(dir))) {
+		pid_t tid;
+		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &tid) < 0 || tid == p->pid)
+			continue;
+		_cleanup_close_ int tid_dirfd =
+			openat(dirfd(dir), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		uint64_t ns[NSTK_NS_KIND_COUNT] = { 0 };
+		if (tid_dirfd < 0 || read_links(c, tid_dirfd, ns) < 0)
+			continue;
+		for (int k = 0; k < NSTK_NS_KIND_COUNT && r >= 0; k++) {
+			if (!(c->kinds_supported & (1u << k)) || ns[k] == p->ns[k])
+				continue;
+			char path[16];
+			uint32_t idx;
+			link_path(k, path);
+			r = ensure_namespace(c, k, ns[k], tid_dirfd, path, &idx);
+			if (r >= 0)
+				r = add_holder(c, idx, (struct nstk_holder){
+					.kind = NSTK_HOLDER_THREAD, .pid = p->pid, .tid = tid });
+		}
+	}
+	closedir(dir);
+	return r;
+}
+
+/* Open file descriptors on nsfs files: their link text is "kind:[inode]". */
+static int scan_fds(struct nstk_census *c, int pid_dirfd, pid_t pid)
+{
+	int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd_dirfd < 0)
+		return 0;
+	DIR *dir = fdopendir(fd_dirfd);
+	if (!dir) {
+		close(fd_dirfd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(dir))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char text[64];
+		ssize_t len = readlinkat(dirfd(dir), de->d_name, text, sizeof(text));
+		/* Paths start with '/', and pipes and sockets are not namespaces. */
+		if (len <= 0 || text[0] == '/')
+			continue;
+		enum nstk_ns_kind kind;
+		uint64_t ino;
+		if (nstk_parse_ns_link(text, (size_t)len, &kind, &ino) < 0)
+			continue;
+		uint32_t idx;
+		r = ensure_namespace(c, kind, ino, dirfd(dir), de->d_name, &idx);
+		if (r >= 0)
+			r = add_holder(c, idx, (struct nstk_holder){
+				.kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(de->d_name) });
+	}
+	closedir(dir);
+	return r;
 }
 
 /* Scan one /proc/PID. Returns 0 (also when it vanished or denied) or -ENOMEM. */
-static int scan_process(struct nstk_census *c, int procfd, const char *name, pid_t pid)
+static int scan_process(struct nstk_census *c, int procfd, const char *name, pid_t pid,
+			unsigned sources)
 {
 	_cleanup_close_ int pid_dirfd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pid_dirfd < 0) {
@@ -139,25 +269,21 @@ static int scan_process(struct nstk_census *c, int procfd, const char *name, pid
 	}
 
 	struct nstk_census_process p = { .pid = pid };
-	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		if (!(c->kinds_supported & (1u << k)))
-			continue;
-		int r = nstk_ns_read_link(pid_dirfd, k, &p.ns[k]);
-		if (r == -EACCES || r == -EPERM) {
-			int g = NSTK_GROW(c->denied, c->cap_denied, c->n_denied);
-			if (g < 0)
-				return g;
-			c->denied[c->n_denied++] = pid;
-			return 0;
-		}
-		if (r < 0) {
-			/* ENOENT/ESRCH: it exited; anything else: not a namespace link we know. */
-			c->n_vanished++;
-			return 0;
-		}
+	int r = read_links(c, pid_dirfd, p.ns);
+	if (r == -EACCES) {
+		r = NSTK_GROW(c->denied, c->cap_denied, c->n_denied);
+		if (r < 0)
+			return r;
+		c->denied[c->n_denied++] = pid;
+		return 0;
+	}
+	if (r < 0) {
+		/* ENOENT/ESRCH: it exited; anything else: not a namespace link we know. */
+		c->n_vanished++;
+		return 0;
 	}
 
-	int r = NSTK_GROW(c->processes, c->cap_processes, c->n_processes);
+	r = NSTK_GROW(c->processes, c->cap_processes, c->n_processes);
 	if (r < 0)
 		return r;
 	r = nstk_hash_put(&c->pid_index, (uint64_t)pid, (uint32_t)c->n_processes);
@@ -168,14 +294,148 @@ static int scan_process(struct nstk_census *c, int procfd, const char *name, pid
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 		if (!(c->kinds_supported & (1u << k)))
 			continue;
-		r = hold_namespace(c, pid_dirfd, pid, k, p.ns[k]);
+		char path[16];
+		uint32_t idx;
+		link_path(k, path);
+		r = ensure_namespace(c, k, p.ns[k], pid_dirfd, path, &idx);
+		if (r < 0)
+			return r;
+		struct nstk_namespace *ns = &c->namespaces[idx];
+		ns->ancestor_only = false;
+		ns->nprocs++;
+		if (ns->lowest_pid == 0 || pid < ns->lowest_pid)
+			ns->lowest_pid = pid;
+	}
+
+	/* A task directory links "." , ".." and one entry per thread. */
+	struct stat st;
+	if ((sources & NSTK_SOURCE_THREADS) && fstatat(pid_dirfd, "task", &st, 0) == 0 &&
+	    st.st_nlink > 3) {
+		r = scan_threads(c, pid_dirfd, &p);
+		if (r < 0)
+			return r;
+	}
+	if (sources & NSTK_SOURCE_FDS)
+		return scan_fds(c, pid_dirfd, pid);
+	return 0;
+}
+
+/* nsfs bind mounts in one mount namespace, read through its member's mountinfo. */
+static int scan_mounts_of(struct nstk_census *c, int procfd, uint64_t mntns, const char *member,
+			  pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%s/mountinfo", member);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	if (nstk_read_file_at(procfd, path, &buf, &len) < 0)
+		return 0;
+
+	int r = 0;
+	for (char *line = buf, *end; r >= 0 && line < buf + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
+		struct nstk_mountinfo_line m;
+		if (nstk_parse_mountinfo_line(line, (size_t)(end - line), &m) < 0 ||
+		    m.fstype_len != 4 || memcmp(m.fstype, "nsfs", 4) != 0)
+			continue;
+		enum nstk_ns_kind kind;
+		uint64_t ino;
+		char mount_point[PATH_MAX];
+		if (nstk_parse_ns_link(m.root, m.root_len, &kind, &ino) < 0 ||
+		    nstk_unescape_octal(m.mount_point, m.mount_point_len, mount_point,
+					sizeof(mount_point)) < 0)
+			continue;
+		/* The mount point is relative to the member's root: open it through there. */
+		_cleanup_free_ char *via_root = NULL;
+		if (asprintf(&via_root, "%s/root%s", member, mount_point) < 0)
+			return -ENOMEM;
+		uint32_t idx;
+		r = ensure_namespace(c, kind, ino, procfd, via_root, &idx);
+		if (r < 0)
+			break;
+		char *copy = strdup(mount_point);
+		if (!copy)
+			return -ENOMEM;
+		r = add_holder(c, idx, (struct nstk_holder){
+			.kind = NSTK_HOLDER_MOUNT, .pid = pid, .mntns = mntns, .path = copy });
+		if (r < 0)
+			free(copy);
+	}
+	return r;
+}
+
+static int scan_mounts(struct nstk_census *c, int procfd)
+{
+	/* Mount namespaces found during the walk; the list grows as we go. */
+	size_t n = c->n_namespaces;
+	for (size_t i = 0; i < n; i++) {
+		const struct nstk_namespace *ns = &c->namespaces[i];
+		if (ns->kind != NSTK_NS_MNT)
+			continue;
+		char member[48];
+		pid_t pid = ns->lowest_pid;
+		if (pid) {
+			snprintf(member, sizeof(member), "%d", (int)pid);
+		} else {
+			/* No process: a thread may sit in it. */
+			uint32_t h = ns->first_holder;
+			while (h != NSTK_NO_HOLDER && c->holders[h].kind != NSTK_HOLDER_THREAD)
+				h = c->holders[h].next;
+			if (h == NSTK_NO_HOLDER)
+				continue;
+			pid = c->holders[h].pid;
+			snprintf(member, sizeof(member), "%d/task/%d", (int)pid, (int)c->holders[h].tid);
+		}
+		int r = scan_mounts_of(c, procfd, ns->ino, member, pid);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int nstk_census_scan(struct nstk_census *c, const char *proc_path)
+/* A namespace nothing else holds is kept alive by the ones it owns or parents. */
+static int note_ancestor_holders(struct nstk_census *c)
+{
+	for (size_t i = 0; i < c->n_namespaces; i++) {
+		const struct nstk_namespace ns = c->namespaces[i];
+		const struct {
+			enum nstk_ns_kind kind;
+			uint64_t ino;
+		} up[] = { { NSTK_NS_USER, ns.owner_ino }, { ns.kind, ns.parent_ino } };
+		for (size_t k = 0; k < NSTK_ARRAY_SIZE(up); k++) {
+			uint32_t idx;
+			/* A user namespace's owner is its parent: count it once. */
+			if (k == 1 && ns.kind == NSTK_NS_USER)
+				break;
+			if (!up[k].ino ||
+			    !nstk_hash_get(&c->ns_index, nstk_census_ns_key(up[k].kind, up[k].ino), &idx) ||
+			    !c->namespaces[idx].ancestor_only)
+				continue;
+			int r = add_holder(c, idx, (struct nstk_holder){
+				.kind = NSTK_HOLDER_PARENT, .of_kind = ns.kind, .of_ino = ns.ino });
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static unsigned probe_supported_kinds(int procfd)
+{
+	unsigned mask = 0;
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		char path[24] = "self/";
+		link_path(k, path + 5);
+		char buf[64];
+		if (readlinkat(procfd, path, buf, sizeof(buf)) >= 0 || errno != ENOENT)
+			mask |= 1u << k;
+	}
+	return mask;
+}
+
+int nstk_census_scan(struct nstk_census *c, const char *proc_path, unsigned sources)
 {
 	_cleanup_close_ int procfd = open(proc_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
@@ -200,16 +460,23 @@ int nstk_census_scan(struct nstk_census *c, const char *proc_path)
 			continue;
 		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &pid) < 0)
 			continue;
-		r = scan_process(c, procfd, de->d_name, pid);
+		r = scan_process(c, procfd, de->d_name, pid, sources);
 		if (r < 0)
 			break;
 	}
 	closedir(dir);
+	if (r >= 0 && (sources & NSTK_SOURCE_MOUNTS))
+		r = scan_mounts(c, procfd);
+	if (r >= 0)
+		r = note_ancestor_holders(c);
 	return r;
 }
 
 void nstk_census_free(struct nstk_census *c)
 {
+	for (size_t i = 0; i < c->n_holders; i++)
+		free(c->holders[i].path);
+	free(c->holders);
 	free(c->namespaces);
 	free(c->processes);
 	free(c->denied);
@@ -239,4 +506,25 @@ int nstk_census_find_process(const struct nstk_census *c, pid_t pid,
 		if (c->denied[i] == pid)
 			return -EACCES;
 	return -ESRCH;
+}
+
+int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
+				uint64_t ns[NSTK_NS_KIND_COUNT])
+{
+	const struct nstk_census_process *p;
+	int r = nstk_census_find_process(c, pid, &p);
+	if (r == 0) {
+		memcpy(ns, p->ns, sizeof(p->ns));
+		return 0;
+	}
+	if (r == -EACCES)
+		return r;
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	_cleanup_close_ int dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	memset(ns, 0, NSTK_NS_KIND_COUNT * sizeof(*ns));
+	r = read_links(c, dirfd, ns);
+	return r == -EACCES ? r : r < 0 ? -ESRCH : 0;
 }

@@ -72,11 +72,8 @@ static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 		return false;
 	if (ns->ancestor_only && o->tree != NSTK_NSTREE_OWNER && o->tree != NSTK_NSTREE_PARENT)
 		return false;
-	if (o->pid) {
-		const struct nstk_census_process *p;
-		if (nstk_census_find_process(v->census, o->pid, &p) < 0 || p->ns[ns->kind] != ns->ino)
-			return false;
-	}
+	if (o->task_ns && o->task_ns[ns->kind] != ns->ino)
+		return false;
 	return true;
 }
 
@@ -248,15 +245,15 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 		      struct nstk_out_table **out)
 {
 	struct view v = { .census = c, .opt = o };
-	const struct nstk_out_column *cols[NSTK_NSCOL_COUNT * 4];
+	_cleanup_free_ const struct nstk_out_column **cols =
+		malloc((o->ncols ? o->ncols : 1) * sizeof(*cols));
 	struct nstk_out_table *t = NULL;
-	int r = -E2BIG;
+	int r = -ENOMEM;
 
-	if (o->ncols > NSTK_ARRAY_SIZE(cols))
+	if (!cols)
 		goto out;
 	for (size_t i = 0; i < o->ncols; i++)
 		cols[i] = &nstk_nscols[o->columns[i]];
-	r = -ENOMEM;
 	t = nstk_out_table_new(cols, o->ncols);
 	if (!t)
 		goto out;

@@ -44,7 +44,7 @@ const char *nstk_nstree_name(enum nstk_nstree mode);
 
 struct nstk_nsview_options {
 	unsigned kinds;	      /* bit per enum nstk_ns_kind to show */
-	pid_t pid;	      /* only this process's namespaces; 0 for all */
+	const uint64_t *task_ns; /* only these (one inode per kind, as read for -p); NULL for all */
 	uint64_t ino;	      /* only namespaces with this inode; 0 for all */
 	enum nstk_nstree tree;
 	const int *columns;   /* enum nstk_nscol, in display order */

@@ -22,4 +22,34 @@ int nstk_parse_u64(const char *text, size_t len, uint64_t *value);
 /* A process id as a user types it: decimal, 1..INT_MAX. */
 int nstk_parse_pid(const char *text, size_t len, pid_t *pid);
 
+/*
+ * One line of /proc/PID/mountinfo, split into the fields nstk uses. Every
+ * string points into the caller's buffer and is still octal-escaped as the
+ * kernel writes it (space as \040, newline as \012, backslash as \134):
+ * unescape with nstk_unescape_octal() where a real path is needed.
+ */
+struct nstk_mountinfo_line {
+	uint32_t mount_id, parent_id;
+	const char *root;
+	size_t root_len;
+	const char *mount_point;
+	size_t mount_point_len;
+	const char *fstype;
+	size_t fstype_len;
+	const char *source;
+	size_t source_len;
+	const char *super_options;
+	size_t super_options_len;
+};
+
+/* Parse one line (without its newline). Returns 0 or -EINVAL. */
+int nstk_parse_mountinfo_line(const char *line, size_t len, struct nstk_mountinfo_line *out);
+
+/*
+ * Undo the kernel's \ooo escapes of mountinfo fields into out (NUL
+ * terminated). Returns the unescaped length, or -ENAMETOOLONG when out is too
+ * small. A backslash not followed by three octal digits is kept as it is.
+ */
+ssize_t nstk_unescape_octal(const char *in, size_t len, char *out, size_t out_size);
+
 #endif

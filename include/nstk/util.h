@@ -45,6 +45,13 @@ static inline void nstk_fclosep(FILE **f)
  */
 int nstk_grow(void **array, size_t *cap, size_t n, size_t elem_size);
 
+/*
+ * Read a whole file, opened relative to dirfd, into a malloc'd NUL-terminated
+ * buffer (*len excludes the NUL). For /proc files, whose size stat cannot
+ * tell. Returns 0 or -errno.
+ */
+int nstk_read_file_at(int dirfd, const char *path, char **buf, size_t *len);
+
 #define NSTK_GROW(arr, cap, n) nstk_grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
 
 #endif

@@ -91,6 +91,64 @@ static void pid_bounds(void **state)
 	assert_int_equal(nstk_parse_pid("abc", 3, &pid), -EINVAL);
 }
 
+static void mountinfo_nsfs_bind_mount(void **state)
+{
+	(void)state;
+	const char *line = "134 133 0:4 net:[4026532543] /run/netns/a\\040b rw shared:2 master:7 - nsfs nsfs rw";
+	struct nstk_mountinfo_line m;
+	assert_int_equal(nstk_parse_mountinfo_line(line, strlen(line), &m), 0);
+	assert_int_equal(m.mount_id, 134);
+	assert_int_equal(m.parent_id, 133);
+	assert_int_equal(m.root_len, strlen("net:[4026532543]"));
+	assert_memory_equal(m.root, "net:[4026532543]", m.root_len);
+	assert_memory_equal(m.fstype, "nsfs", m.fstype_len);
+	assert_memory_equal(m.super_options, "rw", m.super_options_len);
+	char path[64];
+	assert_int_equal(nstk_unescape_octal(m.mount_point, m.mount_point_len, path, sizeof(path)),
+			 strlen("/run/netns/a b"));
+	assert_string_equal(path, "/run/netns/a b");
+}
+
+static void mountinfo_overlay_without_optional_fields(void **state)
+{
+	(void)state;
+	const char *line = "20 1 0:40 / / rw,relatime - overlay overlay "
+			   "rw,lowerdir=/l1:/l2,upperdir=/u,workdir=/w";
+	struct nstk_mountinfo_line m;
+	assert_int_equal(nstk_parse_mountinfo_line(line, strlen(line), &m), 0);
+	assert_memory_equal(m.mount_point, "/", 1);
+	assert_memory_equal(m.fstype, "overlay", m.fstype_len);
+	assert_int_equal(m.super_options_len, strlen("rw,lowerdir=/l1:/l2,upperdir=/u,workdir=/w"));
+}
+
+static void mountinfo_rejects_truncated_lines(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"", "1", "1 2", "1 2 0:4 / /mnt rw", "1 2 0:4 / /mnt rw shared:1",
+		"1 2 0:4 / /mnt rw - ext4", "1 2 0:4 / /mnt rw - ext4 /dev/sda",
+		"x 2 0:4 / /mnt rw - ext4 /dev/sda rw", "1 99999999999 0:4 / /mnt rw - a b c",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct nstk_mountinfo_line m;
+		assert_int_equal(nstk_parse_mountinfo_line(bad[i], strlen(bad[i]), &m), -EINVAL);
+	}
+}
+
+static void unescape_keeps_odd_backslashes_and_checks_room(void **state)
+{
+	(void)state;
+	char out[16];
+	assert_int_equal(nstk_unescape_octal("a\\012b\\134", 10, out, sizeof(out)), 4);
+	assert_memory_equal(out, "a\nb\\", 5);
+	/* Not three octal digits: kept as written. */
+	assert_int_equal(nstk_unescape_octal("\\09x\\4", 7, out, sizeof(out)), 7);
+	assert_string_equal(out, "\\09x\\4");
+	assert_int_equal(nstk_unescape_octal("abcdef", 6, out, 6), -ENAMETOOLONG);
+	assert_int_equal(nstk_unescape_octal("abcdef", 6, out, 7), 6);
+	assert_int_equal(nstk_unescape_octal("", 0, out, 0), -ENAMETOOLONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +157,10 @@ int main(void)
 		cmocka_unit_test(ns_link_honours_length_not_nul),
 		cmocka_unit_test(u64_bounds),
 		cmocka_unit_test(pid_bounds),
+		cmocka_unit_test(mountinfo_nsfs_bind_mount),
+		cmocka_unit_test(mountinfo_overlay_without_optional_fields),
+		cmocka_unit_test(mountinfo_rejects_truncated_lines),
+		cmocka_unit_test(unescape_keeps_odd_backslashes_and_checks_room),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

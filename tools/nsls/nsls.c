@@ -118,6 +118,8 @@ int main(int argc, char **argv)
 	int columns[MAX_COLUMNS];
 	size_t ncols = NSTK_ARRAY_SIZE(default_columns);
 	bool json = false, list = false, tree_given = false;
+	pid_t task = 0;
+	uint64_t task_ns[NSTK_NS_KIND_COUNT];
 	int c;
 
 	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
@@ -149,7 +151,7 @@ int main(int argc, char **argv)
 				columns[ncols] = (int)ncols;
 			break;
 		case 'p':
-			if (nstk_parse_pid(optarg, strlen(optarg), &view.pid) < 0)
+			if (nstk_parse_pid(optarg, strlen(optarg), &task) < 0)
 				return usage_error("invalid PID: '%s'", optarg);
 			break;
 		case 'r':
@@ -171,7 +173,10 @@ int main(int argc, char **argv)
 		case 'T': {
 			/* Also take the mode as the next word ("-T owner"), which lsns cannot. */
 			const char *mode = optarg;
-			if (!mode && optind < argc && nstk_nstree_from_name(argv[optind]) >= 0)
+			/* A following word that is not an inode must be meant as the relation. */
+			uint64_t ino;
+			if (!mode && optind < argc && argv[optind][0] != '-' &&
+			    nstk_parse_u64(argv[optind], strlen(argv[optind]), &ino) < 0)
 				mode = argv[optind++];
 			int m = mode ? nstk_nstree_from_name(mode) : NSTK_NSTREE_OWNER;
 			if (m < 0)
@@ -212,28 +217,31 @@ int main(int argc, char **argv)
 	text.tree = view.tree != NSTK_NSTREE_NONE;
 
 	struct nstk_census census = { 0 };
-	int r = nstk_census_scan(&census, "/proc");
+	int r = nstk_census_scan(&census, "/proc", NSTK_SOURCE_ALL);
 	if (r < 0) {
 		fprintf(stderr, "nsls: cannot read /proc: %s\n", strerror(-r));
 		nstk_census_free(&census);
 		return EXIT_FAILURE;
 	}
 
+	/* Said first, so it also explains a failure below. */
+	report_partial(&census);
+
 	int status = EXIT_SUCCESS;
 	struct nstk_out_table *table = NULL;
-	if (view.pid) {
-		const struct nstk_census_process *p;
-		r = nstk_census_find_process(&census, view.pid, &p);
+	if (task) {
+		r = nstk_census_task_namespaces(&census, task, task_ns);
 		if (r == -ESRCH) {
-			fprintf(stderr, "nsls: no process with PID %d\n", (int)view.pid);
+			fprintf(stderr, "nsls: no process with PID %d\n", (int)task);
 			status = EXIT_FAILURE;
 			goto out;
 		}
 		if (r < 0) {
-			fprintf(stderr, "nsls: cannot read /proc/%d/ns: %s\n", (int)view.pid, strerror(-r));
+			fprintf(stderr, "nsls: cannot read /proc/%d/ns: %s\n", (int)task, strerror(-r));
 			status = EXIT_FAILURE;
 			goto out;
 		}
+		view.task_ns = task_ns;
 	}
 
 	r = nstk_nsview_build(&census, &view, &table);
@@ -243,12 +251,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (view.ino && table->nrows == 0) {
-		fprintf(stderr, "nsls: no namespace with inode %s\n", argv[optind]);
+		fprintf(stderr, "nsls: no namespace with inode %s%s\n", argv[optind],
+			task ? " among the task's" : "");
 		status = EXIT_FAILURE;
 		goto out;
 	}
-
-	report_partial(&census);
 	if (json) {
 		json_t *doc;
 		r = nstk_nsview_json(&census, table, view.tree, &doc);
