@@ -33,7 +33,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libnstk.a
 
 NSLS      := $(BUILD)/nsls
-NSLS_LIBS := -lsmartcols -ljansson -lproc2 -lcap
+NSLS_LIBS := -lsmartcols -ljansson -lproc2 -lcap -lpthread
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

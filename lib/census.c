@@ -1,15 +1,11 @@
 /*
  * census.c — how namespaces are found.
  *
- * One pass over /proc: for each PID, one openat(O_PATH|O_DIRECTORY) pins the
- * process directory and one readlinkat per kind reads "kind:[inode]". A
- * process's links are read into a local array first and committed only when
- * all of them were read, so a process that exits half-way leaves no trace.
- * In the same pass, a process with more than one thread (st_nlink of its task
- * directory tells, for one fstatat) has its threads' links read too, and its
- * fd directory is read for links that name an nsfs file.
+ * The /proc walk (census_walk.c) reads every process's ns links, its
+ * threads' where they differ, and its nsfs fds into plain records; this file
+ * merges them into the table of namespaces, keyed on (kind, inode).
  *
- * After the pass, the mountinfo of one process (or thread) per distinct mount
+ * After the walk, the mountinfo of one process (or thread) per distinct mount
  * namespace yields the nsfs bind mounts, wherever they are mounted.
  *
  * The first time a namespace is seen, its nsfs file is opened once (through
@@ -20,7 +16,6 @@
  * process x kind.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "census_walk.h"
 #include "nstk/census.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
@@ -167,157 +163,50 @@ static void link_path(enum nstk_ns_kind kind, char path[16])
 	strcpy(path + 3, nstk_ns_kind_name(kind));
 }
 
-/*
- * Read every supported ns link under dirfd (/proc/PID or .../task/TID).
- * Returns 0, -EACCES when denied, or another -errno when it vanished.
- */
-static int read_links(const struct nstk_census *c, int dirfd, uint64_t ns[NSTK_NS_KIND_COUNT])
+/* Commit one walked process: count it in each of its namespaces. */
+static int add_process(struct nstk_census *c, int procfd, const struct nstk_census_process *p)
 {
-	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		if (!(c->kinds_supported & (1u << k)))
-			continue;
-		int r = nstk_ns_read_link(dirfd, k, &ns[k]);
-		if (r == -EPERM)
-			r = -EACCES;
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* Threads of a multi-threaded process that sit in namespaces it does not. */
-static int scan_threads(struct nstk_census *c, int pid_dirfd, const struct nstk_census_process *p)
-{
-	int task_fd = openat(pid_dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (task_fd < 0)
-		return 0;
-	DIR *dir = fdopendir(task_fd);
-	if (!dir) {
-		close(task_fd);
-		return 0;
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (de = readdir(dir))) {
-		pid_t tid;
-		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &tid) < 0 || tid == p->pid)
-			continue;
-		_cleanup_close_ int tid_dirfd =
-			openat(dirfd(dir), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		uint64_t ns[NSTK_NS_KIND_COUNT] = { 0 };
-		if (tid_dirfd < 0 || read_links(c, tid_dirfd, ns) < 0)
-			continue;
-		for (int k = 0; k < NSTK_NS_KIND_COUNT && r >= 0; k++) {
-			if (!(c->kinds_supported & (1u << k)) || ns[k] == p->ns[k])
-				continue;
-			char path[16];
-			uint32_t idx;
-			link_path(k, path);
-			r = ensure_namespace(c, k, ns[k], tid_dirfd, path, &idx);
-			if (r >= 0)
-				r = add_holder(c, idx, (struct nstk_holder){
-					.kind = NSTK_HOLDER_THREAD, .pid = p->pid, .tid = tid });
-		}
-	}
-	closedir(dir);
-	return r;
-}
-
-/* Open file descriptors on nsfs files: their link text is "kind:[inode]". */
-static int scan_fds(struct nstk_census *c, int pid_dirfd, pid_t pid)
-{
-	int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd_dirfd < 0)
-		return 0;
-	DIR *dir = fdopendir(fd_dirfd);
-	if (!dir) {
-		close(fd_dirfd);
-		return 0;
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (de = readdir(dir))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		char text[64];
-		ssize_t len = readlinkat(dirfd(dir), de->d_name, text, sizeof(text));
-		/* Paths start with '/', and pipes and sockets are not namespaces. */
-		if (len <= 0 || text[0] == '/')
-			continue;
-		enum nstk_ns_kind kind;
-		uint64_t ino;
-		if (nstk_parse_ns_link(text, (size_t)len, &kind, &ino) < 0)
-			continue;
-		uint32_t idx;
-		r = ensure_namespace(c, kind, ino, dirfd(dir), de->d_name, &idx);
-		if (r >= 0)
-			r = add_holder(c, idx, (struct nstk_holder){
-				.kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(de->d_name) });
-	}
-	closedir(dir);
-	return r;
-}
-
-/* Scan one /proc/PID. Returns 0 (also when it vanished or denied) or -ENOMEM. */
-static int scan_process(struct nstk_census *c, int procfd, const char *name, pid_t pid,
-			unsigned sources)
-{
-	_cleanup_close_ int pid_dirfd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (pid_dirfd < 0) {
-		c->n_vanished++;
-		return 0;
-	}
-
-	struct nstk_census_process p = { .pid = pid };
-	int r = read_links(c, pid_dirfd, p.ns);
-	if (r == -EACCES) {
-		r = NSTK_GROW(c->denied, c->cap_denied, c->n_denied);
-		if (r < 0)
-			return r;
-		c->denied[c->n_denied++] = pid;
-		return 0;
-	}
-	if (r < 0) {
-		/* ENOENT/ESRCH: it exited; anything else: not a namespace link we know. */
-		c->n_vanished++;
-		return 0;
-	}
-
-	r = NSTK_GROW(c->processes, c->cap_processes, c->n_processes);
+	int r = NSTK_GROW(c->processes, c->cap_processes, c->n_processes);
 	if (r < 0)
 		return r;
-	r = nstk_hash_put(&c->pid_index, (uint64_t)pid, (uint32_t)c->n_processes);
+	r = nstk_hash_put(&c->pid_index, (uint64_t)p->pid, (uint32_t)c->n_processes);
 	if (r < 0)
 		return r;
-	c->processes[c->n_processes++] = p;
+	c->processes[c->n_processes++] = *p;
 
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 		if (!(c->kinds_supported & (1u << k)))
 			continue;
-		char path[16];
+		char path[48];
 		uint32_t idx;
-		link_path(k, path);
-		r = ensure_namespace(c, k, p.ns[k], pid_dirfd, path, &idx);
+		snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, nstk_ns_kind_name(k));
+		r = ensure_namespace(c, k, p->ns[k], procfd, path, &idx);
 		if (r < 0)
 			return r;
 		struct nstk_namespace *ns = &c->namespaces[idx];
 		ns->ancestor_only = false;
 		ns->nprocs++;
-		if (ns->lowest_pid == 0 || pid < ns->lowest_pid)
-			ns->lowest_pid = pid;
+		if (ns->lowest_pid == 0 || p->pid < ns->lowest_pid)
+			ns->lowest_pid = p->pid;
 	}
-
-	/* A task directory links "." , ".." and one entry per thread. */
-	struct stat st;
-	if ((sources & NSTK_SOURCE_THREADS) && fstatat(pid_dirfd, "task", &st, 0) == 0 &&
-	    st.st_nlink > 3) {
-		r = scan_threads(c, pid_dirfd, &p);
-		if (r < 0)
-			return r;
-	}
-	if (sources & NSTK_SOURCE_FDS)
-		return scan_fds(c, pid_dirfd, pid);
 	return 0;
+}
+
+/* Commit a thread or fd found holding a namespace. */
+static int add_sighting(struct nstk_census *c, int procfd, const struct nstk_sighting *s)
+{
+	char path[64];
+	if (s->kind == NSTK_HOLDER_THREAD)
+		snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)s->pid, (int)s->tid,
+			 nstk_ns_kind_name(s->ns_kind));
+	else
+		snprintf(path, sizeof(path), "%d/fd/%d", (int)s->pid, s->fd);
+	uint32_t idx;
+	int r = ensure_namespace(c, s->ns_kind, s->ino, procfd, path, &idx);
+	if (r < 0)
+		return r;
+	return add_holder(c, idx, (struct nstk_holder){
+		.kind = s->kind, .pid = s->pid, .tid = s->tid, .fd = s->fd });
 }
 
 /* nsfs bind mounts in one mount namespace, read through its member's mountinfo. */
@@ -442,29 +331,18 @@ int nstk_census_scan(struct nstk_census *c, const char *proc_path, unsigned sour
 		return -errno;
 	c->kinds_supported = probe_supported_kinds(procfd);
 
-	int dirfd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return -errno;
-	DIR *dir = fdopendir(dirfd);
-	if (!dir) {
-		int r = -errno;
-		close(dirfd);
-		return r;
-	}
-
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(dir))) {
-		pid_t pid;
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &pid) < 0)
-			continue;
-		r = scan_process(c, procfd, de->d_name, pid, sources);
-		if (r < 0)
-			break;
-	}
-	closedir(dir);
+	struct nstk_walk walk = { 0 };
+	int r = nstk_walk_proc(procfd, c->kinds_supported, sources, &walk);
+	for (size_t i = 0; r >= 0 && i < walk.n_procs; i++)
+		r = add_process(c, procfd, &walk.procs[i]);
+	for (size_t i = 0; r >= 0 && i < walk.n_sightings; i++)
+		r = add_sighting(c, procfd, &walk.sightings[i]);
+	/* The walk's list of denied PIDs becomes the census's. */
+	c->denied = NSTK_TAKE_PTR(walk.denied);
+	c->n_denied = walk.n_denied;
+	c->cap_denied = walk.cap_denied;
+	c->n_vanished = walk.n_vanished;
+	nstk_walk_free(&walk);
 	if (r >= 0 && (sources & NSTK_SOURCE_MOUNTS))
 		r = scan_mounts(c, procfd);
 	if (r >= 0)
@@ -525,6 +403,14 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 	if (dirfd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	memset(ns, 0, NSTK_NS_KIND_COUNT * sizeof(*ns));
-	r = read_links(c, dirfd, ns);
-	return r == -EACCES ? r : r < 0 ? -ESRCH : 0;
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		if (!(c->kinds_supported & (1u << k)))
+			continue;
+		r = nstk_ns_read_link(dirfd, k, &ns[k]);
+		if (r == -EACCES || r == -EPERM)
+			return -EACCES;
+		if (r < 0)
+			return -ESRCH;
+	}
+	return 0;
 }

@@ -29,6 +29,10 @@ const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
 	[NSTK_NSCOL_USER] = { "USER", "username of the PID", 0, 0 },
 	[NSTK_NSCOL_PNS] = { "PNS", "parent namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_ONS] = { "ONS", "owner namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_HOLDERS] = { "HOLDERS", "what keeps it alive: processes, threads, fds, mounts, children", 0,
+				 NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0,
+			      NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
 };
 
 static const char *const tree_names[] = {
@@ -61,6 +65,7 @@ struct view {
 	size_t n_shown;
 	struct nstk_hash row_of; /* namespace key -> index in shown and in rows */
 	struct nstk_proc_table procs;
+	json_t **process_holders; /* per shown row, when HOLDERS is shown */
 };
 
 static bool wanted(const struct view *v, const struct nstk_namespace *ns)
@@ -70,7 +75,7 @@ static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 		return false;
 	if (o->ino && ns->ino != o->ino)
 		return false;
-	if (ns->ancestor_only && o->tree != NSTK_NSTREE_OWNER && o->tree != NSTK_NSTREE_PARENT)
+	if (o->persistent_only && ns->nprocs > 0)
 		return false;
 	if (o->task_ns && o->task_ns[ns->kind] != ns->ino)
 		return false;
@@ -163,14 +168,162 @@ static int parent_row(struct view *v, const struct nstk_namespace *ns)
 	return -1;
 }
 
+static bool shows_column(const struct nstk_nsview_options *o, enum nstk_nscol col)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->columns[i] == (int)col)
+			return true;
+	return false;
+}
+
+/*
+ * One pass over the processes puts each into the holder lists of its rows:
+ * O(processes x kinds) hash lookups, instead of a scan per row.
+ */
+static int collect_process_holders(struct view *v)
+{
+	v->process_holders = calloc(v->n_shown ? v->n_shown : 1, sizeof(json_t *));
+	if (!v->process_holders)
+		return -ENOMEM;
+	for (size_t i = 0; i < v->n_shown; i++)
+		if (!(v->process_holders[i] = json_array()))
+			return -ENOMEM;
+	const struct nstk_census *c = v->census;
+	for (size_t i = 0; i < c->n_processes; i++) {
+		const struct nstk_census_process *p = &c->processes[i];
+		for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+			uint32_t row;
+			if (!p->ns[k] || !nstk_hash_get(&v->row_of, nstk_census_ns_key(k, p->ns[k]), &row))
+				continue;
+			json_t *h = json_pack("{s:s, s:i}", "kind", "process", "pid", (int)p->pid);
+			if (!h || json_array_append_new(v->process_holders[row], h) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static json_t *holder_json(const struct nstk_holder *h)
+{
+	switch (h->kind) {
+	case NSTK_HOLDER_THREAD:
+		return json_pack("{s:s, s:i, s:i}", "kind", "thread", "pid", (int)h->pid, "tid", (int)h->tid);
+	case NSTK_HOLDER_FD:
+		return json_pack("{s:s, s:i, s:i}", "kind", "fd", "pid", (int)h->pid, "fd", h->fd);
+	case NSTK_HOLDER_MOUNT:
+		return json_pack("{s:s, s:s?, s:I, s:i}", "kind", "mount", "path", h->path, "mntns",
+				 (json_int_t)h->mntns, "pid", (int)h->pid);
+	case NSTK_HOLDER_PARENT:
+		return json_pack("{s:s, s:s, s:I}", "kind", "parent", "of_type",
+				 nstk_ns_kind_name(h->of_kind), "of_ns", (json_int_t)h->of_ino);
+	case NSTK_HOLDER_PROCESS:
+		break;
+	}
+	return NULL;
+}
+
+/* "3 procs, 1 fd, 1 mount": what holds a namespace, in a few words. */
+static void holders_summary(const struct nstk_namespace *ns, char *buf, size_t size)
+{
+	const struct {
+		uint32_t n;
+		const char *one, *many;
+	} parts[] = {
+		{ ns->nprocs, "proc", "procs" },     { ns->nthreads, "thread", "threads" },
+		{ ns->nfds, "fd", "fds" },	     { ns->nmounts, "mount", "mounts" },
+		{ ns->nchildren, "child", "children" },
+	};
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(parts); i++) {
+		if (!parts[i].n || used >= size)
+			continue;
+		int w = snprintf(buf + used, size - used, "%s%u %s", used ? ", " : "", parts[i].n,
+				 parts[i].n == 1 ? parts[i].one : parts[i].many);
+		if (w > 0)
+			used += (size_t)w;
+	}
+}
+
+static int set_holders(struct view *v, struct nstk_out_row *row, size_t col, size_t shown_index)
+{
+	const struct nstk_census *c = v->census;
+	const struct nstk_namespace *ns = v->shown[shown_index];
+	json_t *list = v->process_holders[shown_index];
+	v->process_holders[shown_index] = NULL;
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		json_t *j = holder_json(&c->holders[h]);
+		if (!j || json_array_append_new(list, j) < 0) {
+			json_decref(list);
+			return -ENOMEM;
+		}
+	}
+	char summary[128];
+	holders_summary(ns, summary, sizeof(summary));
+	return nstk_out_set_json(row, col, summary, list);
+}
+
+static bool json_array_has_string(json_t *array, const char *s)
+{
+	for (size_t i = 0; i < json_array_size(array); i++)
+		if (strcmp(json_string_value(json_array_get(array, i)), s) == 0)
+			return true;
+	return false;
+}
+
+/* The distinct bind-mount paths: a JSON array, and joined by ',' for text. */
+static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const struct nstk_namespace *ns)
+{
+	const struct nstk_census *c = v->census;
+	if (ns->nmounts == 0)
+		return 0;
+	json_t *paths = json_array();
+	if (!paths)
+		return -ENOMEM;
+	size_t text_len = 1;
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		const struct nstk_holder *m = &c->holders[h];
+		if (m->kind != NSTK_HOLDER_MOUNT || json_array_has_string(paths, m->path))
+			continue;
+		if (json_array_append_new(paths, json_string(m->path)) < 0) {
+			json_decref(paths);
+			return -ENOMEM;
+		}
+		text_len += strlen(m->path) + 1;
+	}
+	_cleanup_free_ char *text = calloc(1, text_len);
+	if (!text) {
+		json_decref(paths);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < json_array_size(paths); i++) {
+		if (i)
+			strcat(text, ",");
+		strcat(text, json_string_value(json_array_get(paths, i)));
+	}
+	return nstk_out_set_json(row, col, text, paths);
+}
+
+/* Text only: why a row has no process, as "(no process: held by 1 mount)". */
+static int mark_no_process(struct nstk_out_row *row, size_t col, const struct nstk_namespace *ns)
+{
+	if (ns->ancestor_only)
+		return nstk_out_set_str(row, col, "(no process: ancestor)");
+	char summary[128], text[160];
+	holders_summary(ns, summary, sizeof(summary));
+	snprintf(text, sizeof(text), "(no process: held by %s)", summary);
+	return nstk_out_set_str(row, col, text);
+}
+
 static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
 {
 	if (ino)
 		nstk_out_set_u64(row, col, ino);
 }
 
-static int fill_row(struct view *v, struct nstk_out_row *row, const struct nstk_namespace *ns)
+static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index)
 {
+	const struct nstk_namespace *ns = v->shown[shown_index];
 	const struct nstk_proc_facts *f = ns->lowest_pid ? nstk_proc_find(&v->procs, ns->lowest_pid) : NULL;
 	int r = 0;
 
@@ -204,8 +357,8 @@ static int fill_row(struct view *v, struct nstk_out_row *row, const struct nstk_
 		case NSTK_NSCOL_COMMAND:
 			if (f)
 				r = nstk_out_set_str(row, c, f->command);
-			else if (ns->ancestor_only && v->opt->mark_ancestors)
-				r = nstk_out_set_str(row, c, "(no process: ancestor)");
+			else if (ns->nprocs == 0 && v->opt->mark_no_process)
+				r = mark_no_process(row, c, ns);
 			break;
 		case NSTK_NSCOL_UID:
 			if (f)
@@ -220,6 +373,12 @@ static int fill_row(struct view *v, struct nstk_out_row *row, const struct nstk_
 			break;
 		case NSTK_NSCOL_ONS:
 			set_ino(row, c, ns->owner_ino);
+			break;
+		case NSTK_NSCOL_HOLDERS:
+			r = set_holders(v, row, c, shown_index);
+			break;
+		case NSTK_NSCOL_NSFS:
+			r = set_nsfs(v, row, c, ns);
 			break;
 		case NSTK_NSCOL_COUNT:
 			break;
@@ -264,9 +423,14 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 	r = load_facts(&v);
 	if (r < 0)
 		goto out;
+	if (shows_column(o, NSTK_NSCOL_HOLDERS)) {
+		r = collect_process_holders(&v);
+		if (r < 0)
+			goto out;
+	}
 	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
 		struct nstk_out_row *row = nstk_out_row_add(t);
-		r = row ? fill_row(&v, row, v.shown[i]) : -ENOMEM;
+		r = row ? fill_row(&v, row, i) : -ENOMEM;
 	}
 	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
 		int p = parent_row(&v, v.shown[i]);
@@ -279,6 +443,10 @@ out:
 		t = NULL;
 	}
 	*out = t;
+	if (v.process_holders)
+		for (size_t i = 0; i < v.n_shown; i++)
+			json_decref(v.process_holders[i]);
+	free(v.process_holders);
 	free(v.shown);
 	nstk_hash_free(&v.row_of);
 	nstk_proc_table_free(&v.procs);

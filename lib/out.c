@@ -37,9 +37,10 @@ struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *c
 
 static void value_clear(struct nstk_value *v)
 {
-	if (v->type == NSTK_VALUE_STR)
+	if (v->type == NSTK_VALUE_STR || v->type == NSTK_VALUE_JSON)
 		free(v->str);
-	v->type = NSTK_VALUE_NULL;
+	json_decref(v->json);
+	*v = (struct nstk_value){ .type = NSTK_VALUE_NULL };
 }
 
 void nstk_out_table_free(struct nstk_out_table *t)
@@ -97,6 +98,20 @@ void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t x)
 {
 	value_clear(&row->cells[col]);
 	row->cells[col] = (struct nstk_value){ .type = NSTK_VALUE_I64, .i64 = x };
+}
+
+int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json)
+{
+	struct nstk_value *v = &row->cells[col];
+	value_clear(v);
+	char *s = strdup(summary);
+	if (!s || !json) {
+		free(s);
+		json_decref(json);
+		return -ENOMEM;
+	}
+	*v = (struct nstk_value){ .type = NSTK_VALUE_JSON, .str = s, .json = json };
+	return 0;
 }
 
 /*
@@ -188,6 +203,7 @@ static char *value_text(const struct nstk_value *v)
 	case NSTK_VALUE_NULL:
 		return strdup("");
 	case NSTK_VALUE_STR:
+	case NSTK_VALUE_JSON:
 		return strdup(v->str);
 	case NSTK_VALUE_U64:
 		return asprintf(&s, "%" PRIu64, v->u64) < 0 ? NULL : s;
@@ -260,6 +276,8 @@ static json_t *value_json(const struct nstk_value *v)
 		return json_integer((json_int_t)v->u64);
 	case NSTK_VALUE_I64:
 		return json_integer((json_int_t)v->i64);
+	case NSTK_VALUE_JSON:
+		return json_incref(v->json);
 	case NSTK_VALUE_NULL:
 		break;
 	}

@@ -26,6 +26,8 @@ enum nstk_nscol {
 	NSTK_NSCOL_USER,
 	NSTK_NSCOL_PNS,
 	NSTK_NSCOL_ONS,
+	NSTK_NSCOL_HOLDERS,
+	NSTK_NSCOL_NSFS,
 	NSTK_NSCOL_COUNT
 };
 
@@ -49,13 +51,13 @@ struct nstk_nsview_options {
 	enum nstk_nstree tree;
 	const int *columns;   /* enum nstk_nscol, in display order */
 	size_t ncols;
-	bool mark_ancestors;  /* say "(no process)" in COMMAND for ancestor-only rows */
+	bool persistent_only; /* only namespaces no process sits in (-P) */
+	bool mark_no_process; /* say why a row has no process in COMMAND (text only) */
 };
 
 /*
- * Build the rows: namespaces of the wanted kinds (and, in owner and parent
- * trees, the ancestors no process sits in), sorted by inode, nested per the
- * tree mode. Returns 0 or -errno; *out is the caller's to free.
+ * Build the rows: namespaces of the wanted kinds, including those no process
+ * sits in, sorted by inode, nested per the tree mode. Returns 0 or -errno; *out is the caller's to free.
  */
 int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out);

@@ -28,7 +28,11 @@ struct nstk_out_column {
 	unsigned flags;
 };
 
-enum nstk_value_type { NSTK_VALUE_NULL, NSTK_VALUE_STR, NSTK_VALUE_U64, NSTK_VALUE_I64 };
+/*
+ * NSTK_VALUE_JSON is a structured cell (a list of holders, of paths): text
+ * shows str, a summary; JSON shows json, the whole structure.
+ */
+enum nstk_value_type { NSTK_VALUE_NULL, NSTK_VALUE_STR, NSTK_VALUE_U64, NSTK_VALUE_I64, NSTK_VALUE_JSON };
 
 struct nstk_value {
 	enum nstk_value_type type;
@@ -37,6 +41,7 @@ struct nstk_value {
 		uint64_t u64;
 		int64_t i64;
 	};
+	json_t *json;
 };
 
 struct nstk_out_row {
@@ -68,6 +73,8 @@ struct nstk_out_row *nstk_out_row_add(struct nstk_out_table *t);
 int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s); /* NULL -> null */
 void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t v);
 void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t v);
+/* A structured cell: text shows summary, JSON shows json (the cell takes it). */
+int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json);
 
 /* Render as text (libsmartcols). *text is malloc'd. Returns 0 or -errno. */
 int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_text_options *o,

@@ -65,16 +65,17 @@ static uint64_t ns_of(json_t *row)
 	return (uint64_t)json_integer_value(json_object_get(row, "ns"));
 }
 
-static void list_is_sorted_and_leaves_out_ancestors(void **state)
+static void list_is_sorted_and_includes_ancestors(void **state)
 {
 	(void)state;
 	struct nstk_census c;
 	sample(&c);
 	json_t *doc = build_json(&c, NSTK_NSTREE_NONE, NSTK_NS_ALL_KINDS);
 	json_t *rows = json_object_get(doc, "namespaces");
-	assert_int_equal(json_array_size(rows), 4);
+	assert_int_equal(json_array_size(rows), 5);
 	assert_int_equal(ns_of(json_array_get(rows, 0)), 100);
-	assert_int_equal(ns_of(json_array_get(rows, 3)), 400);
+	assert_int_equal(ns_of(json_array_get(rows, 1)), 200);
+	assert_int_equal(ns_of(json_array_get(rows, 4)), 400);
 	assert_null(json_object_get(doc, "tree"));
 	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
 	assert_true(json_is_false(json_object_get(doc, "partial")));
@@ -105,7 +106,7 @@ static void owner_tree_draws_the_ancestor(void **state)
 	assert_int_equal(ns_of(ghost), 200);
 	assert_int_equal(json_integer_value(json_object_get(ghost, "nprocs")), 0);
 	assert_true(json_is_null(json_object_get(ghost, "pid")));
-	/* JSON carries no text marker: mark_ancestors was not asked for. */
+	/* JSON carries no text marker: mark_no_process was not asked for. */
 	assert_true(json_is_null(json_object_get(ghost, "command")));
 	json_t *grand = json_object_get(ghost, "children");
 	assert_int_equal(json_array_size(grand), 1);
@@ -160,7 +161,7 @@ static void text_marks_ancestors_when_asked(void **state)
 	sample(&c);
 	struct nstk_nsview_options o = { .kinds = NSTK_NS_ALL_KINDS, .tree = NSTK_NSTREE_OWNER,
 					 .columns = cols, .ncols = NSTK_ARRAY_SIZE(cols),
-					 .mark_ancestors = true };
+					 .mark_no_process = true };
 	struct nstk_out_table *t;
 	assert_int_equal(nstk_nsview_build(&c, &o, &t), 0);
 	char *text;
@@ -185,7 +186,7 @@ static void tree_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(list_is_sorted_and_leaves_out_ancestors),
+		cmocka_unit_test(list_is_sorted_and_includes_ancestors),
 		cmocka_unit_test(owner_tree_draws_the_ancestor),
 		cmocka_unit_test(parent_tree_nests_only_hierarchical_kinds),
 		cmocka_unit_test(type_filter_and_inode_filter),

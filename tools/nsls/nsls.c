@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 		view.kinds = NSTK_NS_ALL_KINDS;
 	view.columns = columns;
 	view.ncols = ncols;
-	view.mark_ancestors = !json;
+	view.mark_no_process = !json;
 	text.tree = view.tree != NSTK_NSTREE_NONE;
 
 	struct nstk_census census = { 0 };

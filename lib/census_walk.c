@@ -1,0 +1,282 @@
+/*
+ * census_walk.c — the /proc walk, split over the online CPUs.
+ *
+ * Per process: one openat(O_PATH|O_DIRECTORY) pins /proc/PID, one readlinkat
+ * per kind reads "kind:[inode]"; the links go into a local array and are
+ * committed only when all were read, so a process that exits half-way leaves
+ * no trace. A task directory's st_nlink is 2 + its thread count, so one
+ * fstatat tells whether there are other threads to read. The fd directory is
+ * read for links that are not paths and parse as "kind:[inode]": nsfs fds.
+ *
+ * Nearly all the cost is syscalls into procfs (about 2 us each), so the PIDs
+ * are cut into one contiguous slice per worker thread; slices keep PID order
+ * when the results are concatenated.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "census_walk.h"
+#include "nstk/parse.h"
+#include "nstk/util.h"
+
+/* Below this many processes a second thread costs more than it saves. */
+#define PROCS_PER_WORKER 1024
+#define MAX_WORKERS 8
+
+struct worker {
+	int procfd;
+	unsigned kinds, sources;
+	const pid_t *pids;
+	size_t n_pids;
+	struct nstk_walk out;
+	int error;
+};
+
+/* Read every supported link under dirfd; 0, -EACCES when denied, or -errno. */
+static int read_links(unsigned kinds, int dirfd, uint64_t ns[NSTK_NS_KIND_COUNT])
+{
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		int r = nstk_ns_read_link(dirfd, k, &ns[k]);
+		if (r == -EPERM)
+			r = -EACCES;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_sighting(struct nstk_walk *w, struct nstk_sighting s)
+{
+	int r = NSTK_GROW(w->sightings, w->cap_sightings, w->n_sightings);
+	if (r < 0)
+		return r;
+	w->sightings[w->n_sightings++] = s;
+	return 0;
+}
+
+static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_census_process *p)
+{
+	int task_fd = openat(pid_dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (task_fd < 0)
+		return 0;
+	DIR *dir = fdopendir(task_fd);
+	if (!dir) {
+		close(task_fd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(dir))) {
+		pid_t tid;
+		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &tid) < 0 || tid == p->pid)
+			continue;
+		_cleanup_close_ int tid_dirfd =
+			openat(dirfd(dir), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		uint64_t ns[NSTK_NS_KIND_COUNT] = { 0 };
+		if (tid_dirfd < 0 || read_links(wk->kinds, tid_dirfd, ns) < 0)
+			continue;
+		for (int k = 0; k < NSTK_NS_KIND_COUNT && r >= 0; k++)
+			if ((wk->kinds & (1u << k)) && ns[k] != p->ns[k])
+				r = add_sighting(&wk->out, (struct nstk_sighting){
+					.kind = NSTK_HOLDER_THREAD, .ns_kind = k, .ino = ns[k],
+					.pid = p->pid, .tid = tid });
+	}
+	closedir(dir);
+	return r;
+}
+
+static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
+{
+	int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd_dirfd < 0)
+		return 0;
+	DIR *dir = fdopendir(fd_dirfd);
+	if (!dir) {
+		close(fd_dirfd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(dir))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char text[64];
+		ssize_t len = readlinkat(dirfd(dir), de->d_name, text, sizeof(text));
+		/* Paths start with '/'; pipes and sockets do not parse as a kind. */
+		if (len <= 0 || text[0] == '/')
+			continue;
+		struct nstk_sighting s = { .kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(de->d_name) };
+		if (nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0)
+			r = add_sighting(&wk->out, s);
+	}
+	closedir(dir);
+	return r;
+}
+
+static int walk_process(struct worker *wk, pid_t pid)
+{
+	struct nstk_walk *w = &wk->out;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	_cleanup_close_ int pid_dirfd = openat(wk->procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pid_dirfd < 0) {
+		w->n_vanished++;
+		return 0;
+	}
+
+	struct nstk_census_process p = { .pid = pid };
+	int r = read_links(wk->kinds, pid_dirfd, p.ns);
+	if (r == -EACCES) {
+		r = NSTK_GROW(w->denied, w->cap_denied, w->n_denied);
+		if (r < 0)
+			return r;
+		w->denied[w->n_denied++] = pid;
+		return 0;
+	}
+	if (r < 0) {
+		/* ENOENT/ESRCH: it exited; anything else: not a namespace link we know. */
+		w->n_vanished++;
+		return 0;
+	}
+	r = NSTK_GROW(w->procs, w->cap_procs, w->n_procs);
+	if (r < 0)
+		return r;
+	w->procs[w->n_procs++] = p;
+
+	struct stat st;
+	if ((wk->sources & NSTK_SOURCE_THREADS) && fstatat(pid_dirfd, "task", &st, 0) == 0 &&
+	    st.st_nlink > 3) {
+		r = walk_threads(wk, pid_dirfd, &p);
+		if (r < 0)
+			return r;
+	}
+	if (wk->sources & NSTK_SOURCE_FDS)
+		return walk_fds(wk, pid_dirfd, pid);
+	return 0;
+}
+
+static void *run_worker(void *arg)
+{
+	struct worker *wk = arg;
+	for (size_t i = 0; i < wk->n_pids && wk->error == 0; i++)
+		wk->error = walk_process(wk, wk->pids[i]);
+	return NULL;
+}
+
+/* The PIDs in /proc, in readdir order (ascending). */
+static int list_pids(int procfd, pid_t **pids, size_t *n)
+{
+	int dirfd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	DIR *dir = fdopendir(dirfd);
+	if (!dir) {
+		int r = -errno;
+		close(dirfd);
+		return r;
+	}
+	size_t cap = 0;
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		pid_t pid;
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    nstk_parse_pid(de->d_name, strlen(de->d_name), &pid) < 0)
+			continue;
+		r = NSTK_GROW(*pids, cap, *n);
+		if (r < 0)
+			break;
+		(*pids)[(*n)++] = pid;
+	}
+	closedir(dir);
+	return r;
+}
+
+/* Append m elements of src to the growable array *dst of *n (capacity *cap). */
+static int append_array(void **dst, size_t *n, size_t *cap, const void *src, size_t m, size_t elem)
+{
+	if (m == 0)
+		return 0;
+	if (*n + m > *cap) {
+		void *p = realloc(*dst, (*n + m) * elem);
+		if (!p)
+			return -ENOMEM;
+		*dst = p;
+		*cap = *n + m;
+	}
+	memcpy((char *)*dst + *n * elem, src, m * elem);
+	*n += m;
+	return 0;
+}
+
+#define APPEND(a, b, arr, n, cap) \
+	append_array((void **)&(a)->arr, &(a)->n, &(a)->cap, (b)->arr, (b)->n, sizeof(*(b)->arr))
+
+int nstk_walk_proc(int procfd, unsigned kinds, unsigned sources, struct nstk_walk *out)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n_pids = 0;
+	int r = list_pids(procfd, &pids, &n_pids);
+	if (r < 0)
+		return r;
+
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n_workers = n_pids / PROCS_PER_WORKER + 1;
+	if (cpus > 0 && n_workers > (size_t)cpus)
+		n_workers = (size_t)cpus;
+	if (n_workers > MAX_WORKERS)
+		n_workers = MAX_WORKERS;
+
+	struct worker workers[MAX_WORKERS] = { 0 };
+	pthread_t threads[MAX_WORKERS];
+	bool started[MAX_WORKERS] = { false };
+	size_t per = (n_pids + n_workers - 1) / n_workers;
+	for (size_t i = 0; i < n_workers; i++) {
+		size_t from = i * per < n_pids ? i * per : n_pids;
+		size_t to = from + per < n_pids ? from + per : n_pids;
+		workers[i] = (struct worker){ .procfd = procfd, .kinds = kinds, .sources = sources,
+					      .pids = pids + from, .n_pids = to - from };
+		/* The first slice runs on this thread; a failed start runs inline too. */
+		if (i > 0)
+			started[i] = pthread_create(&threads[i], NULL, run_worker, &workers[i]) == 0;
+	}
+	run_worker(&workers[0]);
+	for (size_t i = 1; i < n_workers; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+		else
+			run_worker(&workers[i]);
+	}
+
+	for (size_t i = 0; i < n_workers; i++) {
+		struct nstk_walk *w = &workers[i].out;
+		if (r == 0)
+			r = workers[i].error;
+		if (r == 0)
+			r = APPEND(out, w, procs, n_procs, cap_procs);
+		if (r == 0)
+			r = APPEND(out, w, sightings, n_sightings, cap_sightings);
+		if (r == 0)
+			r = APPEND(out, w, denied, n_denied, cap_denied);
+		out->n_vanished += w->n_vanished;
+		nstk_walk_free(w);
+	}
+	return r;
+}
+
+void nstk_walk_free(struct nstk_walk *w)
+{
+	free(w->procs);
+	free(w->sightings);
+	free(w->denied);
+	*w = (struct nstk_walk){ 0 };
+}
