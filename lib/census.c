@@ -414,3 +414,45 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 	}
 	return 0;
 }
+
+int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns)
+{
+	char path[PATH_MAX + 64];
+	int r = -ESRCH;
+	if (ns->lowest_pid) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)ns->lowest_pid,
+			 nstk_ns_kind_name(ns->kind));
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		r = -errno;
+	}
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		const struct nstk_holder *ho = &c->holders[h];
+		switch (ho->kind) {
+		case NSTK_HOLDER_THREAD:
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", (int)ho->pid, (int)ho->tid,
+				 nstk_ns_kind_name(ns->kind));
+			break;
+		case NSTK_HOLDER_FD:
+			snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)ho->pid, ho->fd);
+			break;
+		case NSTK_HOLDER_MOUNT:
+			snprintf(path, sizeof(path), "/proc/%d/root%s", (int)ho->pid, ho->path);
+			break;
+		default:
+			continue;
+		}
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			r = -errno;
+			continue;
+		}
+		/* A path may now name something else: make sure it is this namespace. */
+		uint64_t ino;
+		if (nstk_ns_fd_inode(fd, &ino) == 0 && ino == ns->ino)
+			return fd;
+		close(fd);
+	}
+	return r;
+}

@@ -8,10 +8,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nsview_details.h"
 #include "nstk/nsview.h"
 #include "nstk/proc.h"
 #include "nstk/util.h"
@@ -33,6 +35,26 @@ const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
 				 NSTK_OUT_TRUNC },
 	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0,
 			      NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
+	[NSTK_NSCOL_NETNS] = { "NETNS", "ip netns name (bind mount under /run/netns)", 0, 0 },
+	[NSTK_NSCOL_CONTAINER] = { "CONTAINER", "container runtime and id, from the cgroup or nsfs path", 0, 0 },
+	[NSTK_NSCOL_NETNSID] = { "NETNSID", "net: id this network namespace gives it (RTM_GETNSID)", 0,
+				 NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_IFACES] = { "IFACES", "net: interfaces, addresses, veth peers and bridges", 0,
+				NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
+	[NSTK_NSCOL_HOSTNAME] = { "HOSTNAME", "uts: host name", 0, 0 },
+	[NSTK_NSCOL_DOMAINNAME] = { "DOMAINNAME", "uts: NIS domain name", 0, 0 },
+	[NSTK_NSCOL_OWNERUID] = { "OWNERUID", "user: UID that created it", 0, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_UIDMAP] = { "UIDMAP", "user: uid_map as inside->outside x count", 0, NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_GIDMAP] = { "GIDMAP", "user: gid_map as inside->outside x count", 0, NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_SETGROUPS] = { "SETGROUPS", "user: setgroups(2) allow or deny", 0, 0 },
+	[NSTK_NSCOL_INITPID] = { "INITPID", "pid: host PID of its PID 1", 5, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_LEVEL] = { "LEVEL", "pid: nesting depth (0 = this one's own)", 0, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_NSPID] = { "NSPID", "pid: the -p task's PID in it", 5, NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_ROOTFS] = { "ROOTFS", "mnt: root filesystem, source, overlay layers", 0,
+				NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_CGROUPROOT] = { "CGROUPROOT", "cgroup: its root in the host's cgroup tree", 0,
+				    NSTK_OUT_TRUNC },
+	[NSTK_NSCOL_OFFSETS] = { "OFFSETS", "time: monotonic and boottime offsets", 0, 0 },
 };
 
 static const char *const tree_names[] = {
@@ -66,7 +88,20 @@ struct view {
 	struct nstk_hash row_of; /* namespace key -> index in shown and in rows */
 	struct nstk_proc_table procs;
 	json_t **process_holders; /* per shown row, when HOLDERS is shown */
+	struct nstk_nsinfo *info;  /* per shown row, when a detail column is shown */
+	struct nstk_container *containers; /* per census namespace, when asked */
+	bool *in_container;
+	pid_t task_nspid[64];
+	size_t task_nspid_len;
 };
+
+static bool shows_column(const struct nstk_nsview_options *o, enum nstk_nscol col)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->columns[i] == (int)col)
+			return true;
+	return false;
+}
 
 static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 {
@@ -79,7 +114,51 @@ static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 		return false;
 	if (o->task_ns && o->task_ns[ns->kind] != ns->ino)
 		return false;
+	if (o->container) {
+		size_t i = (size_t)(ns - v->census->namespaces);
+		if (!v->in_container[i] || !nstk_container_matches(&v->containers[i], o->container))
+			return false;
+	}
 	return true;
+}
+
+/*
+ * The container a namespace belongs to: from the cgroup of its lowest
+ * process (read in this, the initial, cgroup namespace's view), else from
+ * the path of an nsfs bind mount that holds it.
+ */
+static bool decode_container(const struct nstk_census *c, const struct nstk_namespace *ns,
+			     struct nstk_container *out)
+{
+	if (ns->lowest_pid) {
+		char path[64];
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)ns->lowest_pid);
+		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 &&
+		    nstk_container_from_proc_cgroup(text, len, out) == 1)
+			return true;
+	}
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		const struct nstk_holder *m = &c->holders[h];
+		if (m->kind == NSTK_HOLDER_MOUNT &&
+		    nstk_container_from_nsfs_path(m->path, strlen(m->path), out) == 1)
+			return true;
+	}
+	return false;
+}
+
+static int decode_containers(struct view *v)
+{
+	const struct nstk_census *c = v->census;
+	v->containers = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->containers));
+	v->in_container = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->in_container));
+	if (!v->containers || !v->in_container)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (v->opt->kinds & (1u << c->namespaces[i].kind))
+			v->in_container[i] = decode_container(c, &c->namespaces[i], &v->containers[i]);
+	return 0;
 }
 
 static int by_inode(const void *a, const void *b)
@@ -108,6 +187,33 @@ static int choose_rows(struct view *v)
 			return r;
 	}
 	return 0;
+}
+
+/* nsinfo for the shown rows, for the kinds whose detail columns are shown. */
+static int read_details(struct view *v)
+{
+	unsigned kinds = 0;
+	for (size_t i = 0; i < v->opt->ncols; i++) {
+		enum nstk_ns_kind k;
+		if (nstk_nsview_detail_kind((enum nstk_nscol)v->opt->columns[i], &k))
+			kinds |= 1u << k;
+	}
+	if (!kinds)
+		return 0;
+	v->info = calloc(v->n_shown ? v->n_shown : 1, sizeof(*v->info));
+	if (!v->info)
+		return -ENOMEM;
+	if (v->opt->task && shows_column(v->opt, NSTK_NSCOL_NSPID)) {
+		char path[64];
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)v->opt->task);
+		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 ||
+		    nstk_parse_status_nspid(text, len, v->task_nspid, NSTK_ARRAY_SIZE(v->task_nspid),
+					    &v->task_nspid_len) < 0)
+			v->task_nspid_len = 0;
+	}
+	return nstk_nsinfo_read(v->census, v->shown, v->n_shown, kinds, v->info);
 }
 
 static int load_facts(struct view *v)
@@ -166,14 +272,6 @@ static int parent_row(struct view *v, const struct nstk_namespace *ns)
 		break;
 	}
 	return -1;
-}
-
-static bool shows_column(const struct nstk_nsview_options *o, enum nstk_nscol col)
-{
-	for (size_t i = 0; i < o->ncols; i++)
-		if (o->columns[i] == (int)col)
-			return true;
-	return false;
 }
 
 /*
@@ -304,6 +402,26 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 	return nstk_out_set_json(row, col, text, paths);
 }
 
+/* The ip netns name: a bind mount directly under /run/netns (or /var/run/netns). */
+static int set_netns_name(struct view *v, struct nstk_out_row *row, size_t col,
+			  const struct nstk_namespace *ns)
+{
+	const struct nstk_census *c = v->census;
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		const struct nstk_holder *m = &c->holders[h];
+		if (m->kind != NSTK_HOLDER_MOUNT)
+			continue;
+		const char *name = NULL;
+		if (strncmp(m->path, "/run/netns/", 11) == 0)
+			name = m->path + 11;
+		else if (strncmp(m->path, "/var/run/netns/", 15) == 0)
+			name = m->path + 15;
+		if (name && *name && !strchr(name, '/'))
+			return nstk_out_set_str(row, col, name);
+	}
+	return 0;
+}
+
 /* Text only: why a row has no process, as "(no process: held by 1 mount)". */
 static int mark_no_process(struct nstk_out_row *row, size_t col, const struct nstk_namespace *ns)
 {
@@ -380,8 +498,25 @@ static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index
 		case NSTK_NSCOL_NSFS:
 			r = set_nsfs(v, row, c, ns);
 			break;
+		case NSTK_NSCOL_NETNS:
+			r = set_netns_name(v, row, c, ns);
+			break;
 		case NSTK_NSCOL_COUNT:
 			break;
+		default: {
+			size_t ci = (size_t)(ns - v->census->namespaces);
+			struct nstk_detail_ctx d = {
+				.census = v->census,
+				.ns = ns,
+				.info = v->info ? &v->info[shown_index] : NULL,
+				.container = v->in_container && v->in_container[ci] ? &v->containers[ci] : NULL,
+				.task_nspid = v->task_nspid_len ? v->task_nspid : NULL,
+				.task_nspid_len = v->task_nspid_len,
+				.utf8 = v->opt->utf8,
+			};
+			r = nstk_nsview_detail_cell(&d, (enum nstk_nscol)v->opt->columns[c], row, c);
+			break;
+		}
 		}
 	}
 	return r;
@@ -417,7 +552,15 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 	if (!t)
 		goto out;
 	t->tree_column = tree_column(o);
+	if (o->container || shows_column(o, NSTK_NSCOL_CONTAINER)) {
+		r = decode_containers(&v);
+		if (r < 0)
+			goto out;
+	}
 	r = choose_rows(&v);
+	if (r < 0)
+		goto out;
+	r = read_details(&v);
 	if (r < 0)
 		goto out;
 	r = load_facts(&v);
@@ -447,6 +590,11 @@ out:
 		for (size_t i = 0; i < v.n_shown; i++)
 			json_decref(v.process_holders[i]);
 	free(v.process_holders);
+	if (v.info)
+		nstk_nsinfo_free(v.info, v.n_shown);
+	free(v.info);
+	free(v.containers);
+	free(v.in_container);
 	free(v.shown);
 	nstk_hash_free(&v.row_of);
 	nstk_proc_table_free(&v.procs);

@@ -11,7 +11,12 @@ int nstk_grow(void **array, size_t *cap, size_t n, size_t elem_size)
 {
 	if (n < *cap)
 		return 0;
-	size_t new_cap = *cap ? *cap * 2 : 16;
+	size_t new_cap = *cap ? *cap : 16;
+	while (new_cap <= n) {
+		if (new_cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		new_cap *= 2;
+	}
 	if (new_cap > SIZE_MAX / elem_size)
 		return -ENOMEM;
 	void *p = realloc(*array, new_cap * elem_size);

@@ -115,6 +115,13 @@ int nstk_census_find_process(const struct nstk_census *c, pid_t pid,
 int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 				uint64_t ns[NSTK_NS_KIND_COUNT]);
 
+/*
+ * A new O_RDONLY|O_CLOEXEC fd on the namespace's nsfs file, opened through
+ * whatever holds it: its lowest process, else a thread, fd or mount holder.
+ * Returns the fd or -errno (-ESRCH when every holder is gone).
+ */
+int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns);
+
 /* The hash key of a namespace: kinds fit in the low 3 bits. */
 static inline uint64_t nstk_census_ns_key(enum nstk_ns_kind kind, uint64_t ino)
 {

@@ -28,6 +28,23 @@ enum nstk_nscol {
 	NSTK_NSCOL_ONS,
 	NSTK_NSCOL_HOLDERS,
 	NSTK_NSCOL_NSFS,
+	NSTK_NSCOL_NETNS,
+	NSTK_NSCOL_CONTAINER,
+	/* What is inside: each is null on namespaces of other kinds. */
+	NSTK_NSCOL_NETNSID,
+	NSTK_NSCOL_IFACES,
+	NSTK_NSCOL_HOSTNAME,
+	NSTK_NSCOL_DOMAINNAME,
+	NSTK_NSCOL_OWNERUID,
+	NSTK_NSCOL_UIDMAP,
+	NSTK_NSCOL_GIDMAP,
+	NSTK_NSCOL_SETGROUPS,
+	NSTK_NSCOL_INITPID,
+	NSTK_NSCOL_LEVEL,
+	NSTK_NSCOL_NSPID,
+	NSTK_NSCOL_ROOTFS,
+	NSTK_NSCOL_CGROUPROOT,
+	NSTK_NSCOL_OFFSETS,
 	NSTK_NSCOL_COUNT
 };
 
@@ -47,6 +64,9 @@ const char *nstk_nstree_name(enum nstk_nstree mode);
 struct nstk_nsview_options {
 	unsigned kinds;	      /* bit per enum nstk_ns_kind to show */
 	const uint64_t *task_ns; /* only these (one inode per kind, as read for -p); NULL for all */
+	pid_t task;		 /* the -p task, for NSPID; 0 for none */
+	const char *container;	 /* only namespaces of this container (id, prefix or name) */
+	bool utf8;		 /* text may use arrows and the like */
 	uint64_t ino;	      /* only namespaces with this inode; 0 for all */
 	enum nstk_nstree tree;
 	const int *columns;   /* enum nstk_nscol, in display order */

@@ -52,4 +52,53 @@ int nstk_parse_mountinfo_line(const char *line, size_t len, struct nstk_mountinf
  */
 ssize_t nstk_unescape_octal(const char *in, size_t len, char *out, size_t out_size);
 
+/* One line of a uid_map or gid_map: "inside outside count". */
+struct nstk_id_range {
+	uint32_t inside, outside, count;
+};
+
+/* All lines of a uid_map/gid_map (at most max). Returns 0 or -EINVAL. */
+int nstk_parse_id_map(const char *text, size_t len, struct nstk_id_range *ranges, size_t max,
+		      size_t *n);
+
+/* /proc/PID/timens_offsets: "monotonic SEC NSEC" and "boottime SEC NSEC". */
+struct nstk_time_offsets {
+	int64_t monotonic_sec, monotonic_nsec;
+	int64_t boottime_sec, boottime_nsec;
+};
+int nstk_parse_timens_offsets(const char *text, size_t len, struct nstk_time_offsets *out);
+
+/*
+ * The NSpid line of /proc/PID/status: the PID in each pid namespace, from
+ * the reader's outward-most down to the process's own. Returns 0 or -EINVAL.
+ */
+int nstk_parse_status_nspid(const char *text, size_t len, pid_t *pids, size_t max, size_t *n);
+
+/*
+ * An overlayfs mount's super options (from mountinfo): lowerdir entries
+ * (':'-separated, "::" before data-only layers), upperdir, workdir. Slices
+ * point into opts and are still octal-escaped. Returns 0, or -EINVAL when
+ * there is no lowerdir.
+ */
+struct nstk_slice {
+	const char *s;
+	size_t len;
+};
+struct nstk_overlay_layers {
+	struct nstk_slice lower[128];
+	size_t n_lower;
+	struct nstk_slice upper, work;
+};
+int nstk_parse_overlay_options(const char *opts, size_t len, struct nstk_overlay_layers *out);
+
+/*
+ * One line of /proc/PID/cgroup, "hierarchy-id:controllers:path" (v2: "0::/x").
+ * Returns 0 or -EINVAL; slices point into line.
+ */
+struct nstk_cgroup_line {
+	uint32_t hierarchy;
+	struct nstk_slice controllers, path;
+};
+int nstk_parse_cgroup_line(const char *line, size_t len, struct nstk_cgroup_line *out);
+
 #endif

@@ -40,7 +40,7 @@ static inline void nstk_fclosep(FILE **f)
 #define NSTK_TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
 
 /*
- * Make room for one more element in a growable array of *n elements with
+ * Make room for element index n (so n + 1 elements) in a growable array of
  * *cap allocated; returns 0 or -ENOMEM. Doubling keeps appends amortised O(1).
  */
 int nstk_grow(void **array, size_t *cap, size_t n, size_t elem_size);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,10 +27,29 @@
 #define EXIT_USAGE 2
 #define MAX_COLUMNS 64
 
-static const int default_columns[] = {
-	NSTK_NSCOL_NS, NSTK_NSCOL_TYPE, NSTK_NSCOL_NPROCS,
-	NSTK_NSCOL_PID, NSTK_NSCOL_USER, NSTK_NSCOL_COMMAND,
-};
+/*
+ * lsns's defaults, so scripts keep working: NS TYPE NPROCS PID USER COMMAND,
+ * with NETNSID and NSFS before COMMAND when only net namespaces are listed;
+ * JSON adds
+ * HOLDERS, which a table would only summarise.
+ */
+static size_t default_columns(int *columns, unsigned kinds, bool json)
+{
+	size_t n = 0;
+	columns[n++] = NSTK_NSCOL_NS;
+	columns[n++] = NSTK_NSCOL_TYPE;
+	columns[n++] = NSTK_NSCOL_NPROCS;
+	columns[n++] = NSTK_NSCOL_PID;
+	columns[n++] = NSTK_NSCOL_USER;
+	if (kinds == 1u << NSTK_NS_NET) {
+		columns[n++] = NSTK_NSCOL_NETNSID;
+		columns[n++] = NSTK_NSCOL_NSFS;
+	}
+	columns[n++] = NSTK_NSCOL_COMMAND;
+	if (json)
+		columns[n++] = NSTK_NSCOL_HOLDERS;
+	return n;
+}
 
 static void usage(FILE *f)
 {
@@ -44,7 +64,9 @@ static void usage(FILE *f)
 	      " -n, --noheadings       don't print headings\n"
 	      " -o, --output <list>    define which output columns to use (+<list> adds to the default)\n"
 	      "     --output-all       output all columns\n"
-	      " -p, --task <pid>       print the namespaces of this process\n"
+	      " -p, --task <pid>       print the namespaces of this process (or thread)\n"
+	      " -P, --persistent       only namespaces no process sits in\n"
+	      "     --container <id>   only the namespaces of this container (id, id prefix or name)\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -u, --notruncate       don't truncate text in columns\n"
 	      " -W, --nowrap           don't use multi-line representation\n"
@@ -93,7 +115,7 @@ static void report_partial(const struct nstk_census *c)
 	fputs("; counts leave them out\n", stderr);
 }
 
-enum { OPT_OUTPUT_ALL = 0x100 };
+enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER };
 
 int main(int argc, char **argv)
 {
@@ -104,6 +126,8 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
+		{ "persistent", no_argument, NULL, 'P' },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "notruncate", no_argument, NULL, 'u' },
 		{ "nowrap", no_argument, NULL, 'W' },
@@ -116,16 +140,16 @@ int main(int argc, char **argv)
 	struct nstk_out_text_options text = { 0 };
 	struct nstk_nsview_options view = { 0 };
 	int columns[MAX_COLUMNS];
-	size_t ncols = NSTK_ARRAY_SIZE(default_columns);
-	bool json = false, list = false, tree_given = false;
+	size_t ncols = 0;
+	const char *output = NULL;
+	bool json = false, list = false, tree_given = false, output_all = false;
 	pid_t task = 0;
 	uint64_t task_ns[NSTK_NS_KIND_COUNT];
 	int c;
 
 	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
 	setlocale(LC_ALL, "");
-	memcpy(columns, default_columns, sizeof(default_columns));
-	while ((c = getopt_long(argc, argv, "Jlno:p:ruWt:T::hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jlno:p:PruWt:T::hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = true;
@@ -136,23 +160,23 @@ int main(int argc, char **argv)
 		case 'n':
 			text.noheadings = true;
 			break;
-		case 'o': {
-			char bad[64];
-			int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, optarg, columns,
-						       MAX_COLUMNS, &ncols, bad, sizeof(bad));
-			if (r == -E2BIG)
-				return usage_error("too many columns in '%s'", optarg);
-			if (r < 0)
-				return usage_error("unknown column: '%s'", bad);
+		case 'o':
+			output = optarg;
 			break;
-		}
 		case OPT_OUTPUT_ALL:
-			for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
-				columns[ncols] = (int)ncols;
+			output_all = true;
+			break;
+		case OPT_CONTAINER:
+			if (!optarg[0])
+				return usage_error("%s", "empty container id");
+			view.container = optarg;
 			break;
 		case 'p':
 			if (nstk_parse_pid(optarg, strlen(optarg), &task) < 0)
 				return usage_error("invalid PID: '%s'", optarg);
+			break;
+		case 'P':
+			view.persistent_only = true;
 			break;
 		case 'r':
 			text.raw = true;
@@ -209,11 +233,31 @@ int main(int argc, char **argv)
 		return usage_error("%s", "options --list and --tree are mutually exclusive");
 	if (!tree_given)
 		view.tree = (list || json) ? NSTK_NSTREE_NONE : NSTK_NSTREE_PROCESS;
+	if (task && view.persistent_only)
+		return usage_error("%s", "options --task and --persistent are mutually exclusive");
 	if (!view.kinds)
 		view.kinds = NSTK_NS_ALL_KINDS;
+
+	if (output_all) {
+		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
+			columns[ncols] = (int)ncols;
+	} else if (!output || output[0] == '+') {
+		ncols = default_columns(columns, view.kinds, json);
+	}
+	if (output) {
+		char bad[64];
+		int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, output, columns,
+					       MAX_COLUMNS, &ncols, bad, sizeof(bad));
+		if (r == -E2BIG)
+			return usage_error("too many columns in '%s'", output);
+		if (r < 0)
+			return usage_error("unknown column: '%s'", bad);
+	}
 	view.columns = columns;
 	view.ncols = ncols;
 	view.mark_no_process = !json;
+	view.task = task;
+	view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	text.tree = view.tree != NSTK_NSTREE_NONE;
 
 	struct nstk_census census = { 0 };
@@ -247,6 +291,11 @@ int main(int argc, char **argv)
 	r = nstk_nsview_build(&census, &view, &table);
 	if (r < 0) {
 		fprintf(stderr, "nsls: cannot build the namespace list: %s\n", strerror(-r));
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (view.container && table->nrows == 0) {
+		fprintf(stderr, "nsls: no container matches '%s'\n", view.container);
 		status = EXIT_FAILURE;
 		goto out;
 	}

@@ -1,0 +1,77 @@
+/*
+ * nsinfo.h — what is inside a namespace: a network namespace's interfaces,
+ * addresses and veth peers, a uts namespace's names, a user namespace's id
+ * maps, a pid namespace's init and depth, a mount namespace's root
+ * filesystem (overlay layers included), a cgroup namespace's root, a time
+ * namespace's offsets.
+ *
+ * What the host can read it reads from /proc and nsfs. What can only be
+ * seen from inside (interfaces, hostname, the cgroup root) a short-lived
+ * child gathers: it setns()'s into each namespace in turn, answers over a
+ * pipe, and exits; it never execs, and no fd of it outlives it.
+ */
+#ifndef NSTK_NSINFO_H
+#define NSTK_NSINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nstk/census.h"
+#include "nstk/netlink.h"
+#include "nstk/parse.h"
+
+#define NSTK_IFACE_MAX_ADDRS 8
+
+struct nstk_nsinfo_iface {
+	struct nstk_netif link;
+	char addrs[NSTK_IFACE_MAX_ADDRS][52]; /* "10.0.0.2/24" */
+	size_t n_addrs;
+	uint64_t peer_ns;		 /* a veth's peer: the net namespace it is in; 0 unknown */
+	char peer_name[IF_NAMESIZE];	 /* and its name there, "" if unknown */
+	char peer_master[IF_NAMESIZE];	 /* and the bridge it is enslaved to there, "" if none */
+	char master_name[IF_NAMESIZE];	 /* the bridge this one is enslaved to, "" if none */
+};
+
+struct nstk_nsinfo {
+	/* net */
+	int netnsid; /* as this process's network namespace names it; NSTK_NETNSID_NONE */
+	bool ifaces_known;
+	struct nstk_nsinfo_iface *ifaces;
+	size_t n_ifaces;
+	/* uts */
+	bool uts_known;
+	char hostname[65], domainname[65];
+	/* user */
+	bool owner_uid_known;
+	uid_t owner_uid;
+	struct nstk_id_range *uid_map, *gid_map; /* NULL when unreadable */
+	size_t n_uid_map, n_gid_map;
+	int setgroups; /* 1 allow, 0 deny, -1 unknown */
+	/* pid */
+	pid_t init_pid; /* host PID of the namespace's PID 1; 0 unknown */
+	int level;	/* 0 for this process's own; -1 unknown */
+	/* mnt */
+	char *root_fstype, *root_source;
+	char **lowerdirs; /* overlayfs only */
+	size_t n_lowerdirs;
+	char *upperdir, *workdir;
+	/* cgroup */
+	char *cgroup_root;
+	/* time */
+	bool offsets_known;
+	struct nstk_time_offsets offsets;
+};
+
+/*
+ * Fill info[i] for namespaces[i] (n of them). Only kinds in `kinds` (bit per
+ * enum nstk_ns_kind) are looked at; the child is started only when a net,
+ * uts or cgroup namespace needs it. Fields that cannot be read stay unknown.
+ * Returns 0 or -errno (-ENOMEM, or no child could be started).
+ */
+int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *const *namespaces,
+		     size_t n, unsigned kinds, struct nstk_nsinfo *info);
+void nstk_nsinfo_free(struct nstk_nsinfo *info, size_t n);
+
+#endif

@@ -1,0 +1,634 @@
+/*
+ * container.c — the container decoder (see container.h): one table of the
+ * names container runtimes give their cgroups and pinned namespaces, and a
+ * walker that reads a path against it.
+ *
+ * The idea: a runtime names the cgroup of a container after the container,
+ * in one path component. So a path is read one component at a time, and each
+ * component is tried against the table; a row says
+ *
+ *   runtime  what to call the container's maker;
+ *   parent   the name the component right above must have (NULL: any); for
+ *            an nsfs row, the whole directory, where "*" stands for a run of
+ *            digits (a UID);
+ *   prefix,  what the component starts and ends with; the id is what lies
+ *   suffix   between, and must have the row's
+ *   shape    HASH (12-64 lowercase hex: docker, containerd CRI, CRI-O,
+ *            podman), UUID (netns pins) or NAME (ctr, runc, lxc, machines);
+ *   flags    UNIT: the component is a systemd unit, kept in ->unit, its
+ *            \xNN escapes undone in a NAME; MONITOR: conmon or lxc.monitor,
+ *            not the payload; TOP_LEVEL: the parent sits at the root (ctr's
+ *            "/<namespace>/<id>"); IN_POD: the parent is a Kubernetes pod
+ *            cgroup (the cgroupfs driver puts a bare id there); NSFS: the row
+ *            reads bind-mount paths, not cgroups.
+ *
+ * The deepest component that matches wins, so nesting (docker in docker, a
+ * kind node's pods, podman's ".../libpod-<id>.scope/container") resolves to
+ * the innermost container. Kubernetes is not a row but a few words seen on
+ * the way down ("kubepods", "burstable", "pod<uid>", "kubepods-...-pod<uid>
+ * .slice"); what was seen since the previous container match becomes the
+ * match's pod and QoS class, so an outer container never lends its pod to an
+ * inner one.
+ *
+ * One more shape comes from runc itself: a systemd-style cgroupsPath
+ * "slice:prefix:name" given to runc's cgroupfs driver (containerd without
+ * SystemdCgroup) becomes one literal component. It is read as the two
+ * components systemd would have made, "slice" and "prefix-name.scope", so the
+ * ordinary rows match it.
+ *
+ * Nothing is ever truncated: ids are checked against their shape and copied
+ * whole, and a component longer than NAME_MAX (which no filesystem holds)
+ * is -ENAMETOOLONG.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nstk/container.h"
+#include "nstk/util.h"
+
+/* The longest path component any filesystem, cgroupfs included, allows. */
+#define COMPONENT_MAX 255
+
+enum id_shape { HASH, UUID, NAME };
+
+enum pattern_flag {
+	UNIT = 1 << 0,
+	MONITOR = 1 << 1,
+	TOP_LEVEL = 1 << 2,
+	IN_POD = 1 << 3,
+	NSFS = 1 << 4,
+};
+
+struct pattern {
+	const char *runtime;
+	const char *parent;
+	const char *prefix;
+	const char *suffix;
+	enum id_shape shape;
+	unsigned flags;
+};
+
+static const struct pattern patterns[] = {
+	/* runtime          parent              prefix              suffix      shape flags */
+	{ "docker",         "docker",           "",                 "",         HASH, 0 },
+	{ "docker",         NULL,               "docker-",          ".scope",   HASH, UNIT },
+	{ "containerd",     NULL,               "cri-containerd-",  ".scope",   HASH, UNIT },
+	{ "containerd",     "default",          "",                 "",         NAME, TOP_LEVEL },
+	{ "containerd",     "k8s.io",           "",                 "",         NAME, TOP_LEVEL },
+	{ "containerd",     "moby",             "",                 "",         NAME, TOP_LEVEL },
+	{ "cri-o",          NULL,               "crio-conmon-",     ".scope",   HASH, UNIT | MONITOR },
+	{ "cri-o",          NULL,               "crio-conmon-",     "",         HASH, MONITOR },
+	{ "cri-o",          NULL,               "crio-",            ".scope",   HASH, UNIT },
+	{ "cri-o",          NULL,               "crio-",            "",         HASH, 0 },
+	{ "podman",         NULL,               "libpod-conmon-",   ".scope",   HASH, UNIT | MONITOR },
+	{ "podman",         NULL,               "libpod-",          ".scope",   HASH, UNIT },
+	{ "podman",         NULL,               "libpod-",          "",         HASH, 0 },
+	{ "runc",           NULL,               "runc-",            ".scope",   NAME, UNIT },
+	{ "kubernetes",     NULL,               "",                 "",         HASH, IN_POD },
+	{ "lxc",            "lxc",              "",                 "",         NAME, 0 },
+	{ "lxc",            "lxc.payload",      "",                 "",         NAME, 0 },
+	{ "lxc",            NULL,               "lxc.payload.",     "",         NAME, 0 },
+	{ "lxc",            NULL,               "lxc.monitor.",     "",         NAME, MONITOR },
+	{ "systemd-nspawn", NULL,               "systemd-nspawn@",  ".service", NAME, UNIT },
+	{ "machined",       "machine.slice",    "machine-",         ".scope",   NAME, UNIT },
+	{ "docker",         "/run/docker/netns", "",                "",         HASH, NSFS },
+	{ "cni",            "/run/netns",       "cni-",             "",         UUID, NSFS },
+	{ "podman",         "/run/netns",       "netns-",           "",         UUID, NSFS },
+	{ "podman",         "/run/user/*/netns", "netns-",          "",         UUID, NSFS },
+};
+
+/* A piece of the caller's buffer: paths are never NUL-terminated here. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static bool span_is(struct span s, const char *word)
+{
+	return strlen(word) == s.n && memcmp(s.p, word, s.n) == 0;
+}
+
+static bool span_starts(struct span s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.n >= n && memcmp(s.p, prefix, n) == 0;
+}
+
+static bool span_ends(struct span s, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return s.n >= n && memcmp(s.p + s.n - n, suffix, n) == 0;
+}
+
+static struct span span_cut(struct span s, size_t head, size_t tail)
+{
+	return (struct span){ s.p + head, s.n - head - tail };
+}
+
+static bool is_lower_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+}
+
+static bool is_alnum(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* 12 to 64 lowercase hex digits: a sha256 or a prefix no runtime cuts shorter. */
+static bool is_hash(struct span s)
+{
+	if (s.n < 12 || s.n > 64)
+		return false;
+	for (size_t i = 0; i < s.n; i++)
+		if (!is_lower_hex(s.p[i]))
+			return false;
+	return true;
+}
+
+/* 8-4-4-4-12 lowercase hex. The version bits are not checked: podman's netns
+ * names are random bytes in UUID dress ("netns-c77b23ca-7698-821f-..."). */
+static bool is_uuid(struct span s)
+{
+	if (s.n != 36)
+		return false;
+	for (size_t i = 0; i < s.n; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s.p[i] != '-' : !is_lower_hex(s.p[i]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The characters ctr, runc, lxc and machined allow in a name, starting with
+ * a letter or digit. Anything else (blanks, control bytes, "/" from an
+ * escape) means the component is not one of theirs, and keeps it off a
+ * terminal.
+ */
+static bool is_name(struct span s)
+{
+	if (s.n == 0 || !is_alnum(s.p[0]))
+		return false;
+	for (size_t i = 1; i < s.n; i++)
+		if (!is_alnum(s.p[i]) && !strchr("_.+-", s.p[i]))
+			return false;
+	return true;
+}
+
+static int hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Undo systemd's unit-name escapes ("my\x2dvm" -> "my-vm") into out, which
+ * holds at least s.n bytes: unescaping only shrinks. */
+static struct span unit_unescape(struct span s, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] == '\\' && i + 3 < s.n && s.p[i + 1] == 'x' && hex_value(s.p[i + 2]) >= 0 &&
+		    hex_value(s.p[i + 3]) >= 0) {
+			out[n++] = (char)(hex_value(s.p[i + 2]) * 16 + hex_value(s.p[i + 3]));
+			i += 3;
+		} else {
+			out[n++] = s.p[i];
+		}
+	}
+	return (struct span){ out, n };
+}
+
+static int copy_span(char *dst, size_t size, struct span s)
+{
+	if (s.n >= size)
+		return -ENAMETOOLONG;
+	memcpy(dst, s.p, s.n);
+	dst[s.n] = '\0';
+	return 0;
+}
+
+static int copy_word(char *dst, size_t size, const char *word)
+{
+	return copy_span(dst, size, (struct span){ word, strlen(word) });
+}
+
+static bool shape_fits(enum id_shape shape, struct span id)
+{
+	switch (shape) {
+	case HASH:
+		return is_hash(id);
+	case UUID:
+		return is_uuid(id);
+	case NAME:
+		return is_name(id);
+	}
+	return false;
+}
+
+/*
+ * The id a row finds in a component, or false. unescaped holds the
+ * component's length in bytes, for a NAME in a unit.
+ */
+static bool row_id(const struct pattern *p, struct span comp, char *unescaped, struct span *id)
+{
+	if (!span_starts(comp, p->prefix) || !span_ends(comp, p->suffix))
+		return false;
+	size_t head = strlen(p->prefix), tail = strlen(p->suffix);
+	if (comp.n <= head + tail)
+		return false;
+	struct span found = span_cut(comp, head, tail);
+	if ((p->flags & UNIT) && p->shape == NAME)
+		found = unit_unescape(found, unescaped);
+	if (!shape_fits(p->shape, found))
+		return false;
+	*id = found;
+	return true;
+}
+
+static int fill(struct nstk_container *c, const struct pattern *p, struct span id)
+{
+	memset(c, 0, sizeof(*c));
+	int r = copy_word(c->runtime, sizeof(c->runtime), p->runtime);
+	if (r < 0)
+		return r;
+	r = copy_span(c->id, sizeof(c->id), id);
+	if (r < 0)
+		return r;
+	c->id_is_name = p->shape == NAME;
+	c->monitor = p->flags & MONITOR;
+	c->sandbox = p->flags & NSFS;
+	return 0;
+}
+
+/* What Kubernetes words were seen on the way down since the last match. */
+struct kube {
+	bool inside;            /* below "kubepods" or "kubepods.slice" */
+	const char *qos;        /* "burstable", "besteffort", or NULL */
+	char pod[64];           /* the pod UID, dashes restored, or "" */
+};
+
+/* "pod" UIDs are UUIDs (dashes; underscores in a systemd slice name) or, for
+ * static pods, a 32-hex config hash. */
+static bool take_pod_uid(struct kube *k, struct span uid, char separator)
+{
+	if (uid.n == 0 || uid.n >= sizeof(k->pod))
+		return false;
+	for (size_t i = 0; i < uid.n; i++)
+		if (!is_lower_hex(uid.p[i]) && uid.p[i] != separator)
+			return false;
+	for (size_t i = 0; i < uid.n; i++)
+		k->pod[i] = uid.p[i] == '_' ? '-' : uid.p[i];
+	k->pod[uid.n] = '\0';
+	return true;
+}
+
+static const char *qos_word(struct span s)
+{
+	if (span_is(s, "burstable"))
+		return "burstable";
+	if (span_is(s, "besteffort"))
+		return "besteffort";
+	return NULL;
+}
+
+/*
+ * Note a Kubernetes component: the cgroupfs driver's "kubepods/<qos>/pod<uid>"
+ * or the systemd driver's "kubepods.slice/kubepods-<qos>.slice/
+ * kubepods-<qos>-pod<uid_with_underscores>.slice" (guaranteed pods have no
+ * <qos> level in either). Returns whether comp was a pod.
+ */
+static bool kube_see(struct kube *k, struct span comp)
+{
+	if (span_is(comp, "kubepods") || span_is(comp, "kubepods.slice")) {
+		*k = (struct kube){ .inside = true };
+		return false;
+	}
+	if (span_starts(comp, "kubepods-") && span_ends(comp, ".slice") && comp.n > 15) {
+		struct span mid = span_cut(comp, 9, 6);
+		const char *qos = NULL;
+		if (qos_word(mid)) {
+			*k = (struct kube){ .inside = true, .qos = qos_word(mid) };
+			return false;
+		}
+		if (span_starts(mid, "burstable-")) {
+			qos = "burstable";
+			mid = span_cut(mid, strlen("burstable-"), 0);
+		} else if (span_starts(mid, "besteffort-")) {
+			qos = "besteffort";
+			mid = span_cut(mid, strlen("besteffort-"), 0);
+		}
+		if (span_starts(mid, "pod") && take_pod_uid(k, span_cut(mid, 3, 0), '_')) {
+			k->inside = true;
+			k->qos = qos;
+			return true;
+		}
+		return false;
+	}
+	if (!k->inside || k->pod[0])
+		return false;
+	if (!k->qos && qos_word(comp)) {
+		k->qos = qos_word(comp);
+		return false;
+	}
+	return span_starts(comp, "pod") && take_pod_uid(k, span_cut(comp, 3, 0), '-');
+}
+
+struct walk {
+	size_t depth;           /* components seen so far */
+	struct span parent;     /* the last of them */
+	bool parent_is_pod;
+	struct kube kube;
+	bool found_one;
+	struct nstk_container found;
+	/* A component synthesised from "slice:prefix:name", alive until the
+	 * next one is seen (it is that one's parent). */
+	char synthesised[COMPONENT_MAX + sizeof("-.scope")];
+};
+
+static bool parent_fits(const struct pattern *p, const struct walk *w)
+{
+	if (p->flags & IN_POD)
+		return w->parent_is_pod;
+	if (!p->parent)
+		return true;
+	if ((p->flags & TOP_LEVEL) && w->depth != 1)
+		return false;
+	return w->depth > 0 && span_is(w->parent, p->parent);
+}
+
+/* Try comp against every cgroup row; is_unit says it is a real directory
+ * name (not synthesised), fit for ->unit. */
+static int visit(struct walk *w, struct span comp, bool is_unit)
+{
+	char unescaped[COMPONENT_MAX + sizeof("-.scope")];
+	bool matched = false;
+
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(patterns) && !matched; i++) {
+		const struct pattern *p = &patterns[i];
+		struct span id;
+		if ((p->flags & NSFS) || !parent_fits(p, w) || !row_id(p, comp, unescaped, &id))
+			continue;
+		int r = fill(&w->found, p, id);
+		if (r < 0)
+			return r;
+		if ((p->flags & UNIT) && is_unit) {
+			r = copy_span(w->found.unit, sizeof(w->found.unit), comp);
+			if (r < 0)
+				return r;
+		}
+		if (w->kube.pod[0]) {
+			memcpy(w->found.pod, w->kube.pod, sizeof(w->found.pod));
+			r = copy_word(w->found.qos, sizeof(w->found.qos), w->kube.qos ? w->kube.qos : "guaranteed");
+			if (r < 0)
+				return r;
+		}
+		w->kube = (struct kube){ 0 };
+		w->found_one = matched = true;
+	}
+	w->parent_is_pod = !matched && kube_see(&w->kube, comp);
+	w->parent = comp;
+	w->depth++;
+	return 0;
+}
+
+/*
+ * A component "slice:prefix:name" is what runc's cgroupfs driver makes of a
+ * systemd-style cgroupsPath; read it as systemd would have laid it out.
+ */
+static int visit_component(struct walk *w, struct span comp)
+{
+	const char *first = memchr(comp.p, ':', comp.n);
+	const char *second = first ? memchr(first + 1, ':', (size_t)(comp.p + comp.n - first - 1)) : NULL;
+	if (!second || memchr(second + 1, ':', (size_t)(comp.p + comp.n - second - 1)))
+		return visit(w, comp, true);
+
+	struct span slice = { comp.p, (size_t)(first - comp.p) };
+	struct span prefix = { first + 1, (size_t)(second - first - 1) };
+	struct span name = { second + 1, (size_t)(comp.p + comp.n - second - 1) };
+	if ((slice.n > 0 && !span_ends(slice, ".slice")) || prefix.n == 0 || name.n == 0)
+		return visit(w, comp, true);
+	if (slice.n > 0) {
+		int r = visit(w, slice, false);
+		if (r < 0)
+			return r;
+	}
+	int n = snprintf(w->synthesised, sizeof(w->synthesised), "%.*s-%.*s.scope", (int)prefix.n, prefix.p,
+			 (int)name.n, name.p);
+	if (n < 0 || (size_t)n >= sizeof(w->synthesised))
+		return -ENAMETOOLONG;
+	return visit(w, (struct span){ w->synthesised, (size_t)n }, false);
+}
+
+/*
+ * Find the path in what the caller gave: a /proc/PID/cgroup line
+ * ("<id>:<controllers>:<path>", maybe with "\n" and the " (deleted)" the
+ * kernel adds for a removed v2 cgroup) or a bare path.
+ */
+static int cgroup_path_of(struct span text, bool must_be_line, struct span *path)
+{
+	if (text.n > 0 && text.p[text.n - 1] == '\n')
+		text.n--;
+	if (memchr(text.p, '\0', text.n))
+		return -EINVAL;
+
+	size_t digits = 0;
+	while (digits < text.n && text.p[digits] >= '0' && text.p[digits] <= '9')
+		digits++;
+	bool is_line = digits > 0 && digits < text.n && text.p[digits] == ':';
+	if (!is_line) {
+		if (must_be_line)
+			return -EINVAL;
+		*path = text;
+		return 0;
+	}
+
+	struct span rest = span_cut(text, digits + 1, 0);
+	const char *colon = memchr(rest.p, ':', rest.n);
+	if (!colon || memchr(rest.p, '/', (size_t)(colon - rest.p)))
+		return -EINVAL;
+	rest = span_cut(rest, (size_t)(colon - rest.p) + 1, 0);
+	if (span_ends(rest, " (deleted)"))
+		rest.n -= strlen(" (deleted)");
+	if (rest.n == 0 || rest.p[0] != '/')
+		return -EINVAL;
+	*path = rest;
+	return 0;
+}
+
+static int decode_cgroup(struct span text, bool must_be_line, struct nstk_container *c)
+{
+	struct span path;
+	int r = cgroup_path_of(text, must_be_line, &path);
+	if (r < 0)
+		return r;
+
+	struct walk w = { 0 };
+	size_t i = 0;
+	while (i < path.n) {
+		size_t end = i;
+		while (end < path.n && path.p[end] != '/')
+			end++;
+		struct span comp = { path.p + i, end - i };
+		if (comp.n > COMPONENT_MAX)
+			return -ENAMETOOLONG;
+		if (comp.n > 0) {
+			r = visit_component(&w, comp);
+			if (r < 0)
+				return r;
+		}
+		i = end + 1;
+	}
+	if (!w.found_one)
+		return 0;
+	*c = w.found;
+	return 1;
+}
+
+int nstk_container_from_cgroup(const char *path, size_t len, struct nstk_container *c)
+{
+	if (!c || (!path && len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	return decode_cgroup((struct span){ path, len }, false, c);
+}
+
+int nstk_container_from_proc_cgroup(const char *text, size_t len, struct nstk_container *c)
+{
+	if (!c || (!text && len))
+		return -EINVAL;
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		if (end > i) {
+			int r = decode_cgroup((struct span){ text + i, end - i }, true, c);
+			if (r != 0)
+				return r;
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* Whether dir is the row's directory, "*" standing for one or more digits. */
+static bool dir_fits(const char *pattern, struct span dir)
+{
+	size_t i = 0;
+	for (; *pattern; pattern++) {
+		if (*pattern == '*') {
+			size_t start = i;
+			while (i < dir.n && dir.p[i] >= '0' && dir.p[i] <= '9')
+				i++;
+			if (i == start)
+				return false;
+		} else if (i < dir.n && dir.p[i] == *pattern) {
+			i++;
+		} else {
+			return false;
+		}
+	}
+	return i == dir.n;
+}
+
+int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_container *c)
+{
+	if (!c || (!path && len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	struct span s = { path, len };
+	if (memchr(s.p, '\0', s.n) || s.p[0] != '/')
+		return -EINVAL;
+	for (size_t i = 0, start = 0; i <= s.n; i++) {
+		if (i == s.n || s.p[i] == '/') {
+			if (i - start > COMPONENT_MAX)
+				return -ENAMETOOLONG;
+			start = i + 1;
+		}
+	}
+	/* /var/run is a symlink to /run on every current distribution. */
+	if (span_starts(s, "/var/run/"))
+		s = span_cut(s, 4, 0);
+
+	const char *slash = s.p + s.n;
+	while (slash[-1] != '/')
+		slash--;
+	struct span dir = { s.p, (size_t)(slash - 1 - s.p) };
+	struct span base = { slash, (size_t)(s.p + s.n - slash) };
+
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(patterns); i++) {
+		const struct pattern *p = &patterns[i];
+		struct span id;
+		if (!(p->flags & NSFS) || !dir_fits(p->parent, dir) || !row_id(p, base, NULL, &id))
+			continue;
+		struct nstk_container found;
+		int r = fill(&found, p, id);
+		if (r < 0)
+			return r;
+		*c = found;
+		return 1;
+	}
+	return 0;
+}
+
+/* The length of a field that must be a NUL-terminated, non-empty string in
+ * its array, or 0. */
+static size_t field_len(const char *field, size_t size)
+{
+	size_t n = strnlen(field, size);
+	return n < size ? n : 0;
+}
+
+bool nstk_container_matches(const struct nstk_container *c, const char *id_or_prefix)
+{
+	if (!c || !id_or_prefix || !id_or_prefix[0])
+		return false;
+	size_t id_len = field_len(c->id, sizeof(c->id));
+	size_t want = strlen(id_or_prefix);
+	if (id_len == 0)
+		return false;
+	if (c->id_is_name)
+		return want == id_len && memcmp(c->id, id_or_prefix, want) == 0;
+	return want <= id_len && strncasecmp(c->id, id_or_prefix, want) == 0;
+}
+
+/* How much of a hash or UUID a table shows: 12 characters, as docker ps
+ * does, or up to the first dash of a UUID. */
+static int short_len(const char *id, size_t len)
+{
+	size_t n = len < 12 ? len : 12;
+	const char *dash = memchr(id, '-', n);
+	return (int)(dash ? (size_t)(dash - id) : n);
+}
+
+int nstk_container_label(const struct nstk_container *c, char *buf, size_t size)
+{
+	if (!c || !buf || size == 0)
+		return -EINVAL;
+	size_t runtime_len = field_len(c->runtime, sizeof(c->runtime));
+	size_t id_len = field_len(c->id, sizeof(c->id));
+	size_t pod_len = field_len(c->pod, sizeof(c->pod));
+	if (runtime_len == 0 || id_len == 0)
+		return -EINVAL;
+
+	int id_shown = c->id_is_name ? (int)id_len : short_len(c->id, id_len);
+	const char *monitor = c->monitor ? "/monitor" : "";
+	int n;
+	if (pod_len > 0)
+		n = snprintf(buf, size, "k8s:%.*s/%.*s%s", short_len(c->pod, pod_len), c->pod, id_shown, c->id,
+			     monitor);
+	else
+		n = snprintf(buf, size, "%s:%.*s%s", c->runtime, id_shown, c->id, monitor);
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n < size ? 0 : -ERANGE;
+}

@@ -1,0 +1,256 @@
+/*
+ * nsview_details.c — the "what is inside" columns of nsls.
+ *
+ * Each column belongs to one kind of namespace and is null on the others.
+ * Lists (interfaces, id maps, layers) are JSON arrays in JSON and one line of
+ * text in tables, "; " between items, so `-r` output stays one row per line.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nsview_details.h"
+#include "nstk/util.h"
+
+bool nstk_nsview_detail_kind(enum nstk_nscol col, enum nstk_ns_kind *kind)
+{
+	switch (col) {
+	case NSTK_NSCOL_NETNSID:
+	case NSTK_NSCOL_IFACES:
+		*kind = NSTK_NS_NET;
+		return true;
+	case NSTK_NSCOL_HOSTNAME:
+	case NSTK_NSCOL_DOMAINNAME:
+		*kind = NSTK_NS_UTS;
+		return true;
+	case NSTK_NSCOL_OWNERUID:
+	case NSTK_NSCOL_UIDMAP:
+	case NSTK_NSCOL_GIDMAP:
+	case NSTK_NSCOL_SETGROUPS:
+		*kind = NSTK_NS_USER;
+		return true;
+	case NSTK_NSCOL_INITPID:
+	case NSTK_NSCOL_LEVEL:
+	case NSTK_NSCOL_NSPID:
+		*kind = NSTK_NS_PID;
+		return true;
+	case NSTK_NSCOL_ROOTFS:
+		*kind = NSTK_NS_MNT;
+		return true;
+	case NSTK_NSCOL_CGROUPROOT:
+		*kind = NSTK_NS_CGROUP;
+		return true;
+	case NSTK_NSCOL_OFFSETS:
+		*kind = NSTK_NS_TIME;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A growing text buffer; on allocation failure it just stops growing. */
+struct text {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void __attribute__((format(printf, 2, 3))) tprintf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *piece = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&piece, fmt, ap);
+	va_end(ap);
+	if (n < 0 || nstk_grow((void **)&t->s, &t->cap, t->len + (size_t)n + 1, 1) < 0) {
+		t->failed = true;
+		free(n < 0 ? NULL : piece);
+		return;
+	}
+	memcpy(t->s + t->len, piece, (size_t)n + 1);
+	t->len += (size_t)n;
+	free(piece);
+}
+
+static int set_structured(struct nstk_out_row *row, size_t c, struct text *t, json_t *json)
+{
+	int r = t->failed ? -ENOMEM : nstk_out_set_json(row, c, t->s ? t->s : "", json);
+	if (t->failed)
+		json_decref(json);
+	free(t->s);
+	return r;
+}
+
+static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	const struct nstk_nsinfo *in = d->info;
+	struct text t = { 0 };
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < in->n_ifaces; i++) {
+		const struct nstk_nsinfo_iface *f = &in->ifaces[i];
+		tprintf(&t, "%s%s", i ? "; " : "", f->link.name);
+		json_t *addrs = json_array();
+		for (size_t a = 0; a < f->n_addrs; a++) {
+			tprintf(&t, "%s%s", a ? "," : " ", f->addrs[a]);
+			json_array_append_new(addrs, json_string(f->addrs[a]));
+		}
+		json_t *o = json_pack("{s:s, s:i, s:s?, s:o, s:b, s:s?}", "name", f->link.name, "index",
+				      f->link.ifindex, "kind", f->link.kind[0] ? f->link.kind : NULL,
+				      "addresses", addrs, "up", (f->link.flags & 1u) != 0, "master",
+				      f->master_name[0] ? f->master_name : NULL);
+		if (f->master_name[0])
+			tprintf(&t, " master %s", f->master_name);
+		if (f->link.link_ifindex && f->peer_ns) {
+			tprintf(&t, " peer %s@%llu", f->peer_name[0] ? f->peer_name : "?",
+				(unsigned long long)f->peer_ns);
+			if (f->peer_master[0])
+				tprintf(&t, " on %s", f->peer_master);
+			json_object_set_new(o, "peer",
+					    json_pack("{s:s?, s:i, s:I, s:s?}", "name",
+						      f->peer_name[0] ? f->peer_name : NULL, "index",
+						      f->link.link_ifindex, "ns", (json_int_t)f->peer_ns,
+						      "master", f->peer_master[0] ? f->peer_master : NULL));
+		}
+		json_array_append_new(list, o);
+	}
+	return set_structured(row, c, &t, list);
+}
+
+static int id_map_cell(const struct nstk_detail_ctx *d, const struct nstk_id_range *map, size_t n,
+		       struct nstk_out_row *row, size_t c)
+{
+	if (!map)
+		return 0;
+	struct text t = { 0 };
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < n; i++) {
+		tprintf(&t, d->utf8 ? "%s%u\u2192%u\u00d7%u" : "%s%u->%ux%u", i ? "; " : "",
+			map[i].inside, map[i].outside, map[i].count);
+		json_array_append_new(list, json_pack("{s:I, s:I, s:I}", "inside", (json_int_t)map[i].inside,
+						      "outside", (json_int_t)map[i].outside, "count",
+						      (json_int_t)map[i].count));
+	}
+	if (!t.s)
+		tprintf(&t, "%s", "");
+	return set_structured(row, c, &t, list);
+}
+
+static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	const struct nstk_nsinfo *in = d->info;
+	if (!in->root_fstype)
+		return 0;
+	struct text t = { 0 };
+	tprintf(&t, "%s %s", in->root_fstype, in->root_source ? in->root_source : "?");
+	json_t *o = json_pack("{s:s, s:s?}", "fstype", in->root_fstype, "source", in->root_source);
+	if (o && in->lowerdirs) {
+		json_t *lower = json_array();
+		size_t shown = 0;
+		for (size_t i = 0; i < in->n_lowerdirs; i++)
+			if (in->lowerdirs[i]) {
+				json_array_append_new(lower, json_string(in->lowerdirs[i]));
+				shown++;
+			}
+		tprintf(&t, " (%zu lower%s", shown, shown == 1 ? "" : "s");
+		if (in->upperdir)
+			tprintf(&t, ", upper %s", in->upperdir);
+		tprintf(&t, ")");
+		json_object_set_new(o, "lowerdirs", lower);
+		json_object_set_new(o, "upperdir", in->upperdir ? json_string(in->upperdir) : json_null());
+		json_object_set_new(o, "workdir", in->workdir ? json_string(in->workdir) : json_null());
+	}
+	return set_structured(row, c, &t, o);
+}
+
+static int offsets_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	const struct nstk_time_offsets *o = &d->info->offsets;
+	if (!d->info->offsets_known)
+		return 0;
+	struct text t = { 0 };
+	tprintf(&t, "monotonic %+lld.%09llds, boottime %+lld.%09llds", (long long)o->monotonic_sec,
+		(long long)o->monotonic_nsec, (long long)o->boottime_sec, (long long)o->boottime_nsec);
+	json_t *j = json_pack("{s:{s:I, s:I}, s:{s:I, s:I}}", "monotonic", "sec",
+			      (json_int_t)o->monotonic_sec, "nsec", (json_int_t)o->monotonic_nsec,
+			      "boottime", "sec", (json_int_t)o->boottime_sec, "nsec",
+			      (json_int_t)o->boottime_nsec);
+	return set_structured(row, c, &t, j);
+}
+
+static int container_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	const struct nstk_container *k = d->container;
+	if (!k)
+		return 0;
+	char label[NSTK_CONTAINER_LABEL_MAX];
+	if (nstk_container_label(k, label, sizeof(label)) < 0)
+		snprintf(label, sizeof(label), "%s", k->runtime);
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b}", "runtime", k->runtime, "id", k->id,
+			      "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL, "unit",
+			      k->unit[0] ? k->unit : NULL, "monitor", k->monitor, "sandbox", k->sandbox);
+	return nstk_out_set_json(row, c, label, j);
+}
+
+/* The -p task's PID in this pid namespace: NSpid is listed outermost first. */
+static void nspid_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	int level = d->info->level;
+	if (d->task_nspid && level >= 0 && (size_t)level < d->task_nspid_len)
+		nstk_out_set_i64(row, c, d->task_nspid[level]);
+}
+
+int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col,
+			    struct nstk_out_row *row, size_t c)
+{
+	const struct nstk_nsinfo *in = d->info;
+	enum nstk_ns_kind kind;
+
+	if (col == NSTK_NSCOL_CONTAINER)
+		return container_cell(d, row, c);
+	if (!in || !nstk_nsview_detail_kind(col, &kind) || kind != d->ns->kind)
+		return 0;
+	switch (col) {
+	case NSTK_NSCOL_NETNSID:
+		if (in->netnsid != NSTK_NETNSID_NONE)
+			nstk_out_set_i64(row, c, in->netnsid);
+		return 0;
+	case NSTK_NSCOL_IFACES:
+		return in->ifaces_known ? ifaces_cell(d, row, c) : 0;
+	case NSTK_NSCOL_HOSTNAME:
+		return in->uts_known ? nstk_out_set_str(row, c, in->hostname) : 0;
+	case NSTK_NSCOL_DOMAINNAME:
+		return in->uts_known ? nstk_out_set_str(row, c, in->domainname) : 0;
+	case NSTK_NSCOL_OWNERUID:
+		if (in->owner_uid_known)
+			nstk_out_set_i64(row, c, in->owner_uid);
+		return 0;
+	case NSTK_NSCOL_UIDMAP:
+		return id_map_cell(d, in->uid_map, in->n_uid_map, row, c);
+	case NSTK_NSCOL_GIDMAP:
+		return id_map_cell(d, in->gid_map, in->n_gid_map, row, c);
+	case NSTK_NSCOL_SETGROUPS:
+		return in->setgroups < 0 ? 0 : nstk_out_set_str(row, c, in->setgroups ? "allow" : "deny");
+	case NSTK_NSCOL_INITPID:
+		if (in->init_pid)
+			nstk_out_set_i64(row, c, in->init_pid);
+		return 0;
+	case NSTK_NSCOL_LEVEL:
+		if (in->level >= 0)
+			nstk_out_set_i64(row, c, in->level);
+		return 0;
+	case NSTK_NSCOL_NSPID:
+		nspid_cell(d, row, c);
+		return 0;
+	case NSTK_NSCOL_ROOTFS:
+		return rootfs_cell(d, row, c);
+	case NSTK_NSCOL_CGROUPROOT:
+		return in->cgroup_root ? nstk_out_set_str(row, c, in->cgroup_root) : 0;
+	case NSTK_NSCOL_OFFSETS:
+		return offsets_cell(d, row, c);
+	default:
+		return 0;
+	}
+}
