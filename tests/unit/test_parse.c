@@ -149,6 +149,90 @@ static void unescape_keeps_odd_backslashes_and_checks_room(void **state)
 	assert_int_equal(nstk_unescape_octal("", 0, out, 0), -ENAMETOOLONG);
 }
 
+static void id_map_lines(void **state)
+{
+	(void)state;
+	const char *text = "         0     100000      65536\n     65536          0          1\n";
+	struct nstk_id_range r[4];
+	size_t n;
+	assert_int_equal(nstk_parse_id_map(text, strlen(text), r, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].outside, 100000);
+	assert_int_equal(r[0].count, 65536);
+	assert_int_equal(r[1].inside, 65536);
+	assert_int_equal(r[1].count, 1);
+	assert_int_equal(nstk_parse_id_map("", 0, r, 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(nstk_parse_id_map("0 1\n", 4, r, 4, &n), -EINVAL);
+	assert_int_equal(nstk_parse_id_map("0 1 2 3\n", 8, r, 4, &n), -EINVAL);
+	assert_int_equal(nstk_parse_id_map("0 1 4294967296\n", 15, r, 4, &n), -EINVAL);
+	assert_int_equal(nstk_parse_id_map("0 0 1\n1 1 1\n", 12, r, 1, &n), -E2BIG);
+}
+
+static void timens_offsets_by_name_and_by_clock_id(void **state)
+{
+	(void)state;
+	const char *text = "monotonic           10         0\nboottime          -5 500000000\n";
+	struct nstk_time_offsets o;
+	assert_int_equal(nstk_parse_timens_offsets(text, strlen(text), &o), 0);
+	assert_int_equal(o.monotonic_sec, 10);
+	assert_int_equal(o.boottime_sec, -5);
+	assert_int_equal(o.boottime_nsec, 500000000);
+	assert_int_equal(nstk_parse_timens_offsets("1 3 0\n7 4 0\n", 12, &o), 0);
+	assert_int_equal(o.boottime_sec, 4);
+	assert_int_equal(nstk_parse_timens_offsets("monotonic 1 0\n", 14, &o), -EINVAL);
+	assert_int_equal(nstk_parse_timens_offsets("monotonic x 0\nboottime 0 0", 26, &o), -EINVAL);
+}
+
+static void status_nspid_of_a_nested_process(void **state)
+{
+	(void)state;
+	const char *text = "Name:\tsleep\nPid:\t4242\nNSpid:\t4242\t17\t1\nUid:\t0\t0\t0\t0\n";
+	pid_t p[8];
+	size_t n;
+	assert_int_equal(nstk_parse_status_nspid(text, strlen(text), p, 8, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(p[0], 4242);
+	assert_int_equal(p[2], 1);
+	assert_int_equal(nstk_parse_status_nspid("Pid:\t1\n", 7, p, 8, &n), -EINVAL);
+	assert_int_equal(nstk_parse_status_nspid("NSpid:\n", 7, p, 8, &n), -EINVAL);
+	assert_int_equal(nstk_parse_status_nspid("NSpid:\t1\t2\t3", 13, p, 2, &n), -EINVAL);
+}
+
+static void overlay_layers(void **state)
+{
+	(void)state;
+	const char *o = "rw,lowerdir=/l/1:/l/2::/data,upperdir=/u/diff,workdir=/u/work,index=off";
+	struct nstk_overlay_layers l;
+	assert_int_equal(nstk_parse_overlay_options(o, strlen(o), &l), 0);
+	assert_int_equal(l.n_lower, 3);
+	assert_memory_equal(l.lower[0].s, "/l/1", l.lower[0].len);
+	assert_memory_equal(l.lower[2].s, "/data", l.lower[2].len);
+	assert_memory_equal(l.upper.s, "/u/diff", l.upper.len);
+	assert_memory_equal(l.work.s, "/u/work", l.work.len);
+	const char *plus = "rw,lowerdir+=/a,lowerdir+=/b,datadir+=/d";
+	assert_int_equal(nstk_parse_overlay_options(plus, strlen(plus), &l), 0);
+	assert_int_equal(l.n_lower, 3);
+	assert_int_equal(l.upper.len, 0);
+	assert_int_equal(nstk_parse_overlay_options("rw,upperdir=/u", 14, &l), -EINVAL);
+}
+
+static void cgroup_lines(void **state)
+{
+	(void)state;
+	struct nstk_cgroup_line l;
+	assert_int_equal(nstk_parse_cgroup_line("0::/system.slice/x.scope", 24, &l), 0);
+	assert_int_equal(l.hierarchy, 0);
+	assert_int_equal(l.controllers.len, 0);
+	assert_memory_equal(l.path.s, "/system.slice/x.scope", l.path.len);
+	assert_int_equal(nstk_parse_cgroup_line("4:cpu,cpuacct:/a:b", 18, &l), 0);
+	assert_int_equal(l.hierarchy, 4);
+	assert_memory_equal(l.path.s, "/a:b", 4);
+	assert_int_equal(nstk_parse_cgroup_line("0::", 3, &l), -EINVAL);
+	assert_int_equal(nstk_parse_cgroup_line("x::/", 4, &l), -EINVAL);
+	assert_int_equal(nstk_parse_cgroup_line("1:/", 3, &l), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +245,11 @@ int main(void)
 		cmocka_unit_test(mountinfo_overlay_without_optional_fields),
 		cmocka_unit_test(mountinfo_rejects_truncated_lines),
 		cmocka_unit_test(unescape_keeps_odd_backslashes_and_checks_room),
+		cmocka_unit_test(id_map_lines),
+		cmocka_unit_test(timens_offsets_by_name_and_by_clock_id),
+		cmocka_unit_test(status_nspid_of_a_nested_process),
+		cmocka_unit_test(overlay_layers),
+		cmocka_unit_test(cgroup_lines),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
