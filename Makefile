@@ -42,6 +42,13 @@ UNIT_LIBS := -lcmocka $(NSLS_LIBS)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
+# libFuzzer harnesses: clang builds each with the whole library, instrumented.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -Iinclude $(PKG_CFLAGS) -DNSTK_VERSION='"$(VERSION)"'
+
 MAN8      := tools/nsls/nsls.8
 
 # V=1 shows the full commands.
@@ -53,7 +60,7 @@ Q := @
 say = @echo "  $(1)	$(2)"
 endif
 
-.PHONY: all check demo deps install clean unit bats
+.PHONY: all check demo deps install clean fuzz fuzz-build
 all: $(NSLS)
 
 $(BUILD)/%.o: %.c
@@ -80,12 +87,24 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard include/nstk/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(call say,FUZZ,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(NSLS_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS; new inputs go to a scratch corpus, crashes
+# to tests/fuzz/crashes/ (to become unit tests once fixed).
+fuzz: deps fuzz-build
+	@NSTK_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz.sh $(FUZZ_BINS)
+
 deps:
 	@scripts/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS)
-	@NSTK_BUILD=$(BUILD) scripts/run-tests.sh $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS)
+	@NSTK_BUILD=$(BUILD) NSTK_FUZZ_BINS="$(FUZZ_BINS)" scripts/run-tests.sh $(UNIT_BINS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

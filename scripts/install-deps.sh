@@ -21,6 +21,8 @@ util-linux
 procps
 jq
 hyperfine
+clang
+libclang-rt-14-dev
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

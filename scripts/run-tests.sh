@@ -41,6 +41,19 @@ for bin in "$@"; do
 	fi
 done
 
+# Each fuzz harness briefly (make fuzz runs them longer): one test each.
+for bin in ${NSTK_FUZZ_BINS:-}; do
+	echo "# fuzz: ${bin##*/}"
+	if NSTK_FUZZ_SECONDS="${NSTK_FUZZ_CHECK_SECONDS:-3}" scripts/run-fuzz.sh "$bin" >"$log" 2>&1; then
+		echo "ok - fuzz ${bin##*/}"
+		passed=$((passed + 1))
+	else
+		tail -n 20 "$log"
+		echo "not ok - fuzz ${bin##*/}"
+		failed=$((failed + 1))
+	fi
+done
+
 if compgen -G "tests/bats/*.bats" >/dev/null; then
 	echo "# bats: tests/bats"
 	bats --tap tests/bats >"$log" 2>&1

@@ -1,0 +1,127 @@
+/*
+ * fuzz_parse.c — libFuzzer harness for every pure parser of kernel text in
+ * parse.h and netlink.h. The first byte picks the parser, the rest is the
+ * text, so one corpus covers them all; each parser must return 0 or -errno
+ * and, on success, hand back values that lie inside the input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nstk/netlink.h"
+#include "nstk/parse.h"
+
+static void inside(const char *p, size_t len, const char *buf, size_t size)
+{
+	if (len && (p < buf || p + len > buf + size))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	unsigned which = data[0];
+	/* A private copy, not NUL-terminated, so a read past the end trips ASan. */
+	size_t len = size - 1;
+	char *text = malloc(len ? len : 1);
+	if (!text)
+		return 0;
+	memcpy(text, data + 1, len);
+
+	switch (which % 10) {
+	case 0: {
+		enum nstk_ns_kind kind;
+		uint64_t ino;
+		if (nstk_parse_ns_link(text, len, &kind, &ino) == 0 && kind >= NSTK_NS_KIND_COUNT)
+			abort();
+		break;
+	}
+	case 1: {
+		struct nstk_mountinfo_line m;
+		if (nstk_parse_mountinfo_line(text, len, &m) == 0) {
+			inside(m.root, m.root_len, text, len);
+			inside(m.mount_point, m.mount_point_len, text, len);
+			inside(m.fstype, m.fstype_len, text, len);
+			inside(m.source, m.source_len, text, len);
+			inside(m.super_options, m.super_options_len, text, len);
+		}
+		char out[64];
+		ssize_t n = nstk_unescape_octal(text, len, out, sizeof(out));
+		if (n >= (ssize_t)sizeof(out))
+			abort();
+		break;
+	}
+	case 2: {
+		struct nstk_id_range r[8];
+		size_t n;
+		if (nstk_parse_id_map(text, len, r, 8, &n) == 0 && n > 8)
+			abort();
+		break;
+	}
+	case 3: {
+		struct nstk_time_offsets o;
+		nstk_parse_timens_offsets(text, len, &o);
+		break;
+	}
+	case 4: {
+		pid_t p[8];
+		size_t n;
+		if (nstk_parse_status_nspid(text, len, p, 8, &n) == 0 && (n == 0 || n > 8))
+			abort();
+		break;
+	}
+	case 5: {
+		struct nstk_overlay_layers l;
+		if (nstk_parse_overlay_options(text, len, &l) == 0) {
+			for (size_t i = 0; i < l.n_lower; i++)
+				inside(l.lower[i].s, l.lower[i].len, text, len);
+			inside(l.upper.s, l.upper.len, text, len);
+			inside(l.work.s, l.work.len, text, len);
+		}
+		break;
+	}
+	case 6: {
+		struct nstk_cgroup_line l;
+		if (nstk_parse_cgroup_line(text, len, &l) == 0) {
+			inside(l.controllers.s, l.controllers.len, text, len);
+			inside(l.path.s, l.path.len, text, len);
+		}
+		break;
+	}
+	case 7: {
+		uint64_t v;
+		pid_t pid;
+		nstk_parse_u64(text, len, &v);
+		if (nstk_parse_pid(text, len, &pid) == 0 && pid <= 0)
+			abort();
+		break;
+	}
+	case 8: {
+		/* Netlink messages are aligned structs: give them an aligned copy. */
+		uint32_t *aligned = malloc(len + 4);
+		if (!aligned)
+			break;
+		memcpy(aligned, text, len);
+		struct nstk_netif l;
+		if (nstk_nl_parse_link(aligned, len, &l) == 0 &&
+		    (!memchr(l.name, 0, sizeof(l.name)) || !memchr(l.kind, 0, sizeof(l.kind))))
+			abort();
+		free(aligned);
+		break;
+	}
+	case 9: {
+		uint32_t *aligned = malloc(len + 4);
+		if (!aligned)
+			break;
+		memcpy(aligned, text, len);
+		struct nstk_netaddr a;
+		if (nstk_nl_parse_addr(aligned, len, &a) == 0 && !memchr(a.text, 0, sizeof(a.text)))
+			abort();
+		free(aligned);
+		break;
+	}
+	}
+	free(text);
+	return 0;
+}
