@@ -26,6 +26,7 @@
 
 #include "census_walk.h"
 #include "nstk/census.h"
+#include "nstk/listns.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
@@ -150,6 +151,9 @@ static int add_holder(struct nstk_census *c, uint32_t ns_index, struct nstk_hold
 	case NSTK_HOLDER_PARENT:
 		ns->nchildren++;
 		return 0;
+	case NSTK_HOLDER_LISTED:
+		ns->nlisted++;
+		break;
 	case NSTK_HOLDER_PROCESS:
 		break;
 	}
@@ -284,6 +288,24 @@ static int scan_mounts(struct nstk_census *c, int procfd)
 	return 0;
 }
 
+/* listns(2): a namespace the walk did not find is held by something it cannot see. */
+static int add_listed(void *ctx, enum nstk_ns_kind kind, uint64_t ino, int nsfd)
+{
+	struct nstk_census *c = ctx;
+	uint32_t idx;
+	if (nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx) &&
+	    !c->namespaces[idx].ancestor_only)
+		return 0;
+	if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx)) {
+		int r = add_namespace(c, kind, ino, false, &idx);
+		if (r < 0)
+			return r;
+	}
+	if (!c->namespaces[idx].relations_read)
+		learn_relations(c, idx, nsfd, 0);
+	return add_holder(c, idx, (struct nstk_holder){ .kind = NSTK_HOLDER_LISTED });
+}
+
 /* A namespace nothing else holds is kept alive by the ones it owns or parents. */
 static int note_ancestor_holders(struct nstk_census *c)
 {
@@ -345,6 +367,15 @@ int nstk_census_scan(struct nstk_census *c, const char *proc_path, unsigned sour
 	nstk_walk_free(&walk);
 	if (r >= 0 && (sources & NSTK_SOURCE_MOUNTS))
 		r = scan_mounts(c, procfd);
+	/* Only where it shows every namespace: else the walk is the better census. */
+	if (r >= 0 && (sources & NSTK_SOURCE_LISTNS) &&
+	    nstk_listns_decide(nstk_listns_supported(), nstk_listns_sees_all() == 1) ==
+		    NSTK_NS_SOURCE_LISTNS) {
+		int l = nstk_listns_each(add_listed, c);
+		/* A failing listns costs only what it would have added. */
+		if (l == -ENOMEM)
+			r = l;
+	}
 	if (r >= 0)
 		r = note_ancestor_holders(c);
 	return r;

@@ -314,6 +314,8 @@ static json_t *holder_json(const struct nstk_holder *h)
 	case NSTK_HOLDER_PARENT:
 		return json_pack("{s:s, s:s, s:I}", "kind", "parent", "of_type",
 				 nstk_ns_kind_name(h->of_kind), "of_ns", (json_int_t)h->of_ino);
+	case NSTK_HOLDER_LISTED:
+		return json_pack("{s:s}", "kind", "listns");
 	case NSTK_HOLDER_PROCESS:
 		break;
 	}
@@ -329,7 +331,7 @@ static void holders_summary(const struct nstk_namespace *ns, char *buf, size_t s
 	} parts[] = {
 		{ ns->nprocs, "proc", "procs" },     { ns->nthreads, "thread", "threads" },
 		{ ns->nfds, "fd", "fds" },	     { ns->nmounts, "mount", "mounts" },
-		{ ns->nchildren, "child", "children" },
+		{ ns->nchildren, "child", "children" }, { ns->nlisted, "listns", "listns" },
 	};
 	size_t used = 0;
 	buf[0] = '\0';

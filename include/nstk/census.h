@@ -34,7 +34,7 @@ struct nstk_namespace {
 	bool relations_read; /* owner and parent asked (an nsfs file could be opened) */
 	/* Holders other than processes, as a list through census->holders. */
 	uint32_t first_holder;
-	uint32_t nthreads, nfds, nmounts, nchildren;
+	uint32_t nthreads, nfds, nmounts, nchildren, nlisted;
 };
 
 enum nstk_holder_kind {
@@ -43,6 +43,7 @@ enum nstk_holder_kind {
 	NSTK_HOLDER_FD,	    /* an open file descriptor on the nsfs file */
 	NSTK_HOLDER_MOUNT,  /* an nsfs bind mount (ip netns add, runtimes) */
 	NSTK_HOLDER_PARENT, /* the owner or parent of a namespace that is held */
+	NSTK_HOLDER_LISTED, /* listed by listns(2) only: its holder is out of /proc's sight */
 };
 
 struct nstk_holder {
@@ -62,7 +63,8 @@ enum nstk_census_source {
 	NSTK_SOURCE_THREADS = 1 << 0,
 	NSTK_SOURCE_FDS = 1 << 1,
 	NSTK_SOURCE_MOUNTS = 1 << 2,
-	NSTK_SOURCE_ALL = (1 << 3) - 1,
+	NSTK_SOURCE_LISTNS = 1 << 3, /* where the kernel has it and shows us everything */
+	NSTK_SOURCE_ALL = (1 << 4) - 1,
 };
 
 struct nstk_census_process {

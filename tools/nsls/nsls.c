@@ -141,7 +141,8 @@ int main(int argc, char **argv)
 	struct nstk_nsview_options view = { 0 };
 	int columns[MAX_COLUMNS];
 	size_t ncols = 0;
-	const char *output = NULL;
+	const char *outputs[16];
+	size_t n_outputs = 0;
 	bool json = false, list = false, tree_given = false, output_all = false;
 	pid_t task = 0;
 	uint64_t task_ns[NSTK_NS_KIND_COUNT];
@@ -161,7 +162,9 @@ int main(int argc, char **argv)
 			text.noheadings = true;
 			break;
 		case 'o':
-			output = optarg;
+			if (n_outputs == NSTK_ARRAY_SIZE(outputs))
+				return usage_error("%s", "too many -o options");
+			outputs[n_outputs++] = optarg;
 			break;
 		case OPT_OUTPUT_ALL:
 			output_all = true;
@@ -241,15 +244,16 @@ int main(int argc, char **argv)
 	if (output_all) {
 		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
 			columns[ncols] = (int)ncols;
-	} else if (!output || output[0] == '+') {
+	} else if (n_outputs == 0 || outputs[0][0] == '+') {
 		ncols = default_columns(columns, view.kinds, json);
 	}
-	if (output) {
+	/* Each -o replaces the list, or with '+' adds to it, in order. */
+	for (size_t i = 0; i < n_outputs; i++) {
 		char bad[64];
-		int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, output, columns,
+		int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, outputs[i], columns,
 					       MAX_COLUMNS, &ncols, bad, sizeof(bad));
 		if (r == -E2BIG)
-			return usage_error("too many columns in '%s'", output);
+			return usage_error("too many columns in '%s'", outputs[i]);
 		if (r < 0)
 			return usage_error("unknown column: '%s'", bad);
 	}
