@@ -179,7 +179,8 @@ static int add_process(struct nstk_census *c, int procfd, const struct nstk_cens
 	c->processes[c->n_processes++] = *p;
 
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		if (!(c->kinds_supported & (1u << k)))
+		/* A zombie has no links but pid and user left. */
+		if (!(c->kinds_supported & (1u << k)) || !p->ns[k])
 			continue;
 		char path[48];
 		uint32_t idx;
@@ -434,16 +435,19 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 	if (dirfd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	memset(ns, 0, NSTK_NS_KIND_COUNT * sizeof(*ns));
+	int read = 0;
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 		if (!(c->kinds_supported & (1u << k)))
 			continue;
 		r = nstk_ns_read_link(dirfd, k, &ns[k]);
 		if (r == -EACCES || r == -EPERM)
 			return -EACCES;
-		if (r < 0)
-			return -ESRCH;
+		if (r == 0)
+			read++;
+		else
+			ns[k] = 0;
 	}
-	return 0;
+	return read ? 0 : -ESRCH;
 }
 
 int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns)

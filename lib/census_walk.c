@@ -39,19 +39,27 @@ struct worker {
 	int error;
 };
 
-/* Read every supported link under dirfd; 0, -EACCES when denied, or -errno. */
+/*
+ * Read every supported link under dirfd. Returns 0 when at least one could
+ * be read (a zombie keeps only its pid and user links: the others are left
+ * 0, as the kernel has dropped them), -EACCES when denied, or -ENOENT when
+ * none could be read: the task is gone.
+ */
 static int read_links(unsigned kinds, int dirfd, uint64_t ns[NSTK_NS_KIND_COUNT])
 {
+	int read = 0;
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 		if (!(kinds & (1u << k)))
 			continue;
 		int r = nstk_ns_read_link(dirfd, k, &ns[k]);
-		if (r == -EPERM)
-			r = -EACCES;
-		if (r < 0)
-			return r;
+		if (r == -EPERM || r == -EACCES)
+			return -EACCES;
+		if (r == 0)
+			read++;
+		else
+			ns[k] = 0;
 	}
-	return 0;
+	return read ? 0 : -ENOENT;
 }
 
 static int add_sighting(struct nstk_walk *w, struct nstk_sighting s)
@@ -85,7 +93,7 @@ static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_cens
 		if (tid_dirfd < 0 || read_links(wk->kinds, tid_dirfd, ns) < 0)
 			continue;
 		for (int k = 0; k < NSTK_NS_KIND_COUNT && r >= 0; k++)
-			if ((wk->kinds & (1u << k)) && ns[k] != p->ns[k])
+			if ((wk->kinds & (1u << k)) && ns[k] && ns[k] != p->ns[k])
 				r = add_sighting(&wk->out, (struct nstk_sighting){
 					.kind = NSTK_HOLDER_THREAD, .ns_kind = k, .ino = ns[k],
 					.pid = p->pid, .tid = tid });

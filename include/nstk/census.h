@@ -69,7 +69,7 @@ enum nstk_census_source {
 
 struct nstk_census_process {
 	pid_t pid;
-	uint64_t ns[NSTK_NS_KIND_COUNT]; /* 0 where the kernel has no such kind */
+	uint64_t ns[NSTK_NS_KIND_COUNT]; /* 0 where unknown: no such kind, or a zombie's */
 };
 
 struct nstk_census {

@@ -48,7 +48,9 @@
  *   - Numbers too large for 64 bits are errors, not saturated.
  *   - Nesting deeper than NSTK_FILTER_MAX_DEPTH and regexes that would unroll
  *     into more than NSTK_FILTER_MAX_REGEX_COST pieces (a{1000}{1000},
- *     a++++++++++) are parse errors, so no input exhausts stack or memory.
+ *     a++++++++++, a**{1000}) are parse errors, so no input exhausts stack,
+ *     memory or time. libsmartcols refuses a similar set (a++, (a+)+,
+ *     intervals over 1024) by pattern.
  *   - A column whose name is an operator word (AND, EQ, TRUE, ...) cannot be
  *     named; neither can it in libsmartcols.
  */
@@ -62,8 +64,8 @@
 
 /* Levels of parentheses, ! and chained comparisons; this many is an error. */
 #define NSTK_FILTER_MAX_DEPTH 256
-/* Pieces a regex may have once glibc unrolls its repetitions. */
-#define NSTK_FILTER_MAX_REGEX_COST 10000
+/* Pieces a regex may have once glibc unrolls its repetitions (a{1024} fits). */
+#define NSTK_FILTER_MAX_REGEX_COST 2048
 
 struct nstk_filter; /* a compiled expression */
 

@@ -115,6 +115,15 @@ static void report_partial(const struct nstk_census *c)
 	fputs("; counts leave them out\n", stderr);
 }
 
+/* 0, or 1 with a message when stdout could not be written (a full disk, a closed pipe). */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_SUCCESS;
+	fprintf(stderr, "nsls: write error: %s\n", strerror(errno));
+	return EXIT_FAILURE;
+}
+
 enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER };
 
 int main(int argc, char **argv)
@@ -215,10 +224,10 @@ int main(int argc, char **argv)
 		}
 		case 'h':
 			usage(stdout);
-			return 0;
+			return flush_stdout();
 		case 'V':
 			printf("nsls from nstk %s\n", NSTK_VERSION);
-			return 0;
+			return flush_stdout();
 		default:
 			fputs("Try 'nsls --help' for more information.\n", stderr);
 			return EXIT_USAGE;
@@ -330,9 +339,7 @@ int main(int argc, char **argv)
 out:
 	nstk_out_table_free(table);
 	nstk_census_free(&census);
-	if (fflush(stdout) != 0 && status == EXIT_SUCCESS) {
-		fprintf(stderr, "nsls: write error: %s\n", strerror(errno));
-		status = EXIT_FAILURE;
-	}
+	if (status == EXIT_SUCCESS)
+		status = flush_stdout();
 	return status;
 }
