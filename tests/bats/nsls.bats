@@ -417,19 +417,30 @@ header() {
 	assert_output --partial 0.000000042
 }
 
-@test "nsls -W keeps each namespace on one line on a narrow terminal" {
+@test "nsls -u prints a long command whole on one line, as lsns does" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	spawn_netns_sleep sleep 1000 $(printf '0 %.0s' $(seq 30)) 0.000000042
-	local narrow="stty cols 60; exec \"$NSLS\" -n -l -p $P -t net -o NS,COMMAND -u"
-	# Without -W, the long COMMAND goes on over a continuation line...
+	run script -qec "stty cols 60; exec \"$NSLS\" -n -l -p $P -t net -o NS,COMMAND -u" /dev/null
+	assert_success
+	refute_line --regexp '^ +[^ ]'
+	assert_line --regexp "^$N sleep 1000 0 0.* 0.000000042"
+}
+
+@test "nsls -W keeps a wrapping column (NSFS) on one line on a narrow terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	nstk_netns_add
+	local n
+	n=$(stat -L -c %i "/run/netns/$NSTK_NETNS_NAME")
+	local narrow="stty cols 24; exec \"$NSLS\" -n -l -o NS,NSFS $n"
+	# Without -W the long path goes on over continuation lines...
 	run script -qec "$narrow" /dev/null
 	assert_success
-	assert_line --regexp '^ +0 0'
+	assert_line --regexp '^ +[^ ]'
 	# ...with -W it does not.
 	run script -qec "$narrow -W" /dev/null
 	assert_success
 	refute_line --regexp '^ +[^ ]'
-	assert_line --regexp "^$N sleep 1000 0 0"
+	assert_line --regexp "^$n /run/netns/"
 }
 
 @test "nsls with a namespace inode shows only that namespace" {
