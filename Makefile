@@ -35,6 +35,17 @@ LIB       := $(BUILD)/libnstk.a
 NSLS      := $(BUILD)/nsls
 NSLS_LIBS := -lsmartcols -ljansson -lproc2 -lcap -lpthread
 
+# nsenter-lite links only what entering needs: no libproc2, no libsmartcols.
+NSENTER_SRCS := $(wildcard tools/nsenter-lite/*.c)
+NSENTER      := $(if $(NSENTER_SRCS),$(BUILD)/nsenter-lite)
+NSENTER_LIBS := -ljansson -lcap
+
+CGTOP_SRCS := $(wildcard tools/cgtop/*.c)
+CGTOP      := $(if $(CGTOP_SRCS),$(BUILD)/cgtop)
+CGTOP_LIBS := -lsmartcols -ljansson -lncursesw -lcap -lpthread
+
+TOOLS     := $(NSLS) $(NSENTER) $(CGTOP)
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_LIBS := -lcmocka $(NSLS_LIBS)
@@ -49,7 +60,8 @@ FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude $(PKG_CFLAGS) -DNSTK_VERSION='"$(VERSION)"'
 
-MAN8      := tools/nsls/nsls.8
+MAN1      := $(wildcard tools/*/*.1)
+MAN8      := $(wildcard tools/*/*.8)
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -61,7 +73,7 @@ say = @echo "  $(1)	$(2)"
 endif
 
 .PHONY: all check demo deps install clean fuzz fuzz-build
-all: $(NSLS)
+all: $(TOOLS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -76,6 +88,14 @@ $(LIB): $(LIB_OBJS)
 $(NSLS): $(BUILD)/tools/nsls/nsls.o $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NSLS_LIBS)
+
+$(BUILD)/nsenter-lite: $(NSENTER_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NSENTER_LIBS)
+
+$(BUILD)/cgtop: $(CGTOP_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CGTOP_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
@@ -115,9 +135,10 @@ demo: deps
 	@$(NSLS) -J -t net | head -n 40
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(NSLS) $(DESTDIR)$(PREFIX)/bin/nsls
-	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
 
 clean:
 	rm -rf build
