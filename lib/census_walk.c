@@ -6,7 +6,8 @@
  * committed only when all were read, so a process that exits half-way leaves
  * no trace. A task directory's st_nlink is 2 + its thread count, so one
  * fstatat tells whether there are other threads to read. The fd directory is
- * read for links that are not paths and parse as "kind:[inode]": nsfs fds.
+ * read for links that parse as "kind:[inode]": nsfs fds (and see nsfs_paths
+ * for those opened through a bind mount).
  *
  * Nearly all the cost is syscalls into procfs (about 2 us each), so the PIDs
  * are cut into one contiguous slice per worker thread; slices keep PID order
@@ -16,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +32,23 @@
 #define PROCS_PER_WORKER 1024
 #define MAX_WORKERS 8
 
+/*
+ * An fd opened through a bind-mount path reads as that path, not as
+ * "kind:[inode]"; once the mount is gone, as "/". Such fds are stat'ed to
+ * see whether they are on nsfs: those reading "/" and those whose path is an
+ * nsfs mount point in this process's mount namespace. Other paths cost
+ * nothing more than their readlinkat.
+ */
+struct nsfs_paths {
+	dev_t dev; /* nsfs's device number */
+	char **mount_points;
+	size_t n;
+};
+
 struct worker {
 	int procfd;
 	unsigned kinds, sources;
+	const struct nsfs_paths *nsfs;
 	const pid_t *pids;
 	size_t n_pids;
 	struct nstk_walk out;
@@ -102,6 +118,32 @@ static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_cens
 	return r;
 }
 
+static bool may_be_nsfs_path(const struct nsfs_paths *nsfs, const char *text, size_t len)
+{
+	if (len == 1)
+		return true;
+	for (size_t i = 0; i < nsfs->n; i++)
+		if (strlen(nsfs->mount_points[i]) == len && memcmp(nsfs->mount_points[i], text, len) == 0)
+			return true;
+	return false;
+}
+
+/* An fd whose link is a path: on nsfs? Then its kind (NS_GET_NSTYPE) and inode. */
+static bool nsfs_fd_by_stat(const struct nsfs_paths *nsfs, int fd_dirfd, const char *name,
+			    struct nstk_sighting *s)
+{
+	struct stat st;
+	if (fstatat(fd_dirfd, name, &st, 0) < 0 || st.st_dev != nsfs->dev)
+		return false;
+	_cleanup_close_ int fd = openat(fd_dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int kind = fd >= 0 ? nstk_ns_fd_kind(fd) : -1;
+	if (kind < 0)
+		return false;
+	s->ns_kind = kind;
+	s->ino = st.st_ino;
+	return true;
+}
+
 static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
 {
 	int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -117,13 +159,17 @@ static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
 	while (r >= 0 && (de = readdir(dir))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		char text[64];
+		char text[PATH_MAX];
 		ssize_t len = readlinkat(dirfd(dir), de->d_name, text, sizeof(text));
-		/* Paths start with '/'; pipes and sockets do not parse as a kind. */
-		if (len <= 0 || text[0] == '/')
+		if (len <= 0 || len == (ssize_t)sizeof(text))
 			continue;
 		struct nstk_sighting s = { .kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(de->d_name) };
-		if (nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0)
+		bool found = text[0] == '/'
+			? may_be_nsfs_path(wk->nsfs, text, (size_t)len) &&
+				  nsfs_fd_by_stat(wk->nsfs, dirfd(dir), de->d_name, &s)
+			/* Pipes and sockets do not parse as a kind. */
+			: nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0;
+		if (found)
 			r = add_sighting(&wk->out, s);
 	}
 	closedir(dir);
@@ -229,6 +275,44 @@ static int append_array(void **dst, size_t *n, size_t *cap, const void *src, siz
 #define APPEND(a, b, arr, n, cap) \
 	append_array((void **)&(a)->arr, &(a)->n, &(a)->cap, (b)->arr, (b)->n, sizeof(*(b)->arr))
 
+/* nsfs's device, and the nsfs mount points this process's mount namespace has. */
+static int find_nsfs_paths(int procfd, struct nsfs_paths *nsfs)
+{
+	struct stat st;
+	if (fstatat(procfd, "self/ns/net", &st, 0) < 0)
+		return -errno;
+	nsfs->dev = st.st_dev;
+	_cleanup_free_ char *buf = NULL;
+	size_t len, cap = 0;
+	if (nstk_read_file_at(procfd, "self/mountinfo", &buf, &len) < 0)
+		return 0;
+	for (char *line = buf, *end; line < buf + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
+		struct nstk_mountinfo_line m;
+		if (nstk_parse_mountinfo_line(line, (size_t)(end - line), &m) < 0 ||
+		    m.fstype_len != 4 || memcmp(m.fstype, "nsfs", 4) != 0)
+			continue;
+		char *path = malloc(m.mount_point_len + 1);
+		if (!path || nstk_unescape_octal(m.mount_point, m.mount_point_len, path,
+						 m.mount_point_len + 1) < 0 ||
+		    NSTK_GROW(nsfs->mount_points, cap, nsfs->n) < 0) {
+			free(path);
+			return -ENOMEM;
+		}
+		nsfs->mount_points[nsfs->n++] = path;
+	}
+	return 0;
+}
+
+static void free_nsfs_paths(struct nsfs_paths *nsfs)
+{
+	for (size_t i = 0; i < nsfs->n; i++)
+		free(nsfs->mount_points[i]);
+	free(nsfs->mount_points);
+}
+
 int nstk_walk_proc(int procfd, unsigned kinds, unsigned sources, struct nstk_walk *out)
 {
 	_cleanup_free_ pid_t *pids = NULL;
@@ -236,6 +320,11 @@ int nstk_walk_proc(int procfd, unsigned kinds, unsigned sources, struct nstk_wal
 	int r = list_pids(procfd, &pids, &n_pids);
 	if (r < 0)
 		return r;
+	struct nsfs_paths nsfs = { 0 };
+	if ((sources & NSTK_SOURCE_FDS) && (r = find_nsfs_paths(procfd, &nsfs)) < 0) {
+		free_nsfs_paths(&nsfs);
+		return r;
+	}
 
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n_workers = n_pids / PROCS_PER_WORKER + 1;
@@ -252,7 +341,7 @@ int nstk_walk_proc(int procfd, unsigned kinds, unsigned sources, struct nstk_wal
 		size_t from = i * per < n_pids ? i * per : n_pids;
 		size_t to = from + per < n_pids ? from + per : n_pids;
 		workers[i] = (struct worker){ .procfd = procfd, .kinds = kinds, .sources = sources,
-					      .pids = pids + from, .n_pids = to - from };
+					      .nsfs = &nsfs, .pids = pids + from, .n_pids = to - from };
 		/* The first slice runs on this thread; a failed start runs inline too. */
 		if (i > 0)
 			started[i] = pthread_create(&threads[i], NULL, run_worker, &workers[i]) == 0;
@@ -278,6 +367,7 @@ int nstk_walk_proc(int procfd, unsigned kinds, unsigned sources, struct nstk_wal
 		out->n_vanished += w->n_vanished;
 		nstk_walk_free(w);
 	}
+	free_nsfs_paths(&nsfs);
 	return r;
 }
 

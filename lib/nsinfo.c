@@ -52,13 +52,13 @@ static void read_user(const struct nstk_census *c, const struct nstk_namespace *
 	_cleanup_close_ int fd = nstk_census_open_ns(c, ns);
 	if (fd >= 0 && nstk_ns_owner_uid(fd, &info->owner_uid) == 0)
 		info->owner_uid_known = true;
-	if (!ns->lowest_pid)
+	if (!info->member)
 		return;
-	read_id_map(ns->lowest_pid, "uid_map", &info->uid_map, &info->n_uid_map);
-	read_id_map(ns->lowest_pid, "gid_map", &info->gid_map, &info->n_gid_map);
+	read_id_map(info->member, "uid_map", &info->uid_map, &info->n_uid_map);
+	read_id_map(info->member, "gid_map", &info->gid_map, &info->n_gid_map);
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_member_file(ns->lowest_pid, "setgroups", &text, &len) == 0)
+	if (read_member_file(info->member, "setgroups", &text, &len) == 0)
 		info->setgroups = strncmp(text, "allow", 5) == 0 ? 1 : strncmp(text, "deny", 4) == 0 ? 0 : -1;
 }
 
@@ -85,6 +85,15 @@ static void read_pid(const struct nstk_census *c, const struct nstk_namespace *n
 		     struct nstk_nsinfo *info)
 {
 	info->level = ns->parent_ino || ns->lowest_pid ? pid_level(c, ns) : -1;
+	/* Our own pid namespace's init is PID 1 by definition, readable or not. */
+	char self[64];
+	ssize_t l = readlink("/proc/self/ns/pid", self, sizeof(self));
+	enum nstk_ns_kind kind;
+	uint64_t ino;
+	if (l > 0 && nstk_parse_ns_link(self, (size_t)l, &kind, &ino) == 0 && ino == ns->ino) {
+		info->init_pid = 1;
+		return;
+	}
 	/* The init is nearly always the lowest PID; look further only when it is not. */
 	if (ns->lowest_pid && is_init_of_its_namespace(ns->lowest_pid)) {
 		info->init_pid = ns->lowest_pid;
@@ -110,12 +119,16 @@ static char *unescaped(const char *s, size_t len)
 	return out;
 }
 
-/* The last mount at "/" in the member's mountinfo is what it sees as root. */
-static void read_mnt(const struct nstk_namespace *ns, struct nstk_nsinfo *info)
+/*
+ * The last mount at "/" in the member's mountinfo is what it sees as root:
+ * mountinfo paths are relative to the reader's root, so a chrooted member
+ * shows the filesystem it was chrooted into.
+ */
+static void read_mnt(struct nstk_nsinfo *info)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (!ns->lowest_pid || read_member_file(ns->lowest_pid, "mountinfo", &text, &len) < 0)
+	if (!info->member || read_member_file(info->member, "mountinfo", &text, &len) < 0)
 		return;
 	struct nstk_mountinfo_line root = { 0 };
 	bool found = false;
@@ -193,10 +206,15 @@ static void cgroup_root_from(const char *host_path, const char *inside_path, str
 }
 
 int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *const *namespaces,
-		     size_t n, unsigned kinds, struct nstk_nsinfo *info)
+		     size_t n, unsigned kinds, pid_t task, const uint64_t *task_ns,
+		     struct nstk_nsinfo *info)
 {
-	for (size_t i = 0; i < n; i++)
-		info[i] = (struct nstk_nsinfo){ .netnsid = NSTK_NETNSID_NONE, .setgroups = -1, .level = -1 };
+	for (size_t i = 0; i < n; i++) {
+		const struct nstk_namespace *ns = namespaces[i];
+		bool task_inside = task && task_ns && task_ns[ns->kind] == ns->ino;
+		info[i] = (struct nstk_nsinfo){ .member = task_inside ? task : ns->lowest_pid,
+						.netnsid = NSTK_NETNSID_NONE, .setgroups = -1, .level = -1 };
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		const struct nstk_namespace *ns = namespaces[i];
@@ -210,7 +228,7 @@ int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *c
 			read_pid(c, ns, &info[i]);
 			break;
 		case NSTK_NS_MNT:
-			read_mnt(ns, &info[i]);
+			read_mnt(&info[i]);
 			break;
 		case NSTK_NS_TIME:
 			read_time(c, ns, &info[i]);

@@ -35,6 +35,7 @@
 
 struct job {
 	const struct nstk_namespace *ns;
+	pid_t member; /* cgroup: whose /proc/PID/cgroup to read */
 	int nsfd;
 	int shown; /* index in namespaces[], or -1 (a net namespace visited for its peers) */
 	/* filled from the child's answer (net) */
@@ -136,7 +137,7 @@ static json_t *visit(struct job *jobs, size_t n_jobs, size_t i)
 		char path[64], inside[4096];
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->ns->lowest_pid);
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->member);
 		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 ||
 		    pick_cgroup_path(text, len, inside, sizeof(inside)) < 0)
 			return NULL;
@@ -310,12 +311,13 @@ static void read_netnsids(struct job *jobs, struct nstk_nsinfo *info)
 }
 
 static int add_job(struct job **jobs, size_t *n, size_t *cap, const struct nstk_census *c,
-		   const struct nstk_namespace *ns, int shown)
+		   const struct nstk_namespace *ns, int shown, pid_t member)
 {
 	/* One spare for the terminating entry. */
 	if (nstk_grow((void **)jobs, cap, *n + 1, sizeof(**jobs)) < 0)
 		return -ENOMEM;
-	(*jobs)[(*n)++] = (struct job){ .ns = ns, .nsfd = nstk_census_open_ns(c, ns), .shown = shown };
+	(*jobs)[(*n)++] = (struct job){ .ns = ns, .member = member, .nsfd = nstk_census_open_ns(c, ns),
+					.shown = shown };
 	(*jobs)[*n] = (struct job){ 0 };
 	return 0;
 }
@@ -339,14 +341,14 @@ int nstk_nsinfo_from_inside(const struct nstk_census *c,
 			for (size_t k = 0; k < n; k++)
 				if (namespaces[k] == ns)
 					shown = (int)k;
-			r = add_job(&jobs, &n_jobs, &cap, c, ns, shown);
+			r = add_job(&jobs, &n_jobs, &cap, c, ns, shown, 0);
 		}
 	for (size_t k = 0; k < n && r == 0; k++) {
 		const struct nstk_namespace *ns = namespaces[k];
 		if (!(kinds & (1u << ns->kind)))
 			continue;
-		if (ns->kind == NSTK_NS_UTS || (ns->kind == NSTK_NS_CGROUP && ns->lowest_pid))
-			r = add_job(&jobs, &n_jobs, &cap, c, ns, (int)k);
+		if (ns->kind == NSTK_NS_UTS || (ns->kind == NSTK_NS_CGROUP && info[k].member))
+			r = add_job(&jobs, &n_jobs, &cap, c, ns, (int)k, info[k].member);
 	}
 	if (r < 0 || n_jobs == 0)
 		goto out;
@@ -399,7 +401,7 @@ int nstk_nsinfo_from_inside(const struct nstk_census *c,
 			char path[64], host[4096];
 			_cleanup_free_ char *host_text = NULL;
 			size_t host_len;
-			snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->ns->lowest_pid);
+			snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->member);
 			if (nstk_read_file_at(AT_FDCWD, path, &host_text, &host_len) == 0 &&
 			    pick_cgroup_path(host_text, host_len, host, sizeof(host)) == 0)
 				cgroup_root(host, json_string_value(json_object_get(answer, "path")), in);

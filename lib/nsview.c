@@ -168,14 +168,44 @@ static int by_inode(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
+/*
+ * In the owner and parent trees, a filtered view (-p, an inode, a container,
+ * -P) still draws the chain of owners or parents above what it shows, of the
+ * kinds -t allows, so a row is never cut off from where it hangs.
+ */
+static void add_ancestors(struct view *v, bool *chosen)
+{
+	const struct nstk_census *c = v->census;
+	const struct nstk_nsview_options *o = v->opt;
+	if (o->tree != NSTK_NSTREE_OWNER && o->tree != NSTK_NSTREE_PARENT)
+		return;
+	for (size_t i = 0; i < c->n_namespaces; i++) {
+		if (!chosen[i])
+			continue;
+		const struct nstk_namespace *ns = &c->namespaces[i];
+		for (int depth = 0; ns && depth < 64; depth++) {
+			bool owner = o->tree == NSTK_NSTREE_OWNER;
+			ns = owner ? nstk_census_find(c, NSTK_NS_USER, ns->owner_ino)
+				   : nstk_census_find(c, ns->kind, ns->parent_ino);
+			if (!ns || !(o->kinds & (1u << ns->kind)))
+				break;
+			chosen[ns - c->namespaces] = true;
+		}
+	}
+}
+
 static int choose_rows(struct view *v)
 {
 	const struct nstk_census *c = v->census;
 	v->shown = malloc((c->n_namespaces ? c->n_namespaces : 1) * sizeof(*v->shown));
-	if (!v->shown)
+	_cleanup_free_ bool *chosen = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(bool));
+	if (!v->shown || !chosen)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n_namespaces; i++)
-		if (wanted(v, &c->namespaces[i]))
+		chosen[i] = wanted(v, &c->namespaces[i]);
+	add_ancestors(v, chosen);
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (chosen[i])
 			v->shown[v->n_shown++] = &c->namespaces[i];
 	qsort(v->shown, v->n_shown, sizeof(*v->shown), by_inode);
 	for (size_t i = 0; i < v->n_shown; i++) {
@@ -211,7 +241,8 @@ static int read_details(struct view *v)
 					    &v->task_nspid_len) < 0)
 			v->task_nspid_len = 0;
 	}
-	return nstk_nsinfo_read(v->census, v->shown, v->n_shown, kinds, v->info);
+	return nstk_nsinfo_read(v->census, v->shown, v->n_shown, kinds, v->opt->task, v->opt->task_ns,
+				v->info);
 }
 
 static int load_facts(struct view *v)

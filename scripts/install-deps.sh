@@ -23,6 +23,7 @@ jq
 hyperfine
 clang
 libclang-rt-14-dev
+busybox-static
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -35,6 +35,7 @@ struct nstk_nsinfo_iface {
 };
 
 struct nstk_nsinfo {
+	pid_t member; /* whose view of the namespace was read (its /proc files); 0 none */
 	/* net */
 	int netnsid; /* as this process's network namespace names it; NSTK_NETNSID_NONE */
 	bool ifaces_known;
@@ -68,10 +69,14 @@ struct nstk_nsinfo {
  * Fill info[i] for namespaces[i] (n of them). Only kinds in `kinds` (bit per
  * enum nstk_ns_kind) are looked at; the child is started only when a net,
  * uts or cgroup namespace needs it. Fields that cannot be read stay unknown.
+ * A namespace is seen as its member process sees it (its root filesystem,
+ * its cgroup): the task when one is given (task_ns: its inode per kind) and
+ * it is in that namespace, else the lowest PID in it.
  * Returns 0 or -errno (-ENOMEM, or no child could be started).
  */
 int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *const *namespaces,
-		     size_t n, unsigned kinds, struct nstk_nsinfo *info);
+		     size_t n, unsigned kinds, pid_t task, const uint64_t *task_ns,
+		     struct nstk_nsinfo *info);
 void nstk_nsinfo_free(struct nstk_nsinfo *info, size_t n);
 
 #endif

@@ -385,11 +385,12 @@ header() {
 
 @test "nsls -r prints raw lines: one space between cells, no padding, no tree glyphs" {
 	spawn_userns_owning_net_uts
-	# -T owner -p: the net row is a child of the user row, so a tree is drawn.
+	# -T owner -p: the net row is a child of the user row, so a tree is drawn;
+	# the tree also draws the initial user namespace the process's hangs from.
 	nsls_run -r -T owner -p "$P"
 	assert_success
 	assert_equal "${lines[0]}" "NS TYPE NPROCS PID USER COMMAND"
-	assert_equal "${#lines[@]}" 9
+	assert_equal "${#lines[@]}" 10
 	refute_output --regexp '[│├└─]'
 	refute_output --regexp '(^| ) '
 	local l
@@ -484,8 +485,8 @@ header() {
 	# The owner tree draws in NS; without NS, in TYPE.
 	nsls_run -T owner -p "$P" -o TYPE,NPROCS
 	assert_success
-	assert_line --regexp '^[├└]─net +1$'
-	assert_line --regexp '^[├└]─uts +1$'
+	assert_line --regexp '^[│ ] [├└]─net +1$'
+	assert_line --regexp '^[│ ] [├└]─uts +1$'
 	# The process tree draws in COMMAND; without COMMAND, in NS.
 	spawn_netns_sleep sleep 1000
 	nsls_run -t net -o NS,PID
@@ -536,11 +537,13 @@ header() {
 		assert_equal "$(jqn '.tree')" owner
 		assert_equal "$(jqn 'node("user"; $u) | kids' --argjson u "$U")" "net:$N uts:$T"
 	done
-	# A bare -T before other options and an inode: still owner, that one row.
+	# A bare -T before other options and an inode: still owner, that row
+	# hanging from the user namespace that owns it (the initial one).
 	nsls_run -T -J "$U"
 	assert_success
 	NSTK_JSON=$output
-	assert_equal "$(jqn '"\(.tree) \([.namespaces[].ns] | join(","))"')" "owner $U"
+	assert_equal "$(jqn '"\(.tree) \([.namespaces[].ns] | join(",")) \([.namespaces[].children[].ns] | join(","))"')" \
+		"owner $(nstk_ns_ino self user) $U"
 }
 
 @test "nsls -T parent and --tree=parent give the parent tree" {
