@@ -10,7 +10,8 @@
  * chain, so `a || b || ... ` of any length stays two levels deep. Parsing,
  * matching and freeing all recurse over that bounded tree. Regexes are
  * compiled at parse time, after an estimate of what glibc's regcomp would
- * build for them rules out the few patterns that would eat all memory.
+ * build for them rules out the few patterns that would take it minutes or
+ * gigabytes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,7 +22,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "nstk/filter.h"
 #include "nstk/util.h"
@@ -122,6 +122,16 @@ static bool is_name_char(char c)
 	return is_letter(c) || is_digit(c) || (c && strchr("_.%:/-", c));
 }
 static char to_upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c; }
+
+/* Whether name (NUL-terminated) is text[0..len) in any case: strcasecmp follows the locale. */
+static bool same_name(const char *name, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (to_upper(name[i]) != to_upper(text[i]))
+			return false; /* also when name ends first: text has no NUL in it */
+	}
+	return name[len] == '\0';
+}
 
 /*
  * Read "digits" or "digits.digits" at s into *n and the bytes read into
@@ -268,10 +278,11 @@ static const char *skip_bracket(const char *s)
 }
 
 /*
- * If s is at an interval ("{m}", "{m,}", "{,n}", "{m,n}"), move it past and
- * set *copies to how many copies of its atom regcomp makes; else false.
+ * If s is at an interval ("{m}", "{m,}", "{,n}", "{m,n}"), move it past,
+ * set *copies to how many copies of its atom regcomp makes and *optional
+ * when it allows none; else false.
  */
-static bool scan_interval(const char **s, size_t *copies)
+static bool scan_interval(const char **s, size_t *copies, bool *optional)
 {
 	const char *p = *s + 1;
 	size_t bound[2] = { 0, 0 };
@@ -295,99 +306,116 @@ static bool scan_interval(const char **s, size_t *copies)
 		*copies = add_capped(bound[0], 1);
 	else
 		*copies = bound[0] > bound[1] ? bound[0] : bound[1];
+	*optional = bound[0] == 0;
 	if (*copies == 0)
 		*copies = 1;
 	*s = p + 1;
 	return true;
 }
 
+/* Escapes that match a position, not a character: GNU's anchors and backreferences. */
+static bool escape_may_match_empty(char c)
+{
+	return (c >= '1' && c <= '9') || (c && strchr("bB<>`'", c));
+}
+
 /*
- * Whether glibc's regcomp can build pattern in little time and memory.
- * regcomp unrolls repetitions: x+ becomes xx*, x{3,5} five copies of x, and
- * a repetition of a repetition multiplies, so a++++++++++++++++++++ builds
- * 2^20 copies and a{,32767} more than a fuzzer's 2 GB. Worse, a repetition
- * of something already repeated (a**{1000}, ((a*)*){1000}) makes its
- * epsilon-closure pass superlinear: seconds for a 12-byte pattern.
- *
- * So the estimate counts one per atom, a group as the sum of its contents,
- * a repeated atom as its copies, and at least two copies whenever the
- * atom is itself a repetition (or a group ending in one). It also bounds
- * group nesting, as regcomp parses recursively.
+ * Whether glibc's regcomp can build pattern in little time and memory. Two
+ * things make it blow up, both found by fuzzing:
+ *   - it unrolls repetitions (x+ is xx*, x{3,5} five copies of x) and
+ *     repetitions of repetitions multiply: a{,32767} or a{1000}{1000};
+ *   - a repetition of something that can match nothing (a**, a*+++,
+ *     ((a*)*){1000}) makes its epsilon-closure pass grow exponentially,
+ *     seconds for a dozen bytes.
+ * So this walks the pattern's groups, atoms and repetitions once, refuses
+ * any repetition of an atom that can match the empty string (POSIX leaves
+ * a** undefined anyway), and counts one per atom, a group as the sum of its
+ * contents and a repeated atom as its copies, against
+ * NSTK_FILTER_MAX_REGEX_COST. It also bounds group nesting, as regcomp
+ * parses recursively.
  */
 static bool regex_is_affordable(const char *pattern)
 {
-	/* Per open group: its cost so far, and its latest atom's cost and whether it repeats. */
-	size_t sum[NSTK_FILTER_MAX_DEPTH + 1] = { 0 };
-	size_t last[NSTK_FILTER_MAX_DEPTH + 1] = { 0 };
-	bool last_repeats[NSTK_FILTER_MAX_DEPTH + 1] = { false };
+	struct group {
+		size_t cost;	    /* of everything so far */
+		size_t last_cost;   /* of the latest atom, which a repetition copies */
+		bool last_empty;    /* the latest atom can match empty (true before the first) */
+		bool before_empty;  /* the atoms of this alternative before it all can */
+		bool earlier_empty; /* an earlier alternative can */
+	} groups[NSTK_FILTER_MAX_DEPTH + 1];
 	size_t level = 0;
+	struct group *g = &groups[0];
+	*g = (struct group){ .last_empty = true, .before_empty = true };
 
 	for (const char *s = pattern; *s;) {
-		size_t atom = 1, copies = 0;
-		bool atom_repeats = false;
-		switch (*s) {
+		size_t atom_cost = 1, copies = 0;
+		bool atom_empty = false, optional = false;
+		switch (*s++) {
 		case '(':
 			if (++level > NSTK_FILTER_MAX_DEPTH)
 				return false;
-			sum[level] = last[level] = 0;
-			last_repeats[level] = false;
-			s++;
+			g = &groups[level];
+			*g = (struct group){ .last_empty = true, .before_empty = true };
 			continue;
 		case ')':
-			s++;
 			if (level == 0)
 				break;
-			atom = add_capped(sum[level], 1);
-			atom_repeats = last_repeats[level];
-			level--;
+			atom_cost = add_capped(g->cost, 1);
+			atom_empty = g->earlier_empty || (g->before_empty && g->last_empty);
+			g = &groups[--level];
 			break;
 		case '|':
-			sum[level] = add_capped(sum[level], 1);
-			last[level] = 0;
-			last_repeats[level] = false;
-			s++;
+			g->earlier_empty |= g->before_empty && g->last_empty;
+			g->cost = add_capped(g->cost, 1);
+			g->last_cost = 0;
+			g->last_empty = g->before_empty = true;
 			continue;
+		case '^':
+		case '$':
+			atom_empty = true;
+			break;
 		case '*':
 		case '?':
 			copies = 1;
-			s++;
+			optional = true;
 			break;
 		case '+':
 			copies = 2;
-			s++;
 			break;
 		case '{':
-			if (!scan_interval(&s, &copies))
+			s--;
+			if (!scan_interval(&s, &copies, &optional))
 				s++; /* a literal '{' */
 			break;
 		case '[':
-			s = skip_bracket(s);
+			s = skip_bracket(s - 1);
 			break;
 		case '\\':
-			s += s[1] ? 2 : 1;
+			if (*s)
+				atom_empty = escape_may_match_empty(*s++);
 			break;
 		default:
-			s++;
 			break;
 		}
 		if (copies) {
-			if (last_repeats[level] && copies < 2)
-				copies = 2;
-			size_t repeated = mul_capped(last[level], copies);
-			sum[level] = add_capped(sum[level], repeated - last[level] + 1);
-			last[level] = add_capped(repeated, 1);
-			last_repeats[level] = true;
+			if (g->last_empty)
+				return false;
+			size_t repeated = mul_capped(g->last_cost, copies);
+			g->cost = add_capped(g->cost, repeated - g->last_cost + 1);
+			g->last_cost = add_capped(repeated, 1);
+			g->last_empty = optional;
 		} else {
-			sum[level] = add_capped(sum[level], atom);
-			last[level] = atom;
-			last_repeats[level] = atom_repeats;
+			g->before_empty = g->before_empty && g->last_empty;
+			g->cost = add_capped(g->cost, atom_cost);
+			g->last_cost = atom_cost;
+			g->last_empty = atom_empty;
 		}
-		if (sum[level] > NSTK_FILTER_MAX_REGEX_COST)
+		if (g->cost > NSTK_FILTER_MAX_REGEX_COST)
 			return false;
 	}
 	size_t total = 0;
 	for (size_t i = 0; i <= level; i++)
-		total = add_capped(total, sum[i]);
+		total = add_capped(total, groups[i].cost);
 	return total <= NSTK_FILTER_MAX_REGEX_COST;
 }
 
@@ -420,9 +448,10 @@ static const struct {
 	const char *word;
 	enum token_type type;
 } keywords[] = {
-	{ "and", TOK_AND }, { "or", TOK_OR },	{ "not", TOK_NOT },   { "eq", TOK_EQ },
-	{ "ne", TOK_NE },   { "lt", TOK_LT },	{ "le", TOK_LE },     { "gt", TOK_GT },
-	{ "ge", TOK_GE },   { "true", TOK_TRUE }, { "false", TOK_FALSE },
+	{ "and", TOK_AND }, { "or", TOK_OR }, { "not", TOK_NOT },
+	{ "eq", TOK_EQ }, { "ne", TOK_NE }, { "lt", TOK_LT },
+	{ "le", TOK_LE }, { "gt", TOK_GT }, { "ge", TOK_GE },
+	{ "true", TOK_TRUE }, { "false", TOK_FALSE },
 };
 
 struct token {
@@ -486,7 +515,11 @@ static int lex_string(struct parser *p, struct token *t)
 	char quote = s[0];
 	size_t i = 1;
 
-	/* Find the closing quote: \<quote> does not close, nor does the second of \\<quote>. */
+	/*
+	 * Find the closing quote. A backslash pairs with a quote after it (a
+	 * literal quote) or a backslash (both kept), so \" never closes a string
+	 * and \\" does.
+	 */
 	for (;; i++) {
 		if (!s[i])
 			return fail(p, -EINVAL, "unterminated string at %zu", t->start + 1);
@@ -519,10 +552,11 @@ static int lex_number(struct parser *p, struct token *t)
 	size_t len;
 	int r = scan_number(s, &t->number, &len);
 
+	static const char units[] = "KMGTPEZY";
 	if (r == 0 && !t->number.is_fraction && s[len]) {
-		const char *suffix = strchr("KMGTPEZY", s[len]);
-		if (suffix) {
-			unsigned shift = 10 * (unsigned)(suffix - "KMGTPEZY" + 1);
+		const char *unit = strchr(units, s[len]);
+		if (unit) {
+			unsigned shift = 10 * (unsigned)(unit - units + 1);
 			if (shift >= 64 || t->number.u > UINT64_MAX >> shift)
 				r = -ERANGE;
 			else
@@ -573,7 +607,7 @@ static const struct {
 	const char *text;
 	enum token_type type;
 } symbols[] = {
-	{ "&&", TOK_AND }, { "||", TOK_OR }, { "==", TOK_EQ },	{ "!=", TOK_NE },
+	{ "&&", TOK_AND }, { "||", TOK_OR }, { "==", TOK_EQ }, { "!=", TOK_NE },
 	{ "<=", TOK_LE },  { ">=", TOK_GE }, { "=~", TOK_MATCH }, { "!~", TOK_NOMATCH },
 	{ "(", TOK_LPAREN }, { ")", TOK_RPAREN }, { "!", TOK_NOT }, { "<", TOK_LT },
 	{ ">", TOK_GT },
@@ -654,7 +688,7 @@ static int parse_primary(struct parser *p, unsigned depth, struct node **out)
 		size_t i;
 		for (i = 0; i < p->ncolumns; i++) {
 			const char *name = p->columns[i];
-			if (strncasecmp(name, p->expr + t->start, t->len) == 0 && name[t->len] == '\0')
+			if (same_name(name, p->expr + t->start, t->len))
 				break;
 		}
 		if (i == p->ncolumns)
@@ -714,7 +748,7 @@ static bool compare_op_of(enum token_type type, enum compare_op *op)
 		enum token_type type;
 		enum compare_op op;
 	} ops[] = {
-		{ TOK_EQ, OP_EQ }, { TOK_NE, OP_NE }, { TOK_LT, OP_LT },	 { TOK_LE, OP_LE },
+		{ TOK_EQ, OP_EQ }, { TOK_NE, OP_NE }, { TOK_LT, OP_LT }, { TOK_LE, OP_LE },
 		{ TOK_GT, OP_GT }, { TOK_GE, OP_GE }, { TOK_MATCH, OP_MATCH }, { TOK_NOMATCH, OP_NOMATCH },
 	};
 	for (size_t i = 0; i < NSTK_ARRAY_SIZE(ops); i++) {
@@ -952,7 +986,7 @@ static struct operand operand_of(const struct node *n, const struct nstk_value *
 /* As libsmartcols casts a string to a boolean: "1", "true" or a yes ("y..."). */
 static bool text_is_true(const char *s)
 {
-	return strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0 || s[0] == 'y' || s[0] == 'Y';
+	return strcmp(s, "1") == 0 || same_name(s, "TRUE", 4) || s[0] == 'y' || s[0] == 'Y';
 }
 
 /*

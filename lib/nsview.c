@@ -566,7 +566,7 @@ static size_t tree_column(const struct nstk_nsview_options *o)
 	return 0;
 }
 
-int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
+static int build_rows(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out)
 {
 	struct view v = { .census = c, .opt = o };
@@ -630,6 +630,52 @@ out:
 	nstk_hash_free(&v.row_of);
 	nstk_proc_table_free(&v.procs);
 	return r < 0 ? r : 0;
+}
+
+/*
+ * -Q: the rows are built with the filter's columns added after the shown
+ * ones, matched, and those columns dropped again; a kept row whose parent
+ * did not match hangs from its nearest kept ancestor.
+ */
+int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
+		      struct nstk_out_table **out)
+{
+	if (!o->filter)
+		return build_rows(c, o, out);
+
+	bool used[NSTK_NSCOL_COUNT] = { false };
+	nstk_filter_columns_used(o->filter, used);
+	_cleanup_free_ int *columns = malloc((o->ncols + NSTK_NSCOL_COUNT) * sizeof(int));
+	if (!columns)
+		return -ENOMEM;
+	memcpy(columns, o->columns, o->ncols * sizeof(int));
+	size_t n = o->ncols;
+	for (int col = 0; col < NSTK_NSCOL_COUNT; col++)
+		if (used[col] && !shows_column(o, (enum nstk_nscol)col))
+			columns[n++] = col;
+	struct nstk_nsview_options wide = *o;
+	wide.columns = columns;
+	wide.ncols = n;
+
+	struct nstk_out_table *t;
+	int r = build_rows(c, &wide, &t);
+	if (r < 0)
+		return r;
+	_cleanup_free_ bool *keep = calloc(t->nrows ? t->nrows : 1, sizeof(bool));
+	if (!keep) {
+		nstk_out_table_free(t);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->nrows; i++) {
+		struct nstk_value values[NSTK_NSCOL_COUNT] = { 0 };
+		for (size_t k = 0; k < n; k++)
+			values[columns[k]] = t->rows[i]->cells[k];
+		keep[i] = nstk_filter_match(o->filter, values) == 1;
+	}
+	nstk_out_table_keep_rows(t, keep);
+	nstk_out_table_drop_columns_from(t, o->ncols);
+	*out = t;
+	return 0;
 }
 
 int nstk_nsview_json(const struct nstk_census *c, const struct nstk_out_table *t,

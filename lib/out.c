@@ -43,16 +43,20 @@ static void value_clear(struct nstk_value *v)
 	*v = (struct nstk_value){ .type = NSTK_VALUE_NULL };
 }
 
+static void row_free(struct nstk_out_row *row, size_t ncols)
+{
+	for (size_t c = 0; c < ncols; c++)
+		value_clear(&row->cells[c]);
+	free(row->cells);
+	free(row);
+}
+
 void nstk_out_table_free(struct nstk_out_table *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (size_t c = 0; c < t->ncols; c++)
-			value_clear(&t->rows[i]->cells[c]);
-		free(t->rows[i]->cells);
-		free(t->rows[i]);
-	}
+	for (size_t i = 0; i < t->nrows; i++)
+		row_free(t->rows[i], t->ncols);
 	free(t->rows);
 	free(t->columns);
 	free(t);
@@ -112,6 +116,41 @@ int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary,
 	}
 	*v = (struct nstk_value){ .type = NSTK_VALUE_JSON, .str = s, .json = json };
 	return 0;
+}
+
+void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep)
+{
+	/* Re-hang first, while every parent pointer is still valid. */
+	for (size_t i = 0; i < t->nrows; i++) {
+		struct nstk_out_row *p = t->rows[i]->parent;
+		size_t guard = 0;
+		while (p && !keep[p->index] && guard++ < t->nrows)
+			p = p->parent;
+		t->rows[i]->parent = p && keep[p->index] ? p : NULL;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (!keep[i]) {
+			row_free(t->rows[i], t->ncols);
+			continue;
+		}
+		t->rows[n] = t->rows[i];
+		t->rows[n]->index = n;
+		n++;
+	}
+	t->nrows = n;
+}
+
+void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols)
+{
+	if (ncols >= t->ncols)
+		return;
+	for (size_t i = 0; i < t->nrows; i++)
+		for (size_t c = ncols; c < t->ncols; c++)
+			value_clear(&t->rows[i]->cells[c]);
+	t->ncols = ncols;
+	if (t->tree_column >= ncols)
+		t->tree_column = 0;
 }
 
 /*

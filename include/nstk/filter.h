@@ -1,7 +1,7 @@
 /*
  * filter.h — the row filter language of util-linux's libsmartcols
- * (scols-filter(5), what `lsns -Q/--filter` takes since 2.40), for tools
- * built on Debian 12's libsmartcols 2.38, which has no filter API:
+ * (scols-filter(5), what `lsns -Q/--filter` takes), for tools built on
+ * Debian 12's libsmartcols 2.38, which has no filter API (it came in 2.40):
  *
  *     nsls -Q 'TYPE == "net" && NPROCS == 0'
  *
@@ -21,7 +21,8 @@
  *   binding    ! tightest, then the comparisons (left to right), then &&, then ||:
  *              `!A == B` is `(!A) == B`; write `!(A == B)` to negate a comparison.
  *
- * Meaning, following libsmartcols 2.41's evaluator (filter-param.c, filter-expr.c):
+ * Meaning, following libsmartcols's evaluator (filter-param.c and
+ * filter-expr.c, the same from 2.41 to 2.43):
  *   - A bare operand is true when it has a value: a non-empty string, a
  *     non-zero number, true. So `NETNSID` means "has a netns id", `NPROCS`
  *     means NPROCS != 0, and `-Q ''` (an empty expression) matches every row.
@@ -30,7 +31,7 @@
  *     is a string comparison (strcmp order; numbers in decimal), against true,
  *     false or a sub-expression it is boolean ("1", "true", "y..." and non-zero
  *     numbers are true). Two columns compare numerically when both cells are
- *     numbers, else as strings.
+ *     numbers, else as strings. =~ and !~ match a number's decimal text.
  *   - A string cell that is not a number makes a numeric comparison false
  *     (libsmartcols fails the whole filter there).
  *   - Null cells (no value): a numeric or boolean comparison with a null is
@@ -45,12 +46,14 @@
  *   - Strings are taken as written (so "\." reaches regcomp unchanged), with
  *     one addition: \" inside "..." (\' inside '...') is the quote itself;
  *     "\\" stays two backslashes and escapes nothing.
- *   - Numbers too large for 64 bits are errors, not saturated.
- *   - Nesting deeper than NSTK_FILTER_MAX_DEPTH and regexes that would unroll
- *     into more than NSTK_FILTER_MAX_REGEX_COST pieces (a{1000}{1000},
- *     a++++++++++, a**{1000}) are parse errors, so no input exhausts stack,
- *     memory or time. libsmartcols refuses a similar set (a++, (a+)+,
- *     intervals over 1024) by pattern.
+ *   - Numbers too large for 64 bits are errors, not saturated; strings and
+ *     cells are compared as they are, where libsmartcols trims their blanks.
+ *   - Nesting deeper than NSTK_FILTER_MAX_DEPTH is a parse error, and so is
+ *     a regex that glibc's regcomp would take seconds or gigabytes to build:
+ *     one that repeats what can match nothing (a**, (x|)+, (a*)*, which
+ *     POSIX leaves undefined) or unrolls into more than
+ *     NSTK_FILTER_MAX_REGEX_COST pieces (a{1000}{1000}, a++++++++++++).
+ *     libsmartcols refuses a similar set (a++, (a+)+, intervals over 1024).
  *   - A column whose name is an operator word (AND, EQ, TRUE, ...) cannot be
  *     named; neither can it in libsmartcols.
  */

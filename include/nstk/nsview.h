@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "nstk/census.h"
+#include "nstk/filter.h"
 #include "nstk/out.h"
 
 enum nstk_nscol {
@@ -67,6 +68,7 @@ struct nstk_nsview_options {
 	pid_t task;		 /* the -p task, for NSPID; 0 for none */
 	const char *container;	 /* only namespaces of this container (id, prefix or name) */
 	bool utf8;		 /* text may use arrows and the like */
+	const struct nstk_filter *filter; /* -Q: only rows it matches; NULL for all */
 	uint64_t ino;	      /* only namespaces with this inode; 0 for all */
 	enum nstk_nstree tree;
 	const int *columns;   /* enum nstk_nscol, in display order */

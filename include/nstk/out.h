@@ -76,6 +76,14 @@ void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t v);
 /* A structured cell: text shows summary, JSON shows json (the cell takes it). */
 int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json);
 
+/*
+ * Drop the rows whose keep[index] is false; a kept row whose parent goes
+ * hangs from the nearest kept ancestor instead.
+ */
+void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep);
+/* Drop the columns from position ncols on (computed for a filter, not shown). */
+void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols);
+
 /* Render as text (libsmartcols). *text is malloc'd. Returns 0 or -errno. */
 int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_text_options *o,
 			 char **text);

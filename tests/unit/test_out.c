@@ -146,6 +146,41 @@ static void raw_text_and_noheadings(void **state)
 	nstk_out_table_free(t);
 }
 
+static void keep_rows_rehangs_children_of_dropped_rows(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	/* 0 under 1 under 2; drop 1: 0 hangs from 2. */
+	t->rows[0]->parent = t->rows[1];
+	t->rows[1]->parent = t->rows[2];
+	bool keep[3] = { true, false, true };
+	nstk_out_table_keep_rows(t, keep);
+	assert_int_equal(t->nrows, 2);
+	assert_int_equal(t->rows[0]->cells[0].u64, 4026531840u);
+	assert_ptr_equal(t->rows[0]->parent, t->rows[1]);
+	assert_int_equal(t->rows[1]->index, 1);
+	assert_null(t->rows[1]->parent);
+	/* Drop the only ancestor: a root. */
+	bool keep2[2] = { true, false };
+	nstk_out_table_keep_rows(t, keep2);
+	assert_int_equal(t->nrows, 1);
+	assert_null(t->rows[0]->parent);
+	nstk_out_table_free(t);
+}
+
+static void dropped_columns_leave_json(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	nstk_out_table_drop_columns_from(t, 1);
+	json_t *a;
+	assert_int_equal(nstk_out_render_json(t, false, &a), 0);
+	assert_int_equal(json_object_size(json_array_get(a, 0)), 1);
+	assert_non_null(json_object_get(json_array_get(a, 0), "ns"));
+	json_decref(a);
+	nstk_out_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +190,8 @@ int main(void)
 		cmocka_unit_test(json_nests_children_under_parents_given_later),
 		cmocka_unit_test(a_parent_cycle_loses_no_row),
 		cmocka_unit_test(raw_text_and_noheadings),
+		cmocka_unit_test(keep_rows_rehangs_children_of_dropped_rows),
+		cmocka_unit_test(dropped_columns_leave_json),
 	};
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
 }

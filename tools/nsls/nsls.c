@@ -66,6 +66,8 @@ static void usage(FILE *f)
 	      "     --output-all       output all columns\n"
 	      " -p, --task <pid>       print the namespaces of this process (or thread)\n"
 	      " -P, --persistent       only namespaces no process sits in\n"
+	      " -Q, --filter <expr>    only rows the expression matches, e.g.\n"
+	      "                        'TYPE == \"net\" && NPROCS == 0' (see nsls(8))\n"
 	      "     --container <id>   only the namespaces of this container (id, id prefix or name)\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -u, --notruncate       don't truncate text in columns\n"
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
 		{ "persistent", no_argument, NULL, 'P' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "notruncate", no_argument, NULL, 'u' },
@@ -154,12 +157,14 @@ int main(int argc, char **argv)
 	size_t n_outputs = 0;
 	bool json = false, list = false, tree_given = false, output_all = false;
 	pid_t task = 0;
+	const char *filter_expr = NULL;
+	struct nstk_filter *filter = NULL;
 	uint64_t task_ns[NSTK_NS_KIND_COUNT];
 	int c;
 
 	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "Jlno:p:PruWt:T::hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jlno:p:PQ:ruWt:T::hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = true;
@@ -189,6 +194,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			view.persistent_only = true;
+			break;
+		case 'Q':
+			filter_expr = optarg;
 			break;
 		case 'r':
 			text.raw = true;
@@ -266,6 +274,15 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return usage_error("unknown column: '%s'", bad);
 	}
+	if (filter_expr) {
+		char err[160];
+		const char *names[NSTK_NSCOL_COUNT];
+		for (size_t i = 0; i < NSTK_NSCOL_COUNT; i++)
+			names[i] = nstk_nscols[i].name;
+		if (nstk_filter_parse(filter_expr, names, NSTK_NSCOL_COUNT, &filter, err, sizeof(err)) < 0)
+			return usage_error("bad filter: %s", err);
+		view.filter = filter;
+	}
 	view.columns = columns;
 	view.ncols = ncols;
 	view.mark_no_process = !json;
@@ -339,6 +356,7 @@ int main(int argc, char **argv)
 out:
 	nstk_out_table_free(table);
 	nstk_census_free(&census);
+	nstk_filter_free(filter);
 	if (status == EXIT_SUCCESS)
 		status = flush_stdout();
 	return status;
