@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -87,24 +88,54 @@ static int add_sighting(struct nstk_walk *w, struct nstk_sighting s)
 	return 0;
 }
 
+/*
+ * A procfs directory read with getdents64 straight into a buffer. procfs
+ * fills the buffer until the next entry does not fit, so a read that leaves
+ * room for the longest entry was the last: one syscall for a small
+ * directory, where fdopendir(3) + readdir(3) take two fcntl and two getdents.
+ */
+struct proc_dir {
+	int fd;
+	size_t len, pos;
+	bool last;
+	char buf[8192] __attribute__((aligned(8)));
+};
+
+#define LONGEST_DIRENT (offsetof(struct dirent64, d_name) + NAME_MAX + 1 + 8)
+
+static const char *proc_dir_next(struct proc_dir *d)
+{
+	for (;;) {
+		if (d->pos >= d->len) {
+			if (d->last)
+				return NULL;
+			ssize_t n = getdents64(d->fd, d->buf, sizeof(d->buf));
+			if (n <= 0)
+				return NULL;
+			d->len = (size_t)n;
+			d->pos = 0;
+			d->last = d->len + LONGEST_DIRENT <= sizeof(d->buf);
+		}
+		const struct dirent64 *e = (const void *)(d->buf + d->pos);
+		d->pos += e->d_reclen;
+		if (e->d_name[0] != '.')
+			return e->d_name;
+	}
+}
+
 static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_census_process *p)
 {
-	int task_fd = openat(pid_dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int task_fd = openat(pid_dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (task_fd < 0)
 		return 0;
-	DIR *dir = fdopendir(task_fd);
-	if (!dir) {
-		close(task_fd);
-		return 0;
-	}
+	struct proc_dir dir = { .fd = task_fd };
 	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (de = readdir(dir))) {
+	const char *name;
+	while (r >= 0 && (name = proc_dir_next(&dir))) {
 		pid_t tid;
-		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &tid) < 0 || tid == p->pid)
+		if (nstk_parse_pid(name, strlen(name), &tid) < 0 || tid == p->pid)
 			continue;
-		_cleanup_close_ int tid_dirfd =
-			openat(dirfd(dir), de->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int tid_dirfd = openat(task_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		uint64_t ns[NSTK_NS_KIND_COUNT] = { 0 };
 		if (tid_dirfd < 0 || read_links(wk->kinds, tid_dirfd, ns) < 0)
 			continue;
@@ -114,7 +145,6 @@ static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_cens
 					.kind = NSTK_HOLDER_THREAD, .ns_kind = k, .ino = ns[k],
 					.pid = p->pid, .tid = tid });
 	}
-	closedir(dir);
 	return r;
 }
 
@@ -146,33 +176,28 @@ static bool nsfs_fd_by_stat(const struct nsfs_paths *nsfs, int fd_dirfd, const c
 
 static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
 {
-	int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd_dirfd < 0)
 		return 0;
-	DIR *dir = fdopendir(fd_dirfd);
-	if (!dir) {
-		close(fd_dirfd);
-		return 0;
-	}
+	struct proc_dir dir = { .fd = fd_dirfd };
 	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (de = readdir(dir))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+	const char *name;
+	while (r >= 0 && (name = proc_dir_next(&dir))) {
+		if (name[0] < '0' || name[0] > '9')
 			continue;
 		char text[PATH_MAX];
-		ssize_t len = readlinkat(dirfd(dir), de->d_name, text, sizeof(text));
+		ssize_t len = readlinkat(fd_dirfd, name, text, sizeof(text));
 		if (len <= 0 || len == (ssize_t)sizeof(text))
 			continue;
-		struct nstk_sighting s = { .kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(de->d_name) };
+		struct nstk_sighting s = { .kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(name) };
 		bool found = text[0] == '/'
 			? may_be_nsfs_path(wk->nsfs, text, (size_t)len) &&
-				  nsfs_fd_by_stat(wk->nsfs, dirfd(dir), de->d_name, &s)
+				  nsfs_fd_by_stat(wk->nsfs, fd_dirfd, name, &s)
 			/* Pipes and sockets do not parse as a kind. */
 			: nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0;
 		if (found)
 			r = add_sighting(&wk->out, s);
 	}
-	closedir(dir);
 	return r;
 }
 

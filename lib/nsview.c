@@ -86,6 +86,7 @@ struct view {
 	struct nstk_hash row_of; /* namespace key -> index in shown and in rows */
 	struct nstk_proc_table procs;
 	json_t **process_holders; /* per shown row, when HOLDERS is shown */
+	bool *holders_complete;	  /* and whether the other holders were added */
 	struct nstk_nsinfo *info;  /* per shown row, when a detail column is shown */
 	struct nstk_container *containers; /* per census namespace, when asked */
 	bool *in_container;
@@ -310,24 +311,31 @@ static int parent_row(struct view *v, const struct nstk_namespace *ns)
 static int collect_process_holders(struct view *v)
 {
 	v->process_holders = calloc(v->n_shown ? v->n_shown : 1, sizeof(json_t *));
-	if (!v->process_holders)
+	v->holders_complete = calloc(v->n_shown ? v->n_shown : 1, sizeof(bool));
+	if (!v->process_holders || !v->holders_complete)
 		return -ENOMEM;
 	for (size_t i = 0; i < v->n_shown; i++)
 		if (!(v->process_holders[i] = json_array()))
 			return -ENOMEM;
 	const struct nstk_census *c = v->census;
-	for (size_t i = 0; i < c->n_processes; i++) {
+	/* One "process" string shared by every holder: 40,000 objects at 5,000 processes. */
+	json_t *process = json_string("process");
+	int r = process ? 0 : -ENOMEM;
+	for (size_t i = 0; i < c->n_processes && r == 0; i++) {
 		const struct nstk_census_process *p = &c->processes[i];
-		for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		for (int k = 0; k < NSTK_NS_KIND_COUNT && r == 0; k++) {
 			uint32_t row;
 			if (!p->ns[k] || !nstk_hash_get(&v->row_of, nstk_census_ns_key(k, p->ns[k]), &row))
 				continue;
-			json_t *h = json_pack("{s:s, s:i}", "kind", "process", "pid", (int)p->pid);
-			if (!h || json_array_append_new(v->process_holders[row], h) < 0)
-				return -ENOMEM;
+			json_t *h = json_object();
+			if (!h || json_object_set(h, "kind", process) < 0 ||
+			    json_object_set_new(h, "pid", json_integer(p->pid)) < 0 ||
+			    json_array_append_new(v->process_holders[row], h) < 0)
+				r = -ENOMEM;
 		}
 	}
-	return 0;
+	json_decref(process);
+	return r;
 }
 
 static json_t *holder_json(const struct nstk_holder *h)
@@ -374,22 +382,24 @@ static void holders_summary(const struct nstk_namespace *ns, char *buf, size_t s
 	}
 }
 
+/*
+ * The full holder list of a row: its processes (collected in one pass), then
+ * the other holders. Built once; a column shown twice shares it.
+ */
 static int set_holders(struct view *v, struct nstk_out_row *row, size_t col, size_t shown_index)
 {
 	const struct nstk_census *c = v->census;
 	const struct nstk_namespace *ns = v->shown[shown_index];
 	json_t *list = v->process_holders[shown_index];
-	v->process_holders[shown_index] = NULL;
-	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
-		json_t *j = holder_json(&c->holders[h]);
-		if (!j || json_array_append_new(list, j) < 0) {
-			json_decref(list);
-			return -ENOMEM;
-		}
+	if (!v->holders_complete[shown_index]) {
+		for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next)
+			if (json_array_append_new(list, holder_json(&c->holders[h])) < 0)
+				return -ENOMEM;
+		v->holders_complete[shown_index] = true;
 	}
 	char summary[128];
 	holders_summary(ns, summary, sizeof(summary));
-	return nstk_out_set_json(row, col, summary, list);
+	return nstk_out_set_json(row, col, summary, json_incref(list));
 }
 
 static bool json_array_has_string(json_t *array, const char *s)
@@ -621,6 +631,7 @@ out:
 		for (size_t i = 0; i < v.n_shown; i++)
 			json_decref(v.process_holders[i]);
 	free(v.process_holders);
+	free(v.holders_complete);
 	if (v.info)
 		nstk_nsinfo_free(v.info, v.n_shown);
 	free(v.info);

@@ -196,7 +196,7 @@ h_root_mount() {
 	# The kernel's own answer for the thread's host name.
 	assert_equal "$(nsenter --target "$tid" --uts hostname)" "$H_NAME"
 
-	nsls_json
+	nsls_json -o +HOLDERS
 	assert_equal "$(jqn '[.namespaces[] | select(.ns == $u)] | length' --argjson u "$u")" 1
 	assert_equal "$(jqn 'node("uts"; $u) | "\(.nprocs) \(.pid)"' --argjson u "$u")" "0 null"
 	assert_equal "$(jqn 'node("uts"; $u) | .holders' -c --argjson u "$u")" \
@@ -231,7 +231,7 @@ h_root_mount() {
 	nstk_wait_comm "$p" sleep
 	assert_equal "$(h_ino "/proc/$p/fd/0")" "$n"
 	# While the bind mount is there, both hold it.
-	nsls_json -t net
+	nsls_json -t net -o +HOLDERS
 	assert_equal "$(jqn 'node("net"; $n) | [any(.holders[]; . == {kind: "fd", pid: $p, fd: 0}),
 		any(.holders[]; .kind == "mount" and .path == $path)] | map(tostring) | join(" ")' \
 		--argjson n "$n" --argjson p "$p" --arg path "/run/netns/$name")" "true true"
@@ -242,7 +242,7 @@ h_root_mount() {
 	assert_equal "$(h_ino "/proc/$p/fd/0")" "$n"
 	[ "$(nstk_ns_ino "$p" net)" != "$n" ]
 
-	nsls_json
+	nsls_json -o +HOLDERS
 	assert_equal "$(jqn '[.namespaces[] | select(.ns == $n)] | length' --argjson n "$n")" 1
 	assert_equal "$(jqn 'node("net"; $n) | "\(.nprocs) \(.pid)"' --argjson n "$n")" "0 null"
 	assert_equal "$(jqn 'node("net"; $n) | .holders' -c --argjson n "$n")" \
@@ -269,7 +269,7 @@ h_root_mount() {
 	[ ! -e "/proc/$owner" ]
 	assert_equal "$(h_ino "/proc/$p/fd/7")" "$n"
 
-	nsls_json
+	nsls_json -o +HOLDERS
 	assert_equal "$(jqn 'node("net"; $n) | "\(.nprocs) \(.pid)"' --argjson n "$n")" "0 null"
 	assert_equal "$(jqn 'node("net"; $n) | .holders' -c --argjson n "$n")" \
 		"[{\"kind\":\"fd\",\"pid\":$p,\"fd\":7}]"
@@ -320,7 +320,7 @@ h_root_mount() {
 	nstk_wait_comm "$NSTK_PID" sleep
 	assert_equal "$(nstk_ns_ino "$NSTK_PID" net)" "$nb"
 
-	nsls_json -P
+	nsls_json -P -o +HOLDERS
 	assert_equal "$(jqn '[.namespaces[] | select(.nprocs != 0)] | length')" 0
 	assert_equal "$(jqn '[.namespaces[] | select(.ns == $n)] | length' --argjson n "$nb")" 0
 	assert_equal "$(jqn 'node("net"; $n) | "\(.nprocs) \(.pid) \(.command)"' --argjson n "$ni")" "0 null null"
@@ -329,7 +329,7 @@ h_root_mount() {
 	assert_equal "$(jqn 'node("net"; $n) | any(.holders[]; .path == $p and .mntns == $m)' \
 		--argjson n "$ni" --arg p "/run/netns/$idle" --argjson m "$host_mnt")" true
 	# Without -P both are there.
-	nsls_json -t net
+	nsls_json -t net -o +HOLDERS
 	assert_equal "$(jqn 'node("net"; $n) | "\(.nprocs) \(.pid)"' --argjson n "$nb")" "1 $NSTK_PID"
 
 	nsls_run -P -l -u -W -o NS,TYPE,NPROCS,COMMAND

@@ -27,6 +27,7 @@ static void add_ns(struct nstk_census *c, enum nstk_ns_kind kind, uint64_t ino, 
 		.kind = kind, .ino = ino, .nprocs = nprocs,
 		.lowest_pid = nprocs ? NO_SUCH_PID : 0,
 		.owner_ino = owner, .parent_ino = parent, .ancestor_only = nprocs == 0,
+		.first_holder = NSTK_NO_HOLDER,
 	};
 	assert_int_equal(nstk_hash_put(&c->ns_index, nstk_census_ns_key(kind, ino),
 				       (uint32_t)c->n_namespaces), 0);
@@ -173,6 +174,30 @@ static void text_marks_ancestors_when_asked(void **state)
 	nstk_census_free(&c);
 }
 
+static void holders_shown_twice_are_the_same_list(void **state)
+{
+	(void)state;
+	struct nstk_census c;
+	sample(&c);
+	/* One process, in net 400 and user 250. */
+	assert_int_equal(NSTK_GROW(c.processes, c.cap_processes, c.n_processes), 0);
+	c.processes[c.n_processes++] = (struct nstk_census_process){
+		.pid = NO_SUCH_PID, .ns = { [NSTK_NS_NET] = 400, [NSTK_NS_USER] = 250 } };
+	static const int twice[] = { NSTK_NSCOL_NS, NSTK_NSCOL_HOLDERS, NSTK_NSCOL_HOLDERS };
+	struct nstk_nsview_options o = { .kinds = 1u << NSTK_NS_NET, .columns = twice, .ncols = 3 };
+	struct nstk_out_table *t;
+	assert_int_equal(nstk_nsview_build(&c, &o, &t), 0);
+	assert_int_equal(t->nrows, 2);
+	const struct nstk_out_row *net400 = t->rows[1];
+	assert_int_equal(net400->cells[1].type, NSTK_VALUE_JSON);
+	assert_true(json_equal(net400->cells[1].json, net400->cells[2].json));
+	assert_int_equal(json_array_size(net400->cells[1].json), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(net400->cells[1].json, 0),
+							      "kind")), "process");
+	nstk_out_table_free(t);
+	nstk_census_free(&c);
+}
+
 static void tree_names(void **state)
 {
 	(void)state;
@@ -191,6 +216,7 @@ int main(void)
 		cmocka_unit_test(parent_tree_nests_only_hierarchical_kinds),
 		cmocka_unit_test(type_filter_and_inode_filter),
 		cmocka_unit_test(text_marks_ancestors_when_asked),
+		cmocka_unit_test(holders_shown_twice_are_the_same_list),
 		cmocka_unit_test(tree_names),
 	};
 	return cmocka_run_group_tests_name("nsview", tests, NULL, NULL);

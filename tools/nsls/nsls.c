@@ -33,7 +33,7 @@
  * JSON adds
  * HOLDERS, which a table would only summarise.
  */
-static size_t default_columns(int *columns, unsigned kinds, bool json)
+static size_t default_columns(int *columns, unsigned kinds)
 {
 	size_t n = 0;
 	columns[n++] = NSTK_NSCOL_NS;
@@ -46,8 +46,6 @@ static size_t default_columns(int *columns, unsigned kinds, bool json)
 		columns[n++] = NSTK_NSCOL_NSFS;
 	}
 	columns[n++] = NSTK_NSCOL_COMMAND;
-	if (json)
-		columns[n++] = NSTK_NSCOL_HOLDERS;
 	return n;
 }
 
@@ -262,7 +260,7 @@ int main(int argc, char **argv)
 		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
 			columns[ncols] = (int)ncols;
 	} else if (n_outputs == 0 || outputs[0][0] == '+') {
-		ncols = default_columns(columns, view.kinds, json);
+		ncols = default_columns(columns, view.kinds);
 	}
 	/* Each -o replaces the list, or with '+' adds to it, in order. */
 	for (size_t i = 0; i < n_outputs; i++) {
@@ -339,8 +337,14 @@ int main(int argc, char **argv)
 		json_t *doc;
 		r = nstk_nsview_json(&census, table, view.tree, &doc);
 		if (r == 0) {
-			json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
+			/* One string and one write: json_dumpf writes token by token. */
+			char *dumped = json_dumps(doc, JSON_INDENT(2));
+			if (dumped) {
+				fputs(dumped, stdout);
+				fputc('\n', stdout);
+			}
+			r = dumped ? 0 : -ENOMEM;
+			free(dumped);
 			json_decref(doc);
 		}
 	} else {
