@@ -128,11 +128,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@echo '$$ nsls --tree'
-	@$(NSLS) --tree
-	@echo
-	@echo '$$ nsls -J -t net   (a sample of the JSON)'
-	@$(NSLS) -J -t net | head -n 40
+	@NSTK_BUILD=$(BUILD) scripts/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
