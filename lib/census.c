@@ -154,6 +154,9 @@ static int add_holder(struct nstk_census *c, uint32_t ns_index, struct nstk_hold
 	case NSTK_HOLDER_LISTED:
 		ns->nlisted++;
 		break;
+	case NSTK_HOLDER_SOCKET:
+		ns->nsockets++;
+		break;
 	case NSTK_HOLDER_PROCESS:
 		break;
 	}
@@ -197,16 +200,26 @@ static int add_process(struct nstk_census *c, int procfd, const struct nstk_cens
 	return 0;
 }
 
-/* Commit a thread or fd found holding a namespace. */
+/* Commit a thread, fd or socket found holding a namespace. */
 static int add_sighting(struct nstk_census *c, int procfd, const struct nstk_sighting *s)
 {
 	char path[64];
+	uint32_t idx;
+	if (s->kind == NSTK_HOLDER_SOCKET) {
+		/* No path reaches a socket's namespace: relations stay unknown if new. */
+		if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(s->ns_kind, s->ino), &idx)) {
+			int r = add_namespace(c, s->ns_kind, s->ino, false, &idx);
+			if (r < 0)
+				return r;
+		}
+		return add_holder(c, idx, (struct nstk_holder){
+			.kind = s->kind, .pid = s->pid, .fd = s->fd });
+	}
 	if (s->kind == NSTK_HOLDER_THREAD)
 		snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)s->pid, (int)s->tid,
 			 nstk_ns_kind_name(s->ns_kind));
 	else
 		snprintf(path, sizeof(path), "%d/fd/%d", (int)s->pid, s->fd);
-	uint32_t idx;
 	int r = ensure_namespace(c, s->ns_kind, s->ino, procfd, path, &idx);
 	if (r < 0)
 		return r;

@@ -22,7 +22,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "census_walk.h"
@@ -174,8 +177,32 @@ static bool nsfs_fd_by_stat(const struct nsfs_paths *nsfs, int fd_dirfd, const c
 	return true;
 }
 
-static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
+/*
+ * A socket's network namespace (SIOCGSKNS on a copy of it taken with
+ * pidfd_getfd): a runtime can hold a netns alive through a socket alone.
+ * Reported only when it differs from the process's own.
+ */
+static bool socket_netns(int *pidfd, pid_t pid, int fd, uint64_t own_net, struct nstk_sighting *s)
 {
+	if (*pidfd == -1)
+		*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		return false;
+	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);
+	_cleanup_close_ int nsfd = copy >= 0 ? ioctl(copy, SIOCGSKNS) : -1;
+	uint64_t ino;
+	if (nsfd < 0 || nstk_ns_fd_inode(nsfd, &ino) < 0 || ino == own_net)
+		return false;
+	s->kind = NSTK_HOLDER_SOCKET;
+	s->ns_kind = NSTK_NS_NET;
+	s->ino = ino;
+	return true;
+}
+
+static int walk_fds(struct worker *wk, int pid_dirfd, const struct nstk_census_process *p)
+{
+	pid_t pid = p->pid;
+	_cleanup_close_ int pidfd = -1;
 	_cleanup_close_ int fd_dirfd = openat(pid_dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd_dirfd < 0)
 		return 0;
@@ -190,11 +217,14 @@ static int walk_fds(struct worker *wk, int pid_dirfd, pid_t pid)
 		if (len <= 0 || len == (ssize_t)sizeof(text))
 			continue;
 		struct nstk_sighting s = { .kind = NSTK_HOLDER_FD, .pid = pid, .fd = atoi(name) };
-		bool found = text[0] == '/'
-			? may_be_nsfs_path(wk->nsfs, text, (size_t)len) &&
-				  nsfs_fd_by_stat(wk->nsfs, fd_dirfd, name, &s)
-			/* Pipes and sockets do not parse as a kind. */
-			: nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0;
+		bool found;
+		if (text[0] == '/')
+			found = may_be_nsfs_path(wk->nsfs, text, (size_t)len) &&
+				nsfs_fd_by_stat(wk->nsfs, fd_dirfd, name, &s);
+		else if ((wk->sources & NSTK_SOURCE_SOCKETS) && len > 7 && memcmp(text, "socket:", 7) == 0)
+			found = socket_netns(&pidfd, pid, s.fd, p->ns[NSTK_NS_NET], &s);
+		else /* pipes and anon inodes do not parse as a kind */
+			found = nstk_parse_ns_link(text, (size_t)len, &s.ns_kind, &s.ino) == 0;
 		if (found)
 			r = add_sighting(&wk->out, s);
 	}
@@ -238,8 +268,8 @@ static int walk_process(struct worker *wk, pid_t pid)
 		if (r < 0)
 			return r;
 	}
-	if (wk->sources & NSTK_SOURCE_FDS)
-		return walk_fds(wk, pid_dirfd, pid);
+	if (wk->sources & (NSTK_SOURCE_FDS | NSTK_SOURCE_SOCKETS))
+		return walk_fds(wk, pid_dirfd, &p);
 	return 0;
 }
 

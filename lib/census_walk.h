@@ -14,7 +14,7 @@
 
 /* A thread or fd found holding a namespace; processes are census records. */
 struct nstk_sighting {
-	enum nstk_holder_kind kind; /* NSTK_HOLDER_THREAD or NSTK_HOLDER_FD */
+	enum nstk_holder_kind kind; /* NSTK_HOLDER_THREAD, _FD or _SOCKET */
 	enum nstk_ns_kind ns_kind;
 	uint64_t ino;
 	pid_t pid, tid;

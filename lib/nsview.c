@@ -353,6 +353,8 @@ static json_t *holder_json(const struct nstk_holder *h)
 				 nstk_ns_kind_name(h->of_kind), "of_ns", (json_int_t)h->of_ino);
 	case NSTK_HOLDER_LISTED:
 		return json_pack("{s:s}", "kind", "listns");
+	case NSTK_HOLDER_SOCKET:
+		return json_pack("{s:s, s:i, s:i}", "kind", "socket", "pid", (int)h->pid, "fd", h->fd);
 	case NSTK_HOLDER_PROCESS:
 		break;
 	}
@@ -368,6 +370,7 @@ static void holders_summary(const struct nstk_namespace *ns, char *buf, size_t s
 	} parts[] = {
 		{ ns->nprocs, "proc", "procs" },     { ns->nthreads, "thread", "threads" },
 		{ ns->nfds, "fd", "fds" },	     { ns->nmounts, "mount", "mounts" },
+		{ ns->nsockets, "socket", "sockets" },
 		{ ns->nchildren, "child", "children" }, { ns->nlisted, "listns", "listns" },
 	};
 	size_t used = 0;

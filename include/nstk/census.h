@@ -34,7 +34,7 @@ struct nstk_namespace {
 	bool relations_read; /* owner and parent asked (an nsfs file could be opened) */
 	/* Holders other than processes, as a list through census->holders. */
 	uint32_t first_holder;
-	uint32_t nthreads, nfds, nmounts, nchildren, nlisted;
+	uint32_t nthreads, nfds, nmounts, nchildren, nlisted, nsockets;
 };
 
 enum nstk_holder_kind {
@@ -44,6 +44,7 @@ enum nstk_holder_kind {
 	NSTK_HOLDER_MOUNT,  /* an nsfs bind mount (ip netns add, runtimes) */
 	NSTK_HOLDER_PARENT, /* the owner or parent of a namespace that is held */
 	NSTK_HOLDER_LISTED, /* listed by listns(2) only: its holder is out of /proc's sight */
+	NSTK_HOLDER_SOCKET, /* a socket whose network namespace is not its process's */
 };
 
 struct nstk_holder {
@@ -51,7 +52,7 @@ struct nstk_holder {
 	uint32_t next; /* next holder of the same namespace, or NSTK_NO_HOLDER */
 	pid_t pid;     /* thread, fd: the process; mount: whose mountinfo showed it */
 	pid_t tid;     /* thread */
-	int fd;	       /* fd */
+	int fd;	       /* fd, socket */
 	uint64_t mntns;		    /* mount: the mount namespace the mount is in */
 	char *path;		    /* mount: the mount point there, unescaped */
 	enum nstk_ns_kind of_kind;  /* parent: the namespace it is owner/parent of */
@@ -65,6 +66,8 @@ enum nstk_census_source {
 	NSTK_SOURCE_MOUNTS = 1 << 2,
 	NSTK_SOURCE_LISTNS = 1 << 3, /* where the kernel has it and shows us everything */
 	NSTK_SOURCE_ALL = (1 << 4) - 1,
+	/* Not in ALL: a pidfd_getfd and an ioctl per socket (nsls --sockets). */
+	NSTK_SOURCE_SOCKETS = 1 << 4,
 };
 
 struct nstk_census_process {

@@ -604,3 +604,28 @@ h_root_mount() {
 	assert_success
 	assert_output --regexp "^ *$c +/$H_NAME *\$"
 }
+
+@test "a netns held only by a socket is found with --sockets, and only then" {
+	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "run make $NSTK_BUILD/helpers/socket_in_netns first"
+	nstk_netns_add
+	local name=$NSTK_NETNS_NAME n p i fd=""
+	n=$(stat -L -c %i "/run/netns/$name")
+	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "/run/netns/$name"
+	p=$NSTK_PID
+	for i in $(seq 250); do
+		fd=$(find "/proc/$p/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
+		[ -n "$fd" ] && break
+		sleep 0.02
+	done
+	[ -n "$fd" ] || fail "the helper opened no socket"
+	ip netns del "$name"
+	# Without --sockets nothing nsls looks at holds it any more.
+	nsls_run -J "$n"
+	assert_failure 1
+	nsls_json --sockets -o NS,NPROCS,HOLDERS "$n"
+	assert_equal "$(jqn '.namespaces[0].holders' -c)" "[{\"kind\":\"socket\",\"pid\":$p,\"fd\":$fd}]"
+	assert_equal "$(jqn '.namespaces[0].nprocs')" 0
+	nsls_run --sockets -l -n -o NS,COMMAND "$n"
+	assert_success
+	assert_output "$n (no process: held by 1 socket)"
+}

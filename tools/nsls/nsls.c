@@ -67,6 +67,8 @@ static void usage(FILE *f)
 	      " -Q, --filter <expr>    only rows the expression matches, e.g.\n"
 	      "                        'TYPE == \"net\" && NPROCS == 0' (see nsls(8))\n"
 	      "     --container <id>   only the namespaces of this container (id, id prefix or name)\n"
+	      "     --sockets          also find network namespaces held by sockets (SIOCGSKNS;\n"
+	      "                        costs a pidfd_getfd and an ioctl per socket)\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -u, --notruncate       don't truncate text in columns\n"
 	      " -W, --nowrap           don't use multi-line representation\n"
@@ -124,7 +126,7 @@ static int flush_stdout(void)
 	return EXIT_FAILURE;
 }
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER };
+enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS };
 
 int main(int argc, char **argv)
 {
@@ -138,6 +140,7 @@ int main(int argc, char **argv)
 		{ "persistent", no_argument, NULL, 'P' },
 		{ "filter", required_argument, NULL, 'Q' },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "sockets", no_argument, NULL, OPT_SOCKETS },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "notruncate", no_argument, NULL, 'u' },
 		{ "nowrap", no_argument, NULL, 'W' },
@@ -155,6 +158,7 @@ int main(int argc, char **argv)
 	size_t n_outputs = 0;
 	bool json = false, list = false, tree_given = false, output_all = false;
 	pid_t task = 0;
+	unsigned sources = NSTK_SOURCE_ALL;
 	const char *filter_expr = NULL;
 	struct nstk_filter *filter = NULL;
 	uint64_t task_ns[NSTK_NS_KIND_COUNT];
@@ -180,6 +184,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OUTPUT_ALL:
 			output_all = true;
+			break;
+		case OPT_SOCKETS:
+			sources |= NSTK_SOURCE_SOCKETS;
 			break;
 		case OPT_CONTAINER:
 			if (!optarg[0])
@@ -289,7 +296,7 @@ int main(int argc, char **argv)
 	text.tree = view.tree != NSTK_NSTREE_NONE;
 
 	struct nstk_census census = { 0 };
-	int r = nstk_census_scan(&census, "/proc", NSTK_SOURCE_ALL);
+	int r = nstk_census_scan(&census, "/proc", sources);
 	if (r < 0) {
 		fprintf(stderr, "nsls: cannot read /proc: %s\n", strerror(-r));
 		nstk_census_free(&census);
