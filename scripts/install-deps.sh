@@ -24,6 +24,9 @@ hyperfine
 clang
 libclang-rt-14-dev
 busybox-static
+prometheus
+prometheus-node-exporter
+curl
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,231 @@
+/*
+ * cgroup.h — the cgroup model cgtop shows: which hierarchies a host has,
+ * one tree of cgroups merged by path across them, and samples of that tree
+ * with rates and effective (inherited) limits.
+ *
+ * The one idea: a cgroup is its path. On a hybrid host /docker/<id> exists
+ * once in the cgroup2 hierarchy and once in each v1 controller's; the model
+ * joins them by path into one row and reads each controller's files from
+ * the hierarchy that holds that controller (memory.* from the memory
+ * hierarchy, cpu.stat from the cpu one, pressure from cgroup2), so the rest
+ * of the program never asks which version a number came from.
+ *
+ * Values are uint64_t with the two sentinels of cgparse.h (NSTK_CG_UNLIMITED,
+ * NSTK_CG_ABSENT) or doubles that are NaN when unknown (a first sample has no
+ * rates) and INFINITY when unlimited. Files: cgroup_layout.c (detection),
+ * cgroup_sample.c (reading one cgroup's files), cgroup.c (the walk, the
+ * per-cgroup directory fds, rates and effective limits).
+ */
+#ifndef NSTK_CGROUP_H
+#define NSTK_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nstk/cgparse.h"
+#include "nstk/container.h"
+
+/* ---- layout ---- */
+
+enum nstk_cg_layout_kind {
+	NSTK_CG_LAYOUT_UNIFIED, /* cgroup2 at the root: every controller there */
+	NSTK_CG_LAYOUT_HYBRID,	/* v1 controllers beside a cgroup2 hierarchy ("unified") */
+	NSTK_CG_LAYOUT_LEGACY,	/* v1 controllers only */
+};
+
+/* The controllers whose files the model reads. */
+enum nstk_cg_controller {
+	NSTK_CG_CPU,	 /* cpu.max / cpu.cfs_*, throttling in cpu.stat */
+	NSTK_CG_CPUACCT, /* v1 cpuacct.usage (v2 has usage in every cpu.stat) */
+	NSTK_CG_CPUSET,
+	NSTK_CG_MEMORY,
+	NSTK_CG_PIDS,
+	NSTK_CG_IO, /* v2 io, v1 blkio */
+	NSTK_CG_CONTROLLER_COUNT,
+};
+
+#define NSTK_CG_MAX_HIERARCHIES 8
+
+struct nstk_cg_hierarchy {
+	char *mount;	     /* its directory, e.g. /sys/fs/cgroup/memory */
+	int fd;		     /* O_DIRECTORY fd of that directory */
+	bool v2;	     /* cgroup2 (pressure files, cpu.stat usage_usec) */
+	unsigned controllers; /* 1 << enum nstk_cg_controller */
+};
+
+struct nstk_cg_layout {
+	enum nstk_cg_layout_kind kind;
+	/*
+	 * false when the root is a real cgroupfs (statfs magic says so), true
+	 * for a fixture tree recognised by the files in it (see
+	 * nstk_cg_layout_detect).
+	 */
+	bool by_files;
+	struct nstk_cg_hierarchy h[NSTK_CG_MAX_HIERARCHIES]; /* in directory name order */
+	size_t n;
+	int v2;					  /* index of the cgroup2 hierarchy, or -1 */
+	int owner[NSTK_CG_CONTROLLER_COUNT];	  /* hierarchy holding each controller, or -1 */
+};
+
+/*
+ * Find the hierarchies under root ("/sys/fs/cgroup" when NULL).
+ *
+ * On a real mount: statfs(root) is CGROUP2_SUPER_MAGIC -> unified; otherwise
+ * (the tmpfs of a v1-style layout) each subdirectory that statfs calls
+ * cgroup2 is the hybrid's unified hierarchy and each that is cgroup (v1) a
+ * controller hierarchy, whose controllers /proc/self/mountinfo names (or,
+ * failing that, the words of its directory name: "cpu,cpuacct").
+ *
+ * On any other filesystem (a fixture tree) the same is decided by the files
+ * present: a root holding cgroup.controllers is unified; otherwise each
+ * subdirectory holding cgroup.controllers is the unified hierarchy of a
+ * hybrid and each holding cgroup.procs a v1 hierarchy named after its
+ * controllers. A v2 hierarchy holds the controllers its cgroup.controllers
+ * lists. Symbolic links (cpu -> cpu,cpuacct) are skipped, so no hierarchy
+ * counts twice.
+ *
+ * Returns 0, -ENOENT when root holds no cgroup hierarchy, or -errno.
+ */
+int nstk_cg_layout_detect(const char *root, struct nstk_cg_layout *out);
+void nstk_cg_layout_close(struct nstk_cg_layout *l);
+const char *nstk_cg_layout_name(enum nstk_cg_layout_kind kind); /* "unified", "hybrid", "legacy" */
+const char *nstk_cg_controller_name(enum nstk_cg_controller c); /* "cpu", ..., "io" */
+
+/* ---- one cgroup in one sample ---- */
+
+/* Which groups of files a sample reads (a tool asks only for what it shows). */
+enum nstk_cg_read {
+	NSTK_CG_READ_TASKS = 1 << 0,	/* pids.current, else cgroup.procs */
+	NSTK_CG_READ_CPU = 1 << 1,	/* usage, throttling, quota, cpuset size */
+	NSTK_CG_READ_MEMORY = 1 << 2,	/* usage, working set, limits, swap, peak, OOM */
+	NSTK_CG_READ_PIDS = 1 << 3,	/* pids.current, pids.max */
+	NSTK_CG_READ_IO = 1 << 4,	/* io.stat / blkio bytes */
+	NSTK_CG_READ_PRESSURE = 1 << 5, /* {cpu,memory,io}.pressure (cgroup2 only) */
+	NSTK_CG_READ_ALL = (1 << 6) - 1,
+};
+
+/* What the files said, as read: counters are cumulative. */
+struct nstk_cg_counters {
+	uint64_t tasks;
+	/* cpu (µs) */
+	uint64_t cpu_usage_usec;
+	uint64_t nr_periods, nr_throttled, throttled_usec, nr_bursts, burst_usec;
+	uint64_t cpu_quota_usec, cpu_period_usec; /* quota NSTK_CG_UNLIMITED when none */
+	uint64_t cpuset_cpus;			  /* CPUs in the effective cpuset */
+	/* memory (bytes) */
+	uint64_t memory_current, memory_inactive_file, memory_max, memory_high;
+	uint64_t swap_current, swap_max, memory_peak;
+	uint64_t oom, oom_kill;
+	/* pids */
+	uint64_t pids_current, pids_max;
+	/* io (bytes, over all devices) */
+	uint64_t io_rbytes, io_wbytes;
+	/* pressure (avg10 %, NaN when absent; totals µs) */
+	double cpu_some_avg10, cpu_full_avg10, memory_some_avg10, memory_full_avg10, io_some_avg10,
+		io_full_avg10;
+	uint64_t cpu_some_usec, cpu_full_usec, memory_some_usec, memory_full_usec, io_some_usec,
+		io_full_usec;
+};
+
+/* The tightest of a cgroup's own limit and its ancestors', and who sets it. */
+struct nstk_cg_effective {
+	uint64_t value;	  /* NSTK_CG_UNLIMITED when no one limits, NSTK_CG_ABSENT when unknown */
+	const char *from; /* the path of the cgroup that sets it, NULL when none does */
+};
+
+struct nstk_cg_stats {
+	const char *path; /* "/" or "/a/b", the same in every hierarchy */
+	const char *name; /* its last component ("/" for the root) */
+	const struct nstk_cg_stats *parent; /* the parent cgroup (listed or not), NULL for "/" */
+	unsigned depth;			    /* 0 for the subtree's top */
+	const struct nstk_container *container; /* from the path, or NULL */
+	uint64_t ino;			    /* directory inode in its first hierarchy */
+	/* True on a cgroup's first sample, and after it was removed and made
+	 * again under the same path: rates are NaN then, never negative. */
+	bool fresh;
+
+	struct nstk_cg_counters now;
+
+	/* Rates over the interval since the previous sample (NaN when fresh). */
+	double interval_s;
+	double cpu_usage_pct;	    /* 100 = one CPU busy */
+	double cpu_throttled_pct;   /* of the periods that ran, how many throttled */
+	double cpu_throttled_s_per_s;
+	double cpu_burst_s_per_s;
+	double io_read_bps, io_write_bps;
+	uint64_t oom_kills_delta; /* NSTK_CG_ABSENT when fresh or unknown */
+
+	/* Limits: own (INFINITY when unlimited, NaN when unknown) and effective. */
+	double cpu_limit_cores;
+	double cpu_effective_cores; /* quota over the ancestors, capped by the cpuset */
+	const char *cpu_effective_from;
+	struct nstk_cg_effective memory_max, memory_high, swap_max, pids_max;
+
+	/* Shares of the effective limits, NaN when unlimited or unknown. */
+	double cpu_pct_of_limit;  /* cpu_usage_pct / cpu_effective_cores */
+	uint64_t memory_working_set; /* current - inactive_file, floored at 0; NSTK_CG_ABSENT when unknown */
+	double memory_pct_of_max; /* working set / effective memory.max */
+	double memory_pct_of_high;
+	double pids_pct_of_max;
+};
+
+/* ---- the monitor: a tree kept across samples ---- */
+
+struct nstk_cg_monitor_options {
+	const char *root;    /* the cgroupfs mount or a fixture tree; NULL: /sys/fs/cgroup */
+	const char *subtree; /* "/x/y" to list only that cgroup and below; NULL: "/" */
+	int max_depth;	     /* levels below the subtree to list; < 0 for all */
+	/* fnmatch(3) patterns on the path: a cgroup is listed when one matches
+	 * (all are, with none). Unlisted cgroups are walked, not read. */
+	const char *const *globs;
+	size_t nglobs;
+	unsigned reads; /* enum nstk_cg_read; 0 means all */
+};
+
+struct nstk_cg_monitor;
+
+/*
+ * Detect the layout and open the subtree. Returns 0, -ENOENT when the
+ * subtree exists in no hierarchy, -EINVAL for a subtree that is not an
+ * absolute path without "." or ".." components, or -errno.
+ */
+int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_monitor **out);
+void nstk_cg_monitor_free(struct nstk_cg_monitor *m);
+const struct nstk_cg_layout *nstk_cg_monitor_layout(const struct nstk_cg_monitor *m);
+
+/*
+ * Walk the tree (new cgroups join, removed ones leave, a recreated one
+ * starts afresh) and read every listed cgroup. The rows, parents before
+ * children in path order, stay valid until the next sample or free.
+ * Returns 0, -ENOENT when the subtree itself is gone, or -errno.
+ */
+int nstk_cg_monitor_sample(struct nstk_cg_monitor *m);
+const struct nstk_cg_stats *const *nstk_cg_monitor_rows(const struct nstk_cg_monitor *m, size_t *n);
+/* CLOCK_REALTIME of the last sample, in seconds. */
+double nstk_cg_monitor_time(const struct nstk_cg_monitor *m);
+/* Seconds between the starts of the last two samples; NaN after the first. */
+double nstk_cg_monitor_interval(const struct nstk_cg_monitor *m);
+
+/* ---- pure pieces, for tests ---- */
+
+/*
+ * Rates of now over prev (same cgroup, elapsed_us apart): fills the rate
+ * fields of s from s->now and prev (NaN where a counter is missing on either
+ * side or went backwards). prev NULL means fresh.
+ */
+void nstk_cg_compute_rates(struct nstk_cg_stats *s, const struct nstk_cg_counters *prev,
+			   uint64_t elapsed_usec);
+
+/*
+ * Limits and shares of s from s->now and its ancestors (s->parent chain,
+ * whose own limits are in their now): the effective values, own limits and
+ * the pct_of fields.
+ */
+void nstk_cg_compute_limits(struct nstk_cg_stats *s);
+
+/* A counters struct with every value absent (NSTK_CG_ABSENT / NaN). */
+void nstk_cg_counters_clear(struct nstk_cg_counters *c);
+
+#endif

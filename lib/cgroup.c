@@ -1,0 +1,779 @@
+/*
+ * cgroup.c — the cgroup monitor: one tree of cgroups merged by path across
+ * hierarchies, kept from sample to sample, and what is derived from two
+ * samples (rates) and from a cgroup's ancestors (effective limits).
+ *
+ * The one idea: each node holds a directory fd per hierarchy and the inode
+ * that fd was opened on. A walk lists each node's subdirectories with
+ * getdents64 on those same fds (rewound) and compares the inodes readdir
+ * reports: an unchanged inode keeps the fd and the previous counters, a new
+ * one means the cgroup was removed and made again, so it starts afresh and
+ * no rate can go negative. A node not listed any more is freed with its
+ * subtree, closing its fds.
+ *
+ * The subtree asked for hangs below a chain of its ancestors up to "/",
+ * which are never listed but whose limit files are read, so effective limits
+ * see every ancestor.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup_sample.h"
+#include "nstk/cgroup.h"
+#include "nstk/util.h"
+
+/* Deeper than any real cgroup tree; a fixture deeper than this is cut there. */
+#define MAX_WALK_DEPTH 256
+
+struct node {
+	struct nstk_cg_stats stats; /* what callers see */
+	char *path, *name;
+	struct node *parent;
+	struct node **children; /* sorted by name */
+	size_t nchildren, cap_children;
+	int fd[NSTK_CG_MAX_HIERARCHIES];
+	uint64_t ino[NSTK_CG_MAX_HIERARCHIES];
+	struct nstk_container container;
+	bool has_container;
+	bool listed;   /* a row this sample */
+	bool needed;   /* listed, or an ancestor of a listed node */
+	bool vanished; /* removed while this sample read it */
+	bool has_prev;
+	struct nstk_cg_counters prev;
+	uint64_t prev_usec, now_usec; /* CLOCK_MONOTONIC of the reads */
+};
+
+struct nstk_cg_monitor {
+	struct nstk_cg_layout layout;
+	struct nstk_cg_monitor_options opt;
+	char *subtree;
+	struct node *root; /* "/" */
+	struct node *top;  /* the subtree's node, at the end of the chain from root */
+	const struct nstk_cg_stats **rows;
+	size_t nrows, cap_rows;
+	struct nstk_cg_buffer buf;
+	double time;
+	uint64_t started_usec, prev_started_usec; /* CLOCK_MONOTONIC at the starts of the last two samples */
+	/* Scratch for the walk, reused. */
+	struct entry {
+		char *name;
+		size_t h;
+		uint64_t ino;
+	} *entries;
+	size_t nentries, cap_entries;
+};
+
+/* ---- pure: rates and limits ---- */
+
+void nstk_cg_counters_clear(struct nstk_cg_counters *c)
+{
+	uint64_t *u[] = {
+		&c->tasks,	  &c->cpu_usage_usec, &c->nr_periods,	 &c->nr_throttled,
+		&c->throttled_usec, &c->nr_bursts,     &c->burst_usec,	 &c->cpu_quota_usec,
+		&c->cpu_period_usec, &c->cpuset_cpus,  &c->memory_current, &c->memory_inactive_file,
+		&c->memory_max,	  &c->memory_high,    &c->swap_current,	 &c->swap_max,
+		&c->memory_peak,  &c->oom,	      &c->oom_kill,	 &c->pids_current,
+		&c->pids_max,	  &c->io_rbytes,      &c->io_wbytes,	 &c->cpu_some_usec,
+		&c->cpu_full_usec, &c->memory_some_usec, &c->memory_full_usec, &c->io_some_usec,
+		&c->io_full_usec,
+	};
+	double *d[] = {
+		&c->cpu_some_avg10,    &c->cpu_full_avg10, &c->memory_some_avg10,
+		&c->memory_full_avg10, &c->io_some_avg10,  &c->io_full_avg10,
+	};
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(u); i++)
+		*u[i] = NSTK_CG_ABSENT;
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(d); i++)
+		*d[i] = NAN;
+}
+
+/* How much a counter grew, or false when either side is missing or it went backwards. */
+static bool delta(uint64_t now, uint64_t prev, uint64_t *d)
+{
+	if (!nstk_cg_is_value(now) || !nstk_cg_is_value(prev) || now < prev)
+		return false;
+	*d = now - prev;
+	return true;
+}
+
+/* Growth of a counter per µs of wall time. */
+static double per_usec(uint64_t now, uint64_t prev, uint64_t elapsed_usec)
+{
+	uint64_t d;
+	if (elapsed_usec == 0 || !delta(now, prev, &d))
+		return NAN;
+	return (double)d / (double)elapsed_usec;
+}
+
+void nstk_cg_compute_rates(struct nstk_cg_stats *s, const struct nstk_cg_counters *prev,
+			   uint64_t elapsed_usec)
+{
+	const struct nstk_cg_counters *now = &s->now;
+	uint64_t periods, throttled;
+
+	s->fresh = prev == NULL;
+	s->interval_s = NAN;
+	s->cpu_usage_pct = s->cpu_throttled_pct = s->cpu_throttled_s_per_s = s->cpu_burst_s_per_s = NAN;
+	s->io_read_bps = s->io_write_bps = NAN;
+	s->oom_kills_delta = NSTK_CG_ABSENT;
+	if (!prev || elapsed_usec == 0)
+		return;
+
+	s->interval_s = (double)elapsed_usec / 1e6;
+	s->cpu_usage_pct = 100 * per_usec(now->cpu_usage_usec, prev->cpu_usage_usec, elapsed_usec);
+	if (delta(now->nr_periods, prev->nr_periods, &periods) &&
+	    delta(now->nr_throttled, prev->nr_throttled, &throttled))
+		s->cpu_throttled_pct = periods ? 100.0 * (double)throttled / (double)periods : 0;
+	s->cpu_throttled_s_per_s = per_usec(now->throttled_usec, prev->throttled_usec, elapsed_usec);
+	s->cpu_burst_s_per_s = per_usec(now->burst_usec, prev->burst_usec, elapsed_usec);
+	s->io_read_bps = 1e6 * per_usec(now->io_rbytes, prev->io_rbytes, elapsed_usec);
+	s->io_write_bps = 1e6 * per_usec(now->io_wbytes, prev->io_wbytes, elapsed_usec);
+	uint64_t kills;
+	if (delta(now->oom_kill, prev->oom_kill, &kills))
+		s->oom_kills_delta = kills;
+}
+
+/*
+ * The smallest value of field over s and its ancestors, and the path of the
+ * nearest cgroup holding it; unlimited when only "max" is seen, absent when
+ * nothing is.
+ */
+static struct nstk_cg_effective effective_min(const struct nstk_cg_stats *s, size_t field)
+{
+	struct nstk_cg_effective e = { .value = NSTK_CG_ABSENT, .from = NULL };
+	for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
+		uint64_t v = *(const uint64_t *)((const char *)&a->now + field);
+		if (nstk_cg_is_value(v)) {
+			if (!nstk_cg_is_value(e.value) || v < e.value) {
+				e.value = v;
+				e.from = a->path;
+			}
+		} else if (v == NSTK_CG_UNLIMITED && e.value == NSTK_CG_ABSENT) {
+			e.value = NSTK_CG_UNLIMITED;
+		}
+	}
+	return e;
+}
+
+static double cores_of(const struct nstk_cg_counters *c)
+{
+	if (c->cpu_quota_usec == NSTK_CG_UNLIMITED)
+		return INFINITY;
+	if (!nstk_cg_is_value(c->cpu_quota_usec) || !nstk_cg_is_value(c->cpu_period_usec) ||
+	    c->cpu_period_usec == 0)
+		return NAN;
+	return (double)c->cpu_quota_usec / (double)c->cpu_period_usec;
+}
+
+static double share(double part, uint64_t whole)
+{
+	if (isnan(part) || !nstk_cg_is_value(whole) || whole == 0)
+		return NAN;
+	return 100.0 * part / (double)whole;
+}
+
+/*
+ * The effective CPU capacity: the smallest quota/period on the way to the
+ * root, then the cpuset when it holds fewer CPUs than the top of the chain
+ * (the host) does; the cpuset's "from" is the highest cgroup that already
+ * had that few.
+ */
+static void effective_cpu(struct nstk_cg_stats *s)
+{
+	double cores = NAN;
+	const char *from = NULL;
+
+	for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
+		double c = cores_of(&a->now);
+		if (isnan(c))
+			continue;
+		if (isnan(cores) || c < cores) {
+			cores = c;
+			from = isinf(c) ? NULL : a->path;
+		}
+	}
+	uint64_t mine = s->now.cpuset_cpus;
+	if (nstk_cg_is_value(mine)) {
+		const char *narrowed_at = NULL;
+		uint64_t top = mine;
+		for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
+			if (!nstk_cg_is_value(a->now.cpuset_cpus))
+				continue;
+			top = a->now.cpuset_cpus;
+			if (top == mine)
+				narrowed_at = a->path;
+		}
+		if (mine < top && (isnan(cores) || (double)mine < cores)) {
+			cores = (double)mine;
+			from = narrowed_at;
+		} else if (isnan(cores)) {
+			cores = INFINITY;
+		}
+	}
+	s->cpu_effective_cores = cores;
+	s->cpu_effective_from = from;
+}
+
+void nstk_cg_compute_limits(struct nstk_cg_stats *s)
+{
+	const struct nstk_cg_counters *c = &s->now;
+
+	s->cpu_limit_cores = cores_of(c);
+	effective_cpu(s);
+	s->memory_max = effective_min(s, offsetof(struct nstk_cg_counters, memory_max));
+	s->memory_high = effective_min(s, offsetof(struct nstk_cg_counters, memory_high));
+	s->swap_max = effective_min(s, offsetof(struct nstk_cg_counters, swap_max));
+	s->pids_max = effective_min(s, offsetof(struct nstk_cg_counters, pids_max));
+
+	s->cpu_pct_of_limit = NAN;
+	if (!isnan(s->cpu_usage_pct) && isfinite(s->cpu_effective_cores) && s->cpu_effective_cores > 0)
+		s->cpu_pct_of_limit = s->cpu_usage_pct / s->cpu_effective_cores;
+
+	s->memory_working_set = NSTK_CG_ABSENT;
+	if (nstk_cg_is_value(c->memory_current) && nstk_cg_is_value(c->memory_inactive_file))
+		s->memory_working_set = c->memory_current > c->memory_inactive_file
+						? c->memory_current - c->memory_inactive_file
+						: 0;
+	double ws = nstk_cg_is_value(s->memory_working_set) ? (double)s->memory_working_set : NAN;
+	s->memory_pct_of_max = share(ws, s->memory_max.value);
+	s->memory_pct_of_high = share(ws, s->memory_high.value);
+	s->pids_pct_of_max = nstk_cg_is_value(c->pids_current) ? share((double)c->pids_current, s->pids_max.value)
+								: NAN;
+}
+
+/* ---- nodes ---- */
+
+static void node_close_fds(struct node *n)
+{
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (n->fd[h] >= 0)
+			close(n->fd[h]);
+		n->fd[h] = -1;
+		n->ino[h] = 0;
+	}
+}
+
+static void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nchildren; i++)
+		node_free(n->children[i]);
+	free(n->children);
+	node_close_fds(n);
+	free(n->path);
+	free(n->name);
+	free(n);
+}
+
+static struct node *node_new(struct node *parent, const char *name)
+{
+	struct node *n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
+		n->fd[h] = -1;
+	n->parent = parent;
+	if (!parent) {
+		n->path = strdup("/");
+		n->name = strdup("/");
+	} else {
+		n->name = strdup(name);
+		if (asprintf(&n->path, "%s/%s", strcmp(parent->path, "/") ? parent->path : "", name) < 0)
+			n->path = NULL;
+	}
+	if (!n->path || !n->name) {
+		node_free(n);
+		return NULL;
+	}
+	n->has_container = nstk_container_from_cgroup(n->path, strlen(n->path), &n->container) == 1;
+	return n;
+}
+
+/*
+ * Open name (a subdirectory of the parent's directory in hierarchy h) for
+ * n, remembering the inode it has. Returns 0, -ENOENT when it is not there
+ * (any more), -EMFILE and such when the process is out of descriptors.
+ */
+static int node_open(struct node *n, size_t h, int parent_fd, const char *name)
+{
+	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOTDIR || errno == ELOOP ? -ENOENT : -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	if (n->fd[h] >= 0)
+		close(n->fd[h]);
+	n->fd[h] = fd;
+	n->ino[h] = (uint64_t)st.st_ino;
+	return 0;
+}
+
+static bool is_fatal(int r)
+{
+	return r < 0 && r != -ENOENT && r != -ENOTDIR && r != -ENODEV && r != -EACCES && r != -EPERM;
+}
+
+/* ---- the walk ---- */
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->h > y->h) - (x->h < y->h);
+}
+
+static void entries_clear(struct nstk_cg_monitor *m)
+{
+	for (size_t i = 0; i < m->nentries; i++)
+		free(m->entries[i].name);
+	m->nentries = 0;
+}
+
+/* Append the subdirectories of fd (hierarchy h) to m->entries. */
+static int list_subdirs(struct nstk_cg_monitor *m, int fd, size_t h)
+{
+	char buf[8192] __attribute__((aligned(8)));
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = getdents64(fd, buf, sizeof(buf));
+		if (n < 0)
+			return errno == ENOENT || errno == ENODEV ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			off += d->d_reclen;
+			if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2])))
+				continue;
+			if (d->d_type != DT_DIR) {
+				struct stat st;
+				/* Fixture filesystems may not say: ask. */
+				if (d->d_type != DT_UNKNOWN ||
+				    fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+					continue;
+			}
+			if (NSTK_GROW(m->entries, m->cap_entries, m->nentries) < 0)
+				return -ENOMEM;
+			char *name = strdup(d->d_name);
+			if (!name)
+				return -ENOMEM;
+			m->entries[m->nentries++] = (struct entry){ .name = name, .h = h, .ino = d->d_ino };
+		}
+	}
+}
+
+static struct node *find_child(const struct node *n, const char *name)
+{
+	size_t lo = 0, hi = n->nchildren;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(n->children[mid]->name, name);
+		if (c == 0)
+			return n->children[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Bring child's fds in line with what readdir saw: entries[first..last) are
+ * its (name, hierarchy, inode) sightings. A changed inode means a new
+ * cgroup under the old name: it loses its history.
+ */
+static int refresh_child(struct node *parent, struct node *child, const struct entry *e, size_t count)
+{
+	bool seen[NSTK_CG_MAX_HIERARCHIES] = { false };
+	int r;
+
+	for (size_t i = 0; i < count; i++) {
+		size_t h = e[i].h;
+		seen[h] = true;
+		if (child->fd[h] >= 0 && child->ino[h] == e[i].ino)
+			continue;
+		if (child->fd[h] >= 0)
+			child->has_prev = false; /* removed and made again */
+		r = node_open(child, h, parent->fd[h], e[i].name);
+		if (r == -ENOENT) {
+			seen[h] = false;
+			continue;
+		}
+		if (r < 0)
+			return r;
+	}
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (!seen[h] && child->fd[h] >= 0) {
+			close(child->fd[h]);
+			child->fd[h] = -1;
+			child->ino[h] = 0;
+		}
+	}
+	return 0;
+}
+
+static bool any_fd(const struct node *n)
+{
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
+		if (n->fd[h] >= 0)
+			return true;
+	return false;
+}
+
+/* Replace n's children with what its directories hold now. */
+static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
+{
+	int r = 0;
+
+	entries_clear(m);
+	for (size_t h = 0; h < m->layout.n && r == 0; h++)
+		if (n->fd[h] >= 0)
+			r = list_subdirs(m, n->fd[h], h);
+	if (r < 0)
+		return r;
+	if (m->nentries)
+		qsort(m->entries, m->nentries, sizeof(*m->entries), entry_cmp);
+
+	struct node **kids = NULL;
+	size_t nkids = 0, cap = 0;
+	for (size_t i = 0; i < m->nentries && r == 0;) {
+		size_t j = i + 1;
+		while (j < m->nentries && strcmp(m->entries[j].name, m->entries[i].name) == 0)
+			j++;
+		struct node *child = find_child(n, m->entries[i].name);
+		bool is_new = !child;
+		if (is_new && !(child = node_new(n, m->entries[i].name)))
+			r = -ENOMEM;
+		if (r == 0)
+			r = refresh_child(n, child, &m->entries[i], j - i);
+		if (r == 0 && !any_fd(child))
+			r = -ENOENT; /* gone between readdir and open */
+		if (r == 0 && (r = NSTK_GROW(kids, cap, nkids)) == 0) {
+			kids[nkids++] = child;
+			if (!is_new)
+				child->parent = NULL; /* mark as kept */
+		} else if (is_new) {
+			node_free(child);
+		}
+		if (r == -ENOENT)
+			r = 0;
+		i = j;
+	}
+	if (r < 0) {
+		/* Keep the old list whole; free only what was made new. */
+		for (size_t i = 0; i < nkids; i++) {
+			if (kids[i]->parent)
+				node_free(kids[i]);
+			else
+				kids[i]->parent = n;
+		}
+		free(kids);
+		entries_clear(m);
+		return r;
+	}
+	/* Children not seen again are gone: free them with their subtrees. */
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (n->children[i]->parent)
+			node_free(n->children[i]);
+	for (size_t i = 0; i < nkids; i++)
+		kids[i]->parent = n;
+	free(n->children);
+	n->children = kids;
+	n->nchildren = nkids;
+	n->cap_children = cap;
+	entries_clear(m);
+	return 0;
+}
+
+static bool glob_matches(const struct nstk_cg_monitor *m, const char *path)
+{
+	if (m->opt.nglobs == 0)
+		return true;
+	for (size_t i = 0; i < m->opt.nglobs; i++)
+		if (fnmatch(m->opt.globs[i], path, 0) == 0)
+			return true;
+	return false;
+}
+
+/* Walk the subtree below n (at depth below the top), refreshing children and marking rows. */
+static int walk(struct nstk_cg_monitor *m, struct node *n, unsigned depth)
+{
+	n->stats.depth = depth;
+	n->listed = glob_matches(m, n->path);
+	n->needed = n->listed;
+	n->vanished = false;
+	bool descend = (m->opt.max_depth < 0 || depth < (unsigned)m->opt.max_depth) && depth < MAX_WALK_DEPTH;
+	if (!descend) {
+		for (size_t i = 0; i < n->nchildren; i++)
+			node_free(n->children[i]);
+		n->nchildren = 0;
+		return 0;
+	}
+	int r = refresh_children(m, n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n->nchildren; i++) {
+		if ((r = walk(m, n->children[i], depth + 1)) < 0)
+			return r;
+		n->needed |= n->children[i]->needed;
+	}
+	return 0;
+}
+
+/*
+ * Re-check the chain from "/" down to the subtree's top: each link is
+ * reopened where its inode changed. Returns -ENOENT when the top is in no
+ * hierarchy any more.
+ */
+static int refresh_chain(struct nstk_cg_monitor *m)
+{
+	struct node *chain[MAX_WALK_DEPTH + 1];
+	size_t len = 0;
+	for (struct node *n = m->top; n && len <= MAX_WALK_DEPTH; n = n->parent)
+		chain[len++] = n;
+	/* chain[len-1] is the root, whose fds are the hierarchies' own. */
+	for (size_t i = len - 1; i-- > 0;) {
+		struct node *n = chain[i], *p = chain[i + 1];
+		for (size_t h = 0; h < m->layout.n; h++) {
+			struct stat st;
+			if (p->fd[h] < 0 || fstatat(p->fd[h], n->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    !S_ISDIR(st.st_mode)) {
+				if (n->fd[h] >= 0) {
+					close(n->fd[h]);
+					n->fd[h] = -1;
+				}
+				continue;
+			}
+			if (n->fd[h] >= 0 && n->ino[h] == (uint64_t)st.st_ino)
+				continue;
+			if (n->fd[h] >= 0)
+				n->has_prev = false;
+			int r = node_open(n, h, p->fd[h], n->name);
+			if (is_fatal(r))
+				return r;
+		}
+	}
+	return any_fd(m->top) ? 0 : -ENOENT;
+}
+
+/* ---- reading and deriving ---- */
+
+static uint64_t monotonic_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void fill_identity(struct node *n)
+{
+	struct nstk_cg_stats *s = &n->stats;
+	s->path = n->path;
+	s->name = n->name;
+	s->parent = n->parent ? &n->parent->stats : NULL;
+	s->container = n->has_container ? &n->container : NULL;
+	s->ino = 0;
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (n->fd[h] >= 0) {
+			s->ino = n->ino[h];
+			break;
+		}
+	}
+}
+
+static int read_node(struct nstk_cg_monitor *m, struct node *n, bool limits_only)
+{
+	fill_identity(n);
+	n->now_usec = monotonic_usec();
+	int r = nstk_cg_read_counters(&m->layout, n->fd, m->opt.reads, limits_only, &m->buf, &n->stats.now);
+	if (r == -ENOENT) {
+		n->vanished = true;
+		return 0;
+	}
+	return r;
+}
+
+/* Read the needed nodes below n (parents first) and derive their values. */
+static int read_subtree(struct nstk_cg_monitor *m, struct node *n)
+{
+	if (!n->needed)
+		return 0;
+	int r = read_node(m, n, !n->listed);
+	if (r < 0)
+		return r;
+	if (n->listed && !n->vanished) {
+		nstk_cg_compute_rates(&n->stats, n->has_prev ? &n->prev : NULL, n->now_usec - n->prev_usec);
+		n->prev = n->stats.now;
+		n->prev_usec = n->now_usec;
+		n->has_prev = true;
+	}
+	nstk_cg_compute_limits(&n->stats);
+	if (n->listed && !n->vanished) {
+		if ((r = NSTK_GROW(m->rows, m->cap_rows, m->nrows)) < 0)
+			return r;
+		m->rows[m->nrows++] = &n->stats;
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		if ((r = read_subtree(m, n->children[i])) < 0)
+			return r;
+	return 0;
+}
+
+int nstk_cg_monitor_sample(struct nstk_cg_monitor *m)
+{
+	struct timespec now;
+	int r;
+
+	m->nrows = 0;
+	m->prev_started_usec = m->started_usec;
+	m->started_usec = monotonic_usec();
+	if ((r = refresh_chain(m)) < 0)
+		return r;
+	if ((r = walk(m, m->top, 0)) < 0)
+		return r;
+	clock_gettime(CLOCK_REALTIME, &now);
+	m->time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+
+	/* The ancestors above the top: their limits only. */
+	struct node *chain[MAX_WALK_DEPTH + 1];
+	size_t len = 0;
+	for (struct node *n = m->top->parent; n && len <= MAX_WALK_DEPTH; n = n->parent)
+		chain[len++] = n;
+	while (len-- > 0) {
+		struct node *n = chain[len];
+		n->listed = false;
+		if ((r = read_node(m, n, true)) < 0)
+			return r;
+		nstk_cg_compute_limits(&n->stats);
+	}
+	return read_subtree(m, m->top);
+}
+
+const struct nstk_cg_stats *const *nstk_cg_monitor_rows(const struct nstk_cg_monitor *m, size_t *n)
+{
+	*n = m->nrows;
+	return m->rows;
+}
+
+double nstk_cg_monitor_time(const struct nstk_cg_monitor *m)
+{
+	return m->time;
+}
+
+double nstk_cg_monitor_interval(const struct nstk_cg_monitor *m)
+{
+	if (!m->prev_started_usec)
+		return NAN;
+	return (double)(m->started_usec - m->prev_started_usec) / 1e6;
+}
+
+const struct nstk_cg_layout *nstk_cg_monitor_layout(const struct nstk_cg_monitor *m)
+{
+	return &m->layout;
+}
+
+/* "/", "/a/b": absolute, no empty, "." or ".." components, no trailing slash but for "/". */
+static bool valid_subtree(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const char *c = p + 1; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (*c == '/' && !*++c)
+			return false;
+	}
+	return true;
+}
+
+int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_monitor **out)
+{
+	const char *subtree = o->subtree ? o->subtree : "/";
+	int r;
+
+	*out = NULL;
+	if (!valid_subtree(subtree))
+		return -EINVAL;
+	struct nstk_cg_monitor *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->opt = *o;
+	if ((r = nstk_cg_layout_detect(o->root, &m->layout)) < 0) {
+		free(m);
+		return r;
+	}
+	r = -ENOMEM;
+	if (!(m->subtree = strdup(subtree)) || !(m->root = node_new(NULL, NULL)))
+		goto fail;
+	m->opt.subtree = m->subtree;
+	for (size_t h = 0; h < m->layout.n; h++) {
+		if ((r = node_open(m->root, h, m->layout.h[h].fd, ".")) < 0)
+			goto fail;
+	}
+	/* The chain from "/" to the subtree, one component at a time. */
+	m->top = m->root;
+	for (const char *c = subtree + 1; *c;) {
+		size_t len = strcspn(c, "/");
+		char name[NAME_MAX + 1];
+		if (len > NAME_MAX) {
+			r = -ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(name, c, len);
+		name[len] = '\0';
+		struct node *n = node_new(m->top, name);
+		if (!n || NSTK_GROW(m->top->children, m->top->cap_children, 0) < 0) {
+			node_free(n);
+			r = -ENOMEM;
+			goto fail;
+		}
+		m->top->children[0] = n;
+		m->top->nchildren = 1;
+		m->top = n;
+		c += len;
+		if (*c == '/')
+			c++;
+	}
+	if ((r = refresh_chain(m)) < 0)
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	nstk_cg_monitor_free(m);
+	return r;
+}
+
+void nstk_cg_monitor_free(struct nstk_cg_monitor *m)
+{
+	if (!m)
+		return;
+	node_free(m->root);
+	entries_clear(m);
+	free(m->entries);
+	free(m->rows);
+	free(m->subtree);
+	nstk_cg_buffer_free(&m->buf);
+	nstk_cg_layout_close(&m->layout);
+	free(m);
+}

@@ -1,0 +1,454 @@
+/*
+ * cgtop — cgroup usage against cpu.max, memory.max and friends, with the
+ * ancestor whose limit bites: a table per sample, NDJSON, Prometheus text,
+ * or threshold checks for cron.
+ *
+ * main() parses options, opens a monitor (libnstk's cgroup model), and
+ * hands it either to the interactive screen (tui.c, when it exists and
+ * stdout is a terminal) or to the batch loop below: sample, render, sleep.
+ * Exit status: 0 success (or no --check matched), 1 runtime failure (or a
+ * --check matched), 2 bad usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgtop.h"
+#include "nstk/parse.h"
+#include "nstk/util.h"
+
+#define EXIT_USAGE 2
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage:\n"
+	      " cgtop [options] [<path>]\n"
+	      "\n"
+	      "Show cgroup usage against its limits: CPU, memory, pids, I/O and pressure,\n"
+	      "with the effective limit and the ancestor that sets it. <path> is a cgroup\n"
+	      "(\"/system.slice\") whose subtree is shown; the default is every cgroup.\n"
+	      "\n"
+	      "Options:\n"
+	      " -b, --batch            batch mode: plain text, no screen handling\n"
+	      " -n, --iterations <N>   take N samples, then exit\n"
+	      " -d, --delay <seconds>  time between samples (default 1; fractions allowed)\n"
+	      " -J, --json             one JSON object per sample (NDJSON)\n"
+	      "     --prometheus       Prometheus text exposition format\n"
+	      " -o, --output <file>    with --prometheus: write it to <file>, atomically\n"
+	      "     --check <expr>     print the cgroups matching <expr> and exit 1, or\n"
+	      "                        exit 0 when none does; may be repeated (any matches)\n"
+	      "     --depth <N>        show N levels below <path> (default: all)\n"
+	      "     --sort <field>     order by a field, largest first (cpu, memory, io,\n"
+	      "                        tasks, path, or any JSON field name)\n"
+	      "     --filter <glob>    only cgroups whose path matches; may be repeated\n"
+	      "     --root <dir>       read the cgroup tree at <dir> (default /sys/fs/cgroup)\n"
+	      "\n"
+	      " -h, --help             display this help\n"
+	      " -V, --version          display version\n"
+	      "\n"
+	      "Columns of the text table:\n",
+	      f);
+	cgtop_text_columns_help(f);
+	fputs("\nFields (JSON, --check, --sort):\n", f);
+	for (size_t i = 0; i < cgtop_nfields; i++)
+		fprintf(f, " %s\n", cgtop_fields[i].name);
+	fputs("\nExit status: 0 success (no --check matched), 1 failure (or a --check\n"
+	      "matched), 2 bad usage. See cgtop(1).\n",
+	      f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("cgtop: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("; try 'cgtop --help'\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* 0, or 1 with a message when stdout could not be written. */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_SUCCESS;
+	fprintf(stderr, "cgtop: write error: %s\n", strerror(errno));
+	return EXIT_FAILURE;
+}
+
+/* "0.2", "1", "15.5": seconds, no sign, no exponent, not locale-dependent. */
+static int parse_seconds(const char *s, double *out)
+{
+	const char *dot = strchr(s, '.');
+	size_t whole_len = dot ? (size_t)(dot - s) : strlen(s);
+	uint64_t whole = 0, frac = 0;
+	double scale = 1;
+
+	if (whole_len == 0 && !dot)
+		return -EINVAL;
+	if (whole_len && nstk_parse_u64(s, whole_len, &whole) < 0)
+		return -EINVAL;
+	if (dot) {
+		size_t n = strlen(dot + 1);
+		if (n == 0 || n > 9 || nstk_parse_u64(dot + 1, n, &frac) < 0 || (whole_len == 0 && n == 0))
+			return -EINVAL;
+		for (size_t i = 0; i < n; i++)
+			scale *= 10;
+	}
+	double v = (double)whole + (double)frac / scale;
+	if (v <= 0 || v > 86400)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static void sleep_until(const struct timespec *deadline)
+{
+	while (!interrupted && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+		;
+}
+
+/* One sample's output in the chosen mode. */
+static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, bool first, bool last)
+{
+	_cleanup_free_ const struct nstk_cg_stats **rows = NULL;
+	size_t n;
+	int r = cgtop_rows(o, m, &rows, &n);
+	if (r < 0)
+		return r;
+
+	/* --check looks at the last sample only: the earlier ones give its rates. */
+	if (o->nchecks && !last)
+		return 0;
+	switch (o->mode) {
+	case CGTOP_JSON: {
+		json_t *doc;
+		if ((r = cgtop_render_json(o, m, rows, n, &doc)) < 0)
+			return r;
+		r = json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		json_decref(doc);
+		fputc('\n', stdout);
+		fflush(stdout);
+		return r < 0 ? -EIO : 0;
+	}
+	case CGTOP_PROMETHEUS: {
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (!f)
+			return -ENOMEM;
+		r = cgtop_render_prometheus(m, rows, n, f);
+		if (fclose(f) != 0 && r == 0)
+			r = -ENOMEM;
+		if (r < 0)
+			return r;
+		if (o->output_file)
+			return cgtop_write_atomic(o->output_file, text, len);
+		fwrite(text, 1, len, stdout);
+		fflush(stdout);
+		return 0;
+	}
+	case CGTOP_TEXT: {
+		_cleanup_free_ char *text = NULL;
+		if ((r = cgtop_render_text(o, rows, n, &text)) < 0)
+			return r;
+		if (!first && !o->nchecks)
+			fputc('\n', stdout);
+		if (n || !o->nchecks)
+			puts(text);
+		fflush(stdout);
+		return 0;
+	}
+	}
+	return 0;
+}
+
+/* Sample, render, sleep; until -n samples or a signal. Returns an exit status. */
+static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
+{
+	struct timespec next;
+	bool matched = false;
+	clock_gettime(CLOCK_MONOTONIC, &next);
+
+	for (long i = 0; (o->iterations < 0 || i < o->iterations) && !interrupted; i++) {
+		if (i > 0) {
+			time_t whole = (time_t)o->delay_s;
+			next.tv_sec += whole;
+			next.tv_nsec += (long)((o->delay_s - (double)whole) * 1e9);
+			if (next.tv_nsec >= 1000000000L) {
+				next.tv_sec++;
+				next.tv_nsec -= 1000000000L;
+			}
+			sleep_until(&next);
+			if (interrupted)
+				break;
+		}
+		int r = nstk_cg_monitor_sample(m);
+		if (r == -ENOENT) {
+			fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
+			return EXIT_FAILURE;
+		}
+		if (r < 0) {
+			fprintf(stderr, "cgtop: cannot read the cgroup tree: %s%s\n", strerror(-r),
+				r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
+			return EXIT_FAILURE;
+		}
+		bool last = o->iterations >= 0 && i + 1 == o->iterations;
+		if ((r = emit(o, m, i == 0, last)) < 0) {
+			if (o->output_file)
+				fprintf(stderr, "cgtop: cannot write %s: %s\n", o->output_file, strerror(-r));
+			else
+				fprintf(stderr, "cgtop: cannot write the output: %s\n", strerror(-r));
+			return EXIT_FAILURE;
+		}
+		if (last && o->nchecks) {
+			size_t n;
+			const struct nstk_cg_stats *const *rows = nstk_cg_monitor_rows(m, &n);
+			for (size_t k = 0; k < n && !matched; k++)
+				matched = cgtop_check_matches(o, rows[k]);
+		}
+	}
+	int status = flush_stdout();
+	if (status == EXIT_SUCCESS && matched)
+		status = EXIT_FAILURE;
+	return status;
+}
+
+unsigned cgtop_reads(const struct cgtop_options *o)
+{
+	if (o->mode != CGTOP_TEXT)
+		return NSTK_CG_READ_ALL;
+	unsigned reads = cgtop_text_reads();
+	bool used[CGTOP_MAX_FIELDS] = { false };
+	for (size_t i = 0; i < o->nchecks; i++)
+		nstk_filter_columns_used(o->filters[i], used);
+	if (o->sort_field >= 0)
+		used[o->sort_field] = true;
+	for (size_t i = 0; i < cgtop_nfields; i++)
+		if (used[i])
+			reads |= cgtop_fields[i].reads;
+	return reads;
+}
+
+/* Descriptors: one per cgroup per hierarchy; a big host needs more than the usual 1024. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void free_filters(struct cgtop_options *o)
+{
+	for (size_t i = 0; i < o->nchecks; i++)
+		nstk_filter_free(o->filters[i]);
+	o->nchecks = 0;
+}
+
+enum { OPT_PROMETHEUS = 0x100, OPT_CHECK, OPT_DEPTH, OPT_SORT, OPT_FILTER, OPT_ROOT };
+
+static int parse_options(int argc, char **argv, struct cgtop_options *o)
+{
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+		{ "output", required_argument, NULL, 'o' },
+		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "depth", required_argument, NULL, OPT_DEPTH },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "filter", required_argument, NULL, OPT_FILTER },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *names[CGTOP_MAX_FIELDS];
+	bool json = false, prometheus = false, iterations_given = false;
+	uint64_t v;
+	int c;
+
+	for (size_t i = 0; i < cgtop_nfields; i++)
+		names[i] = cgtop_fields[i].name;
+	opterr = 0; /* our own one-line message below */
+	while ((c = getopt_long(argc, argv, "bn:d:Jo:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->batch = true;
+			break;
+		case 'n':
+			if (nstk_parse_u64(optarg, strlen(optarg), &v) < 0 || v == 0 || v > LONG_MAX)
+				return usage_error("invalid number of iterations: '%s'", optarg);
+			o->iterations = (long)v;
+			iterations_given = true;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &o->delay_s) < 0)
+				return usage_error("invalid delay: '%s' (seconds, more than 0)", optarg);
+			break;
+		case 'J':
+			json = true;
+			break;
+		case OPT_PROMETHEUS:
+			prometheus = true;
+			break;
+		case 'o':
+			if (!optarg[0])
+				return usage_error("%s", "empty output file name");
+			o->output_file = optarg;
+			break;
+		case OPT_CHECK: {
+			char err[256];
+			if (o->nchecks == CGTOP_MAX_CHECKS)
+				return usage_error("%s", "too many --check options");
+			if (nstk_filter_parse(optarg, names, cgtop_nfields, &o->filters[o->nchecks], err,
+					      sizeof(err)) < 0) {
+				fprintf(stderr, "cgtop: invalid --check '%s': %s; try 'cgtop --help'\n", optarg, err);
+				return EXIT_USAGE;
+			}
+			o->checks[o->nchecks++] = optarg;
+			break;
+		}
+		case OPT_DEPTH:
+			if (nstk_parse_u64(optarg, strlen(optarg), &v) < 0 || v > 10000)
+				return usage_error("invalid depth: '%s'", optarg);
+			o->depth = (int)v;
+			break;
+		case OPT_SORT:
+			o->sort = optarg;
+			if ((o->sort_field = cgtop_field_find(optarg)) < 0)
+				return usage_error("unknown sort field: '%s'", optarg);
+			if (cgtop_fields[o->sort_field].kind == CGTOP_F_CONTAINER ||
+			    cgtop_fields[o->sort_field].kind == CGTOP_F_FROM)
+				return usage_error("cannot sort on '%s'", optarg);
+			break;
+		case OPT_FILTER:
+			if (o->nglobs == CGTOP_MAX_GLOBS)
+				return usage_error("%s", "too many --filter options");
+			o->globs[o->nglobs++] = optarg;
+			break;
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+			printf("cgtop from nstk %s\n", NSTK_VERSION);
+			return -1;
+		default:
+			if (optopt && strchr("ndo", optopt))
+				return usage_error("option -%c needs an argument", (char[]){ (char)optopt, 0 });
+			if (optopt)
+				return usage_error("unknown option -%s", (char[]){ (char)optopt, 0 });
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		if (optind + 1 < argc)
+			return usage_error("unexpected argument: '%s'", argv[optind + 1]);
+		o->subtree = argv[optind];
+		if (o->subtree[0] != '/')
+			return usage_error("the cgroup path must start with '/': '%s'", o->subtree);
+	}
+	if (json && prometheus)
+		return usage_error("%s", "options --json and --prometheus are mutually exclusive");
+	if (o->output_file && !prometheus)
+		return usage_error("%s", "option --output needs --prometheus");
+	if (prometheus && o->nchecks)
+		return usage_error("%s", "options --prometheus and --check are mutually exclusive");
+	o->mode = json ? CGTOP_JSON : prometheus ? CGTOP_PROMETHEUS : CGTOP_TEXT;
+
+	/* Without -n: run on under -b or on a terminal, else one sample (a pipe gets one table). */
+	if (!iterations_given) {
+		if (o->nchecks)
+			o->iterations = 2; /* the smallest run that has rates */
+		else if (prometheus)
+			o->iterations = 1;
+		else
+			o->iterations = o->batch || isatty(STDOUT_FILENO) ? -1 : 1;
+	}
+	if (prometheus && !o->output_file && o->iterations != 1)
+		return usage_error("%s", "--prometheus writes more than one sample only to a file (-o)");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cgtop_options o = { .iterations = -1, .delay_s = 1, .depth = -1, .sort_field = -1 };
+
+	setlocale(LC_ALL, "");
+	o.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	int r = parse_options(argc, argv, &o);
+	if (r != 0) {
+		free_filters(&o);
+		return r < 0 ? flush_stdout() : r;
+	}
+
+	raise_fd_limit();
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	struct nstk_cg_monitor_options mo = {
+		.root = o.root,
+		.subtree = o.subtree,
+		.max_depth = o.depth,
+		.globs = o.globs,
+		.nglobs = o.nglobs,
+		.reads = cgtop_reads(&o),
+	};
+	struct nstk_cg_monitor *m;
+	r = nstk_cg_monitor_new(&mo, &m);
+	if (r < 0) {
+		const char *root = o.root ? o.root : "/sys/fs/cgroup";
+		if (r == -ENOENT && o.subtree)
+			fprintf(stderr, "cgtop: no cgroup %s under %s\n", o.subtree, root);
+		else if (r == -ENOENT)
+			fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
+		else if (r == -EINVAL)
+			fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o.subtree);
+		else
+			fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
+		free_filters(&o);
+		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+	}
+
+	int status;
+	bool interactive = o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO);
+	if (interactive && cgtop_interactive) {
+		/* The interactive screen: tools/cgtop/tui.c. */
+		status = cgtop_interactive(&o, m);
+	} else {
+		if (interactive)
+			fputs("cgtop: no interactive screen in this build yet; printing batch output "
+			      "(-b silences this)\n",
+			      stderr);
+		status = run_batch(&o, m);
+	}
+	nstk_cg_monitor_free(m);
+	free_filters(&o);
+	return status;
+}

@@ -1,0 +1,128 @@
+/*
+ * cgtop.h — what the parts of cgtop share: the options, the fields (one
+ * table naming every value a cgroup row has, in its JSON spelling, which
+ * JSON, --check, --sort and the text columns all read), and the renderers.
+ *
+ * The interactive screen (tui.c, to come) plugs in through
+ * cgtop_interactive(): it gets the parsed options and a monitor that has
+ * not sampled yet, and uses the same fields, sort and cell text as batch
+ * mode, so the two never disagree about a number.
+ */
+#ifndef CGTOP_H
+#define CGTOP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "nstk/cgroup.h"
+#include "nstk/filter.h"
+#include "nstk/out.h"
+
+#define CGTOP_MAX_CHECKS 32
+#define CGTOP_MAX_GLOBS 32
+/* Room for every field (fields.c checks it at compile time). */
+#define CGTOP_MAX_FIELDS 64
+
+enum cgtop_mode { CGTOP_TEXT, CGTOP_JSON, CGTOP_PROMETHEUS };
+
+struct cgtop_options {
+	enum cgtop_mode mode;
+	bool batch;		 /* -b */
+	long iterations;	 /* -n; < 0 until interrupted */
+	double delay_s;		 /* -d */
+	const char *output_file; /* -o, with --prometheus */
+	const char *root;	 /* --root */
+	const char *subtree;	 /* PATH */
+	int depth;		 /* --depth; < 0 for all */
+	const char *sort;	 /* --sort KEY as given */
+	int sort_field;		 /* index into cgtop_fields, or -1 for tree (path) order */
+	const char *globs[CGTOP_MAX_GLOBS];
+	size_t nglobs;
+	const char *checks[CGTOP_MAX_CHECKS];
+	struct nstk_filter *filters[CGTOP_MAX_CHECKS];
+	size_t nchecks;
+	bool utf8; /* the locale can show ∞ */
+};
+
+/* ---- fields ---- */
+
+enum cgtop_field_kind {
+	CGTOP_F_PATH,	   /* const char *, never null */
+	CGTOP_F_CONTAINER, /* const struct nstk_container *: an object in JSON, a label elsewhere */
+	CGTOP_F_COUNT,	   /* uint64_t with the cgparse sentinels */
+	CGTOP_F_BYTES,	   /* the same, in bytes */
+	CGTOP_F_PCT,	   /* double, NaN unknown */
+	CGTOP_F_CORES,	   /* double, INFINITY unlimited */
+	CGTOP_F_RATE,	   /* double per second (s/s) */
+	CGTOP_F_BYTES_RATE, /* double bytes per second, an integer in JSON */
+	CGTOP_F_FROM,	   /* const char *, NULL when no cgroup sets the limit */
+};
+
+struct cgtop_field {
+	const char *name; /* "memory.pct_of_max": the JSON path, the --check and --sort name */
+	enum cgtop_field_kind kind;
+	unsigned reads;	  /* enum nstk_cg_read */
+	size_t offset;	  /* into struct nstk_cg_stats */
+	const char *help; /* one line for the man page and --help */
+};
+
+extern const struct cgtop_field cgtop_fields[];
+extern const size_t cgtop_nfields;
+
+/* The field called name (or a short --sort alias: cpu, memory, io, tasks, path), or -1. */
+int cgtop_field_find(const char *name);
+
+/* A field's value in a row, as the filter module takes cells: numbers as
+ * U64 or decimal text, unlimited and unknown as null. Strings point into
+ * the row or into buf. */
+void cgtop_field_value(const struct cgtop_field *f, const struct nstk_cg_stats *s,
+		       struct nstk_value *v, char *buf, size_t size);
+
+/* For sorting: the value as a double, NaN when it has none (unlimited is +inf). */
+double cgtop_field_number(const struct cgtop_field *f, const struct nstk_cg_stats *s);
+
+/* ---- rows ---- */
+
+/* The rows of the last sample that the options show, in their order (malloc'd). */
+int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+	       const struct nstk_cg_stats ***rows, size_t *n);
+
+/* Whether s matches one of the --check expressions (all do when there are none). */
+bool cgtop_check_matches(const struct cgtop_options *o, const struct nstk_cg_stats *s);
+
+/* What the options need read (enum nstk_cg_read). */
+unsigned cgtop_reads(const struct cgtop_options *o);
+
+/* ---- renderers (output.c, prometheus.c) ---- */
+
+/* The text columns, one line each, for --help; what they need read. */
+void cgtop_text_columns_help(FILE *f);
+unsigned cgtop_text_reads(void);
+
+/* One table of rows, libsmartcols text, no escape codes. */
+int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats *const *rows, size_t n,
+		      char **text);
+
+/* One NDJSON line's object: {"schema":1, "time", "interval_s", "layout", "cgroups":[...]}. */
+int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+		      const struct nstk_cg_stats *const *rows, size_t n, json_t **doc);
+
+/* The Prometheus text exposition of rows. */
+int cgtop_render_prometheus(const struct nstk_cg_monitor *m, const struct nstk_cg_stats *const *rows,
+			    size_t n, FILE *out);
+
+/* Write text to path atomically: a temporary file beside it, then rename. */
+int cgtop_write_atomic(const char *path, const char *text, size_t len);
+
+/* ---- the interactive screen's seam ---- */
+
+/*
+ * Run the interactive screen until the user quits; returns an exit status.
+ * Defined by tools/cgtop/tui.c; a weak reference, so until that file exists
+ * main() sees NULL here and runs batch mode instead.
+ */
+int cgtop_interactive(const struct cgtop_options *o, struct nstk_cg_monitor *m) __attribute__((weak));
+
+#endif

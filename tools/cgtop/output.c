@@ -1,0 +1,311 @@
+/*
+ * output.c — cgtop's text table (through the out module: libsmartcols) and
+ * its NDJSON objects (jansson), both read from the field table.
+ *
+ * Text is for people: sizes in K/M/G, limits as ∞ (or "max" outside a UTF-8
+ * locale), an inherited limit followed by "@" and the cgroup that sets it,
+ * "-" where there is nothing to show (a first sample's rates). JSON is for
+ * programs: bytes as integers, unlimited and unknown as null, nested as the
+ * field names say ("cpu.effective.from" is cgroups[].cpu.effective.from).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgtop.h"
+#include "nstk/util.h"
+
+/* ---- text ---- */
+
+enum text_format { TEXT_PLAIN, TEXT_PCT, TEXT_BYTES, TEXT_LIMIT_BYTES, TEXT_LIMIT_CORES, TEXT_LIMIT_COUNT,
+		   TEXT_OOM };
+
+struct text_column {
+	struct nstk_out_column col;
+	const char *field; /* the field shown */
+	const char *from;  /* for limits: the field naming the cgroup that sets it */
+	enum text_format format;
+};
+
+static const struct text_column text_columns[] = {
+	{ { "PATH", "the cgroup", 0.3, NSTK_OUT_TRUNC }, "path", NULL, TEXT_PLAIN },
+	{ { "CONTAINER", "the container its path names", 0.1, NSTK_OUT_TRUNC }, "container", NULL, TEXT_PLAIN },
+	{ { "TASKS", "tasks (pids.current) or processes", 5, NSTK_OUT_RIGHT }, "tasks", NULL, TEXT_PLAIN },
+	{ { "%CPU", "CPU use, 100 = one CPU", 5, NSTK_OUT_RIGHT }, "cpu.usage_pct", NULL, TEXT_PCT },
+	{ { "CPULIM", "effective CPU limit in CPUs, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
+	  "cpu.effective.limit_cores", "cpu.effective.from", TEXT_LIMIT_CORES },
+	{ { "%CLIM", "CPU use as a share of CPULIM", 5, NSTK_OUT_RIGHT }, "cpu.pct_of_limit", NULL, TEXT_PCT },
+	{ { "%THR", "throttled periods per 100 periods", 5, NSTK_OUT_RIGHT }, "cpu.throttled_pct", NULL,
+	  TEXT_PCT },
+	{ { "MEM", "memory.current", 6, NSTK_OUT_RIGHT }, "memory.current", NULL, TEXT_BYTES },
+	{ { "MEMMAX", "effective memory.max, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
+	  "memory.effective.max", "memory.effective.from", TEXT_LIMIT_BYTES },
+	{ { "%MAX", "working set as a share of MEMMAX", 5, NSTK_OUT_RIGHT }, "memory.pct_of_max", NULL, TEXT_PCT },
+	{ { "OOMK", "OOM kills, (+new since the last sample)", 4, NSTK_OUT_RIGHT }, "memory.oom_kills", NULL,
+	  TEXT_OOM },
+	{ { "PIDSMAX", "effective pids.max, @ the cgroup that sets it", 7, NSTK_OUT_RIGHT }, "pids.effective.max",
+	  "pids.effective.from", TEXT_LIMIT_COUNT },
+	{ { "IOR/s", "bytes read per second", 6, NSTK_OUT_RIGHT }, "io.read_bps", NULL, TEXT_BYTES },
+	{ { "IOW/s", "bytes written per second", 6, NSTK_OUT_RIGHT }, "io.write_bps", NULL, TEXT_BYTES },
+};
+
+#define N_TEXT_COLUMNS (sizeof(text_columns) / sizeof(text_columns[0]))
+/* A path (PATH_MAX) and an inherited limit's "@" and path. */
+#define CELL_MAX (2 * 4096 + 64)
+
+void cgtop_text_columns_help(FILE *f)
+{
+	for (size_t i = 0; i < N_TEXT_COLUMNS; i++)
+		fprintf(f, " %10s  %s\n", text_columns[i].col.name, text_columns[i].col.help);
+}
+
+unsigned cgtop_text_reads(void)
+{
+	unsigned reads = 0;
+	for (size_t i = 0; i < N_TEXT_COLUMNS; i++)
+		reads |= cgtop_fields[cgtop_field_find(text_columns[i].field)].reads;
+	return reads;
+}
+
+/* 1536 -> "1.5K", 812 -> "812B": binary units, as lsblk and free -h. */
+static void human_bytes(double v, char *buf, size_t size)
+{
+	static const char units[] = "BKMGTPE";
+	size_t u = 0;
+	while (v >= 1024 && u < sizeof(units) - 2) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%.0fB", v);
+	else
+		snprintf(buf, size, "%.1f%c", v, units[u]);
+}
+
+static void cell_text(const struct cgtop_options *o, const struct text_column *c, const struct nstk_cg_stats *s,
+		      char *buf, size_t size)
+{
+	const struct cgtop_field *f = &cgtop_fields[cgtop_field_find(c->field)];
+	const char *unlimited = o->utf8 ? "\u221e" : "max";
+	double d = cgtop_field_number(f, s);
+	struct nstk_value v;
+	char tmp[NSTK_CONTAINER_LABEL_MAX];
+
+	switch (c->format) {
+	case TEXT_PLAIN:
+		cgtop_field_value(f, s, &v, tmp, sizeof(tmp));
+		if (v.type == NSTK_VALUE_STR)
+			snprintf(buf, size, "%s", v.str);
+		else if (v.type == NSTK_VALUE_U64)
+			snprintf(buf, size, "%" PRIu64, v.u64);
+		else
+			snprintf(buf, size, f->kind == CGTOP_F_CONTAINER ? "" : "-");
+		return;
+	case TEXT_PCT:
+		if (isnan(d))
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%.1f", d);
+		return;
+	case TEXT_BYTES:
+		if (isnan(d))
+			snprintf(buf, size, "-");
+		else
+			human_bytes(d, buf, size);
+		return;
+	case TEXT_OOM: {
+		const struct cgtop_field *delta = &cgtop_fields[cgtop_field_find("memory.oom_kills_delta")];
+		double dd = cgtop_field_number(delta, s);
+		if (isnan(d))
+			snprintf(buf, size, "-");
+		else if (!isnan(dd) && dd > 0)
+			snprintf(buf, size, "%.0f(+%.0f)", d, dd);
+		else
+			snprintf(buf, size, "%.0f", d);
+		return;
+	}
+	default:
+		break;
+	}
+	/* A limit: its value, and where it comes from when that is not the cgroup itself. */
+	if (isnan(d)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (isinf(d)) {
+		snprintf(buf, size, "%s", unlimited);
+		return;
+	}
+	if (c->format == TEXT_LIMIT_BYTES)
+		human_bytes(d, tmp, sizeof(tmp));
+	else if (c->format == TEXT_LIMIT_CORES)
+		snprintf(tmp, sizeof(tmp), "%.2f", d);
+	else
+		snprintf(tmp, sizeof(tmp), "%.0f", d);
+	const struct cgtop_field *from = &cgtop_fields[cgtop_field_find(c->from)];
+	const char *path = *(const char *const *)((const char *)s + from->offset);
+	if (path && strcmp(path, s->path) != 0)
+		snprintf(buf, size, "%s@%s", tmp, path);
+	else
+		snprintf(buf, size, "%s", tmp);
+}
+
+int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats *const *rows, size_t n,
+		      char **text)
+{
+	const struct nstk_out_column *cols[N_TEXT_COLUMNS];
+	size_t shown[N_TEXT_COLUMNS];
+	size_t ncols = 0;
+	bool any_container = false;
+
+	for (size_t i = 0; i < n; i++)
+		any_container |= rows[i]->container != NULL;
+	for (size_t i = 0; i < N_TEXT_COLUMNS; i++) {
+		if (strcmp(text_columns[i].field, "container") == 0 && !any_container)
+			continue;
+		shown[ncols] = i;
+		cols[ncols++] = &text_columns[i].col;
+	}
+	struct nstk_out_table *t = nstk_out_table_new(cols, ncols);
+	if (!t)
+		return -ENOMEM;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct nstk_out_row *row = nstk_out_row_add(t);
+		if (!row) {
+			r = -ENOMEM;
+			break;
+		}
+		for (size_t c = 0; c < ncols && r == 0; c++) {
+			char buf[CELL_MAX];
+			cell_text(o, &text_columns[shown[c]], rows[i], buf, sizeof(buf));
+			r = nstk_out_set_str(row, c, buf);
+		}
+	}
+	struct nstk_out_text_options to = { 0 };
+	if (r == 0)
+		r = nstk_out_render_text(t, &to, text);
+	nstk_out_table_free(t);
+	return r;
+}
+
+/* ---- JSON ---- */
+
+static json_t *container_json(const struct nstk_container *k)
+{
+	char label[NSTK_CONTAINER_LABEL_MAX];
+	if (nstk_container_label(k, label, sizeof(label)) < 0)
+		snprintf(label, sizeof(label), "%s", k->runtime);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:b}", "runtime", k->runtime, "id", k->id, "label",
+			 label, "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL, "unit",
+			 k->unit[0] ? k->unit : NULL, "monitor", k->monitor);
+}
+
+/* x rounded to the nearest integer, halves away from zero (no libm: the tool links without it). */
+static double round_half_away(double x)
+{
+	if (!(x > -9e15 && x < 9e15))
+		return x; /* already an integer at this size */
+	return (double)(long long)(x + (x < 0 ? -0.5 : 0.5));
+}
+
+/* A double rounded to places decimals, or null. */
+static json_t *real_json(double d, int places)
+{
+	if (!isfinite(d))
+		return json_null();
+	double scale = 1;
+	for (int i = 0; i < places; i++)
+		scale *= 10;
+	return json_real(round_half_away(d * scale) / scale);
+}
+
+static json_t *field_json(const struct cgtop_field *f, const struct nstk_cg_stats *s)
+{
+	const void *p = (const char *)s + f->offset;
+	switch (f->kind) {
+	case CGTOP_F_PATH:
+	case CGTOP_F_FROM: {
+		const char *str = *(const char *const *)p;
+		return str ? json_string(str) : json_null();
+	}
+	case CGTOP_F_CONTAINER: {
+		const struct nstk_container *c = *(const struct nstk_container *const *)p;
+		return c ? container_json(c) : json_null();
+	}
+	case CGTOP_F_COUNT:
+	case CGTOP_F_BYTES: {
+		uint64_t u = *(const uint64_t *)p;
+		return nstk_cg_is_value(u) ? json_integer((json_int_t)u) : json_null();
+	}
+	case CGTOP_F_BYTES_RATE: {
+		double d = *(const double *)p;
+		return isfinite(d) ? json_integer((json_int_t)round_half_away(d)) : json_null();
+	}
+	case CGTOP_F_PCT:
+		return real_json(*(const double *)p, 2);
+	case CGTOP_F_CORES:
+		return real_json(*(const double *)p, 4);
+	case CGTOP_F_RATE:
+		return real_json(*(const double *)p, 6);
+	}
+	return json_null();
+}
+
+/* Set obj[a][b]...[last] = v along the dotted name, making the objects on the way. */
+static int set_dotted(json_t *obj, const char *name, json_t *v)
+{
+	char key[64];
+	const char *dot;
+	while ((dot = strchr(name, '.'))) {
+		size_t len = (size_t)(dot - name);
+		if (!v || len >= sizeof(key))
+			goto fail;
+		memcpy(key, name, len);
+		key[len] = '\0';
+		json_t *next = json_object_get(obj, key);
+		if (!next) {
+			next = json_object();
+			if (!next || json_object_set_new(obj, key, next) < 0)
+				goto fail;
+		}
+		obj = next;
+		name = dot + 1;
+	}
+	if (!v)
+		return -ENOMEM;
+	return json_object_set_new(obj, name, v) < 0 ? -ENOMEM : 0;
+fail:
+	json_decref(v);
+	return -ENOMEM;
+}
+
+int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+		      const struct nstk_cg_stats *const *rows, size_t n, json_t **doc)
+{
+	(void)o;
+	json_t *groups = json_array();
+	json_t *d = json_pack("{s:i, s:o, s:o, s:s, s:o}", "schema", 1, "time",
+			      real_json(nstk_cg_monitor_time(m), 3), "interval_s",
+			      real_json(nstk_cg_monitor_interval(m), 3), "layout",
+			      nstk_cg_layout_name(nstk_cg_monitor_layout(m)->kind), "cgroups", groups);
+	if (!d)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_t *g = json_object();
+		if (!g || json_array_append_new(groups, g) < 0)
+			goto fail;
+		for (size_t k = 0; k < cgtop_nfields; k++)
+			if (set_dotted(g, cgtop_fields[k].name, field_json(&cgtop_fields[k], rows[i])) < 0)
+				goto fail;
+	}
+	*doc = d;
+	return 0;
+fail:
+	json_decref(d);
+	return -ENOMEM;
+}
