@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "nsinfo_child.h"
+#include "nstk/out.h"
 #include "nstk/util.h"
 
 /* How long the parent waits for the child before killing it. */
@@ -103,8 +104,9 @@ static json_t *visit_net(struct job *jobs, size_t n_jobs, size_t i)
 					peer = (int)j;
 			}
 		}
-		json_array_append_new(jl, json_pack("[i,s,s,i,i,i,i,i]", links[l].ifindex, links[l].name,
-						    links[l].kind, links[l].link_ifindex,
+		json_array_append_new(jl, json_pack("[i,o,o,i,i,i,i,i]", links[l].ifindex,
+						    nstk_json_text(links[l].name), nstk_json_text(links[l].kind),
+						    links[l].link_ifindex,
 						    links[l].link_netnsid, links[l].master_ifindex,
 						    (int)links[l].flags, peer));
 	}
@@ -130,8 +132,8 @@ static json_t *visit(struct job *jobs, size_t n_jobs, size_t i)
 		struct utsname u;
 		if (uname(&u) < 0)
 			return NULL;
-		return json_pack("{s:i, s:s, s:s}", "job", (int)i, "hostname", u.nodename, "domainname",
-				 u.domainname);
+		return json_pack("{s:i, s:o, s:o}", "job", (int)i, "hostname", nstk_json_text(u.nodename),
+				 "domainname", nstk_json_text(u.domainname));
 	}
 	case NSTK_NS_CGROUP: {
 		char path[64], inside[4096];
@@ -141,7 +143,7 @@ static json_t *visit(struct job *jobs, size_t n_jobs, size_t i)
 		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 ||
 		    pick_cgroup_path(text, len, inside, sizeof(inside)) < 0)
 			return NULL;
-		return json_pack("{s:i, s:s}", "job", (int)i, "path", inside);
+		return json_pack("{s:i, s:o}", "job", (int)i, "path", nstk_json_text(inside));
 	}
 	default:
 		return NULL;

@@ -346,7 +346,7 @@ static json_t *holder_json(const struct nstk_holder *h)
 	case NSTK_HOLDER_FD:
 		return json_pack("{s:s, s:i, s:i}", "kind", "fd", "pid", (int)h->pid, "fd", h->fd);
 	case NSTK_HOLDER_MOUNT:
-		return json_pack("{s:s, s:s?, s:I, s:i}", "kind", "mount", "path", h->path, "mntns",
+		return json_pack("{s:s, s:o, s:I, s:i}", "kind", "mount", "path", nstk_json_text_or_null(h->path), "mntns",
 				 (json_int_t)h->mntns, "pid", (int)h->pid);
 	case NSTK_HOLDER_PARENT:
 		return json_pack("{s:s, s:s, s:I}", "kind", "parent", "of_type",
@@ -425,13 +425,18 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 	size_t text_len = 1;
 	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
 		const struct nstk_holder *m = &c->holders[h];
-		if (m->kind != NSTK_HOLDER_MOUNT || json_array_has_string(paths, m->path))
+		if (m->kind != NSTK_HOLDER_MOUNT)
 			continue;
-		if (json_array_append_new(paths, json_string(m->path)) < 0) {
+		json_t *js = nstk_json_text(m->path);
+		if (!js || json_array_has_string(paths, json_string_value(js))) {
+			json_decref(js);
+			continue;
+		}
+		text_len += strlen(json_string_value(js)) + 1;
+		if (json_array_append_new(paths, js) < 0) {
 			json_decref(paths);
 			return -ENOMEM;
 		}
-		text_len += strlen(m->path) + 1;
 	}
 	_cleanup_free_ char *text = calloc(1, text_len);
 	if (!text) {

@@ -95,12 +95,13 @@ static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 		json_t *addrs = json_array();
 		for (size_t a = 0; a < f->n_addrs; a++) {
 			tprintf(&t, "%s%s", a ? "," : " ", f->addrs[a]);
-			json_array_append_new(addrs, json_string(f->addrs[a]));
+			json_array_append_new(addrs, nstk_json_text(f->addrs[a]));
 		}
-		json_t *o = json_pack("{s:s, s:i, s:s?, s:o, s:b, s:s?}", "name", f->link.name, "index",
-				      f->link.ifindex, "kind", f->link.kind[0] ? f->link.kind : NULL,
+		json_t *o = json_pack("{s:o, s:i, s:o, s:o, s:b, s:o}", "name", nstk_json_text(f->link.name),
+				      "index", f->link.ifindex, "kind",
+				      nstk_json_text_or_null(f->link.kind[0] ? f->link.kind : NULL),
 				      "addresses", addrs, "up", (f->link.flags & 1u) != 0, "master",
-				      f->master_name[0] ? f->master_name : NULL);
+				      nstk_json_text_or_null(f->master_name[0] ? f->master_name : NULL));
 		if (f->master_name[0])
 			tprintf(&t, " master %s", f->master_name);
 		if (f->link.link_ifindex && f->peer_ns) {
@@ -109,10 +110,11 @@ static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 			if (f->peer_master[0])
 				tprintf(&t, " on %s", f->peer_master);
 			json_object_set_new(o, "peer",
-					    json_pack("{s:s?, s:i, s:I, s:s?}", "name",
-						      f->peer_name[0] ? f->peer_name : NULL, "index",
-						      f->link.link_ifindex, "ns", (json_int_t)f->peer_ns,
-						      "master", f->peer_master[0] ? f->peer_master : NULL));
+					    json_pack("{s:o, s:i, s:I, s:o}", "name",
+						      nstk_json_text_or_null(f->peer_name[0] ? f->peer_name : NULL),
+						      "index", f->link.link_ifindex, "ns", (json_int_t)f->peer_ns,
+						      "master",
+						      nstk_json_text_or_null(f->peer_master[0] ? f->peer_master : NULL)));
 		}
 		json_array_append_new(list, o);
 	}
@@ -145,13 +147,14 @@ static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 		return 0;
 	struct text t = { 0 };
 	tprintf(&t, "%s %s", in->root_fstype, in->root_source ? in->root_source : "?");
-	json_t *o = json_pack("{s:s, s:s?}", "fstype", in->root_fstype, "source", in->root_source);
+	json_t *o = json_pack("{s:o, s:o}", "fstype", nstk_json_text(in->root_fstype), "source",
+			      nstk_json_text_or_null(in->root_source));
 	if (o && in->lowerdirs) {
 		json_t *lower = json_array();
 		size_t shown = 0;
 		for (size_t i = 0; i < in->n_lowerdirs; i++)
 			if (in->lowerdirs[i]) {
-				json_array_append_new(lower, json_string(in->lowerdirs[i]));
+				json_array_append_new(lower, nstk_json_text(in->lowerdirs[i]));
 				shown++;
 			}
 		tprintf(&t, " (%zu lower%s", shown, shown == 1 ? "" : "s");
@@ -159,8 +162,8 @@ static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 			tprintf(&t, ", upper %s", in->upperdir);
 		tprintf(&t, ")");
 		json_object_set_new(o, "lowerdirs", lower);
-		json_object_set_new(o, "upperdir", in->upperdir ? json_string(in->upperdir) : json_null());
-		json_object_set_new(o, "workdir", in->workdir ? json_string(in->workdir) : json_null());
+		json_object_set_new(o, "upperdir", nstk_json_text_or_null(in->upperdir));
+		json_object_set_new(o, "workdir", nstk_json_text_or_null(in->workdir));
 	}
 	return set_structured(row, c, &t, o);
 }

@@ -305,11 +305,57 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 	return r;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the byte starts none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong three-byte forms, surrogates, and code points past U+10FFFF. */
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+json_t *nstk_json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t len = strlen(s);
+	_cleanup_free_ char *out = malloc(len * 4 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_sequence(p);
+		if (n == 0) {
+			o += (size_t)sprintf(out + o, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return json_string(out);
+}
+
+json_t *nstk_json_text_or_null(const char *s)
+{
+	return s ? nstk_json_text(s) : json_null();
+}
+
 static json_t *value_json(const struct nstk_value *v)
 {
 	switch (v->type) {
 	case NSTK_VALUE_STR:
-		return json_string(v->str);
+		return nstk_json_text(v->str);
 	case NSTK_VALUE_U64:
 		/* jansson integers are signed 64-bit; nothing we show comes near. */
 		return json_integer((json_int_t)v->u64);
@@ -341,8 +387,7 @@ static int visit_json(const struct nstk_out_table *t, const struct nstk_out_row 
 			key[k++] = (char)tolower((unsigned char)*p);
 		key[k] = '\0';
 		json_t *v = value_json(&row->cells[c]);
-		/* json_string() fails on invalid UTF-8; say null rather than lose the row. */
-		if (json_object_set_new(obj, key, v ? v : json_null()) < 0)
+		if (!v || json_object_set_new(obj, key, v) < 0)
 			goto fail;
 	}
 	json_t *siblings = jc->roots;

@@ -94,6 +94,15 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 int nstk_out_render_json(const struct nstk_out_table *t, bool tree, json_t **array);
 
 /*
+ * A JSON string for text from the kernel (paths, host names, command lines),
+ * which may be any bytes: valid UTF-8 is kept as it is, each byte that is
+ * not becomes the four characters \xNN. NULL only when out of memory;
+ * nstk_json_text_or_null() gives null for a NULL s.
+ */
+json_t *nstk_json_text(const char *s);
+json_t *nstk_json_text_or_null(const char *s);
+
+/*
  * Parse a column list ("NS,TYPE" or "+PPID,UID" to append to the *n ids
  * already in ids[]) against all[0..nall). Names match case-insensitively.
  * On an unknown name returns -EINVAL and copies it into bad[0..bad_size);

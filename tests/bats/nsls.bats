@@ -667,10 +667,10 @@ header() {
 	done
 }
 
-@test "nsls JSON: a command that is not valid UTF-8 is null, the row kept" {
+@test "nsls JSON: a command that is not valid UTF-8 is escaped, valid JSON, the row kept" {
 	spawn_netns_sleep bash -c $'exec -a \xff\xfe sleep 1000'
 	nsls_json -p "$P" -t net
-	assert_equal "$(jqn '.namespaces[] | "\(.ns) \(.pid) \(.command)"')" "$N $P null"
+	assert_equal "$(jqn '.namespaces[] | "\(.ns) \(.pid) \(.command)"')" "$N $P \\xff\\xfe 1000"
 	# Text escapes the bytes instead.
 	nsls_run -l -n -p "$P" -t net -o NS,COMMAND
 	assert_success

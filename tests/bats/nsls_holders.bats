@@ -629,3 +629,29 @@ h_root_mount() {
 	assert_success
 	assert_output "$n (no process: held by 1 socket)"
 }
+
+@test "a netns bind-mounted on a path with a space, a newline and a non-UTF-8 byte" {
+	mkdir -p "$H_DIR"
+	local file="$H_DIR/a b"$'\n'$'c\xff' n
+	touch "$file"
+	H_MOUNTS+=("$file")
+	unshare --net="$file" true
+	n=$(stat -L -c %i "$file")
+	nsls_json -o NS,NPROCS,NSFS,HOLDERS "$n"
+	# Valid JSON (nsls_json checked it), the bytes kept or escaped, nothing lost.
+	assert_equal "$(jqn '.namespaces[0].nsfs[0]')" "$H_DIR/a b"$'\n'"c\\xff"
+	assert_equal "$(jqn '.namespaces[0].holders[0].kind')" mount
+}
+
+@test "text output escapes a bind-mount path's newline: one row per line" {
+	mkdir -p "$H_DIR"
+	local file="$H_DIR/x"$'\n'"y" n
+	touch "$file"
+	H_MOUNTS+=("$file")
+	unshare --net="$file" true
+	n=$(stat -L -c %i "$file")
+	nsls_run -l -n -u -W -o NS,NSFS "$n"
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp "^$n .*/x.+y\$"
+}

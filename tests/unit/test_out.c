@@ -181,6 +181,32 @@ static void dropped_columns_leave_json(void **state)
 	nstk_out_table_free(t);
 }
 
+static void json_text_escapes_what_is_not_utf8(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain /run/netns/x", "plain /run/netns/x" },
+		{ "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7" },
+		{ "\xff\xfe", "\\xff\\xfe" },
+		{ "a\xc3", "a\\xc3" },			 /* cut short */
+		{ "\xc0\xaf", "\\xc0\\xaf" },		 /* overlong '/' */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },	 /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" }, /* past U+10FFFF */
+		{ "new\nline", "new\nline" },		 /* JSON escapes it itself */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = nstk_json_text(cases[i].in);
+		assert_non_null(j);
+		assert_string_equal(json_string_value(j), cases[i].out);
+		json_decref(j);
+	}
+	json_t *n = nstk_json_text_or_null(NULL);
+	assert_true(json_is_null(n));
+	json_decref(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +218,7 @@ int main(void)
 		cmocka_unit_test(raw_text_and_noheadings),
 		cmocka_unit_test(keep_rows_rehangs_children_of_dropped_rows),
 		cmocka_unit_test(dropped_columns_leave_json),
+		cmocka_unit_test(json_text_escapes_what_is_not_utf8),
 	};
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
 }
