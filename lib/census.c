@@ -307,16 +307,13 @@ static int add_listed(void *ctx, enum nstk_ns_kind kind, uint64_t ino, int nsfd)
 {
 	struct nstk_census *c = ctx;
 	uint32_t idx;
-	if (nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx) &&
-	    !c->namespaces[idx].ancestor_only)
+	/* Known ones, ancestors included (listns lists parents of active ones too). */
+	if (nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx))
 		return 0;
-	if (!nstk_hash_get(&c->ns_index, nstk_census_ns_key(kind, ino), &idx)) {
-		int r = add_namespace(c, kind, ino, false, &idx);
-		if (r < 0)
-			return r;
-	}
-	if (!c->namespaces[idx].relations_read)
-		learn_relations(c, idx, nsfd, 0);
+	int r = add_namespace(c, kind, ino, false, &idx);
+	if (r < 0)
+		return r;
+	learn_relations(c, idx, nsfd, 0);
 	return add_holder(c, idx, (struct nstk_holder){ .kind = NSTK_HOLDER_LISTED });
 }
 
@@ -471,9 +468,13 @@ int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)ns->lowest_pid,
 			 nstk_ns_kind_name(ns->kind));
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
+		uint64_t ino;
+		/* The PID may have been reused since the scan: check it is this one. */
+		if (fd >= 0 && nstk_ns_fd_inode(fd, &ino) == 0 && ino == ns->ino)
 			return fd;
-		r = -errno;
+		r = fd < 0 ? -errno : -ESRCH;
+		if (fd >= 0)
+			close(fd);
 	}
 	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
 		const struct nstk_holder *ho = &c->holders[h];

@@ -944,6 +944,7 @@ static struct operand operand_of(const struct node *n, const struct nstk_value *
 		const struct nstk_value *v = &row[n->column];
 		switch (v->type) {
 		case NSTK_VALUE_NULL:
+		case NSTK_VALUE_NOTE: /* a table's note in place of a value */
 			break;
 		case NSTK_VALUE_U64:
 			o.type = OPERAND_NUMBER;

@@ -1,9 +1,9 @@
 /*
  * nsview.c — from a census to the rows nsls prints.
  *
- * Three steps: choose the namespaces (kind, -p, inode; ancestors only in the
- * owner and parent trees), sort them by inode, and link each row to its
- * parent row for the tree mode. Process facts (user, command, ppid) come
+ * Three steps: choose the namespaces (kind, -p, inode, container, -P; in the
+ * owner and parent trees also the chain above what a filter leaves), sort
+ * them by inode, and link each row to its parent row for the tree mode. Process facts (user, command, ppid) come
  * from libproc2 in one batch for the lowest PIDs of the chosen rows only.
  */
 #define _GNU_SOURCE
@@ -471,15 +471,18 @@ static int set_netns_name(struct view *v, struct nstk_out_row *row, size_t col,
 	return 0;
 }
 
-/* Text only: why a row has no process, as "(no process: held by 1 mount)". */
+/*
+ * Why a row has no process, as "(no process: held by 1 mount)": a note that
+ * tables show, while JSON and -Q see the cell as null.
+ */
 static int mark_no_process(struct nstk_out_row *row, size_t col, const struct nstk_namespace *ns)
 {
 	if (ns->ancestor_only)
-		return nstk_out_set_str(row, col, "(no process: ancestor)");
+		return nstk_out_set_note(row, col, "(no process: ancestor)");
 	char summary[128], text[160];
 	holders_summary(ns, summary, sizeof(summary));
 	snprintf(text, sizeof(text), "(no process: held by %s)", summary);
-	return nstk_out_set_str(row, col, text);
+	return nstk_out_set_note(row, col, text);
 }
 
 static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
@@ -675,6 +678,8 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 	struct nstk_nsview_options wide = *o;
 	wide.columns = columns;
 	wide.ncols = n;
+	/* One text for the maps whatever the locale, so a filter means one thing. */
+	wide.utf8 = false;
 
 	struct nstk_out_table *t;
 	int r = build_rows(c, &wide, &t);

@@ -174,8 +174,18 @@ static int offsets_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *ro
 	if (!d->info->offsets_known)
 		return 0;
 	struct text t = { 0 };
-	tprintf(&t, "monotonic %+lld.%09llds, boottime %+lld.%09llds", (long long)o->monotonic_sec,
-		(long long)o->monotonic_nsec, (long long)o->boottime_sec, (long long)o->boottime_nsec);
+	/* The kernel keeps -1.5 s as sec -2, nsec 500000000: print the sum. */
+	const struct {
+		const char *name;
+		int64_t sec, nsec;
+	} clocks[] = { { "monotonic", o->monotonic_sec, o->monotonic_nsec },
+		       { "boottime", o->boottime_sec, o->boottime_nsec } };
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(clocks); i++) {
+		__int128 ns = (__int128)clocks[i].sec * 1000000000 + clocks[i].nsec;
+		__int128 mag = ns < 0 ? -ns : ns;
+		tprintf(&t, "%s%s %c%lld.%09llds", i ? ", " : "", clocks[i].name, ns < 0 ? '-' : '+',
+			(long long)(mag / 1000000000), (long long)(mag % 1000000000));
+	}
 	json_t *j = json_pack("{s:{s:I, s:I}, s:{s:I, s:I}}", "monotonic", "sec",
 			      (json_int_t)o->monotonic_sec, "nsec", (json_int_t)o->monotonic_nsec,
 			      "boottime", "sec", (json_int_t)o->boottime_sec, "nsec",

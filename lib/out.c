@@ -37,7 +37,7 @@ struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *c
 
 static void value_clear(struct nstk_value *v)
 {
-	if (v->type == NSTK_VALUE_STR || v->type == NSTK_VALUE_JSON)
+	if (v->type == NSTK_VALUE_STR || v->type == NSTK_VALUE_JSON || v->type == NSTK_VALUE_NOTE)
 		free(v->str);
 	json_decref(v->json);
 	*v = (struct nstk_value){ .type = NSTK_VALUE_NULL };
@@ -102,6 +102,14 @@ void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t x)
 {
 	value_clear(&row->cells[col]);
 	row->cells[col] = (struct nstk_value){ .type = NSTK_VALUE_I64, .i64 = x };
+}
+
+int nstk_out_set_note(struct nstk_out_row *row, size_t col, const char *note)
+{
+	int r = nstk_out_set_str(row, col, note);
+	if (r == 0)
+		row->cells[col].type = NSTK_VALUE_NOTE;
+	return r;
 }
 
 int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json)
@@ -243,6 +251,7 @@ static char *value_text(const struct nstk_value *v)
 		return strdup("");
 	case NSTK_VALUE_STR:
 	case NSTK_VALUE_JSON:
+	case NSTK_VALUE_NOTE:
 		return strdup(v->str);
 	case NSTK_VALUE_U64:
 		return asprintf(&s, "%" PRIu64, v->u64) < 0 ? NULL : s;
@@ -363,6 +372,7 @@ static json_t *value_json(const struct nstk_value *v)
 		return json_integer((json_int_t)v->i64);
 	case NSTK_VALUE_JSON:
 		return json_incref(v->json);
+	case NSTK_VALUE_NOTE:
 	case NSTK_VALUE_NULL:
 		break;
 	}

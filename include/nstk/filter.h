@@ -24,7 +24,7 @@
  * Meaning, following libsmartcols's evaluator (filter-param.c and
  * filter-expr.c, the same from 2.41 to 2.43):
  *   - A bare operand is true when it has a value: a non-empty string, a
- *     non-zero number, true. So `NETNSID` means "has a netns id", `NPROCS`
+ *     non-zero number, true. So `HOSTNAME` means "has a host name", `NPROCS`
  *     means NPROCS != 0, and `-Q ''` (an empty expression) matches every row.
  *   - A comparison takes its type from the literal side: against a number it
  *     is numeric (as a fraction when either side has one), against a string it

@@ -31,8 +31,17 @@ struct nstk_out_column {
 /*
  * NSTK_VALUE_JSON is a structured cell (a list of holders, of paths): text
  * shows str, a summary; JSON shows json, the whole structure.
+ * NSTK_VALUE_NOTE is no value with a note for people: text shows str, JSON
+ * and filters see null.
  */
-enum nstk_value_type { NSTK_VALUE_NULL, NSTK_VALUE_STR, NSTK_VALUE_U64, NSTK_VALUE_I64, NSTK_VALUE_JSON };
+enum nstk_value_type {
+	NSTK_VALUE_NULL,
+	NSTK_VALUE_STR,
+	NSTK_VALUE_U64,
+	NSTK_VALUE_I64,
+	NSTK_VALUE_JSON,
+	NSTK_VALUE_NOTE,
+};
 
 struct nstk_value {
 	enum nstk_value_type type;
@@ -73,6 +82,8 @@ struct nstk_out_row *nstk_out_row_add(struct nstk_out_table *t);
 int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s); /* NULL -> null */
 void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t v);
 void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t v);
+/* No value, but a note for tables ("(no process: ...)"). */
+int nstk_out_set_note(struct nstk_out_row *row, size_t col, const char *note);
 /* A structured cell: text shows summary, JSON shows json (the cell takes it). */
 int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json);
 

@@ -74,3 +74,29 @@ teardown() {
 		[ -z "$output" ] || fail "-Q '$e' printed on stdout"
 	done
 }
+
+@test "nsls -Q sees a table's note as no value: text and JSON list the same rows" {
+	nstk_netns_add
+	local n
+	n=$(stat -L -c %i "/run/netns/$NSTK_NETNS_NAME")
+	nsls_json -o NS -Q "NS == $n && !COMMAND"
+	assert_equal "$(jqn '[.namespaces[].ns] | join(",")')" "$n"
+	nsls_run -l -n -o NS,COMMAND -Q "NS == $n && !COMMAND"
+	assert_success
+	assert_output "$n (no process: held by 1 mount)"
+	nsls_run -l -n -o NS -Q 'COMMAND =~ "no process"'
+	assert_success
+	assert_output ""
+}
+
+@test "nsls -Q matches UIDMAP in one form whatever the locale" {
+	nstk_spawn unshare --user --map-root-user sleep 1000
+	local p=$NSTK_PID u
+	nstk_wait_comm "$p" sleep
+	u=$(nstk_ns_ino "$p" user)
+	local loc
+	for loc in C.UTF-8 C; do
+		LC_ALL=$loc nsls_json -o NS -Q "NS == $u && UIDMAP =~ \"^0->[0-9]+x1\$\""
+		assert_equal "$(jqn '[.namespaces[].ns] | join(",")')" "$u"
+	done
+}

@@ -181,6 +181,23 @@ static void dropped_columns_leave_json(void **state)
 	nstk_out_table_free(t);
 }
 
+static void a_note_is_text_only(void **state)
+{
+	(void)state;
+	struct nstk_out_table *t = three_rows();
+	assert_int_equal(nstk_out_set_note(t->rows[1], 2, "(no process: ancestor)"), 0);
+	json_t *a;
+	assert_int_equal(nstk_out_render_json(t, false, &a), 0);
+	assert_true(json_is_null(json_object_get(json_array_get(a, 1), "command")));
+	json_decref(a);
+	char *text;
+	struct nstk_out_text_options o = { .raw = true, .noheadings = true };
+	assert_int_equal(nstk_out_render_text(t, &o, &text), 0);
+	assert_non_null(strstr(text, "(no\\x20process:\\x20ancestor)"));
+	free(text);
+	nstk_out_table_free(t);
+}
+
 static void json_text_escapes_what_is_not_utf8(void **state)
 {
 	(void)state;
@@ -219,6 +236,7 @@ int main(void)
 		cmocka_unit_test(keep_rows_rehangs_children_of_dropped_rows),
 		cmocka_unit_test(dropped_columns_leave_json),
 		cmocka_unit_test(json_text_escapes_what_is_not_utf8),
+		cmocka_unit_test(a_note_is_text_only),
 	};
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
 }
