@@ -27,6 +27,10 @@ busybox-static
 prometheus
 prometheus-node-exporter
 curl
+strace
+tmux
+qemu-system-x86
+xz-utils
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,246 @@
+/*
+ * report.c — the one line nsenter-lite writes when it fails, built from the
+ * library's struct nstk_enter_error: what it was doing, on which namespace
+ * kinds, and, when privilege is the cause, which capability is missing
+ * (named by libcap, through nstk_caps_missing).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "nsenter-lite.h"
+#include "nstk/caps.h"
+#include "nstk/util.h"
+
+/* "net", "mnt, net": the kinds of a bitmask, and "namespace(s)" after them. */
+static void kinds_text(unsigned kinds, char *buf, size_t size)
+{
+	size_t used = 0;
+	int n = 0;
+	buf[0] = '\0';
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		int w = snprintf(buf + used, size - used, "%s%s", n++ ? ", " : "",
+				 nstk_ns_kind_name(k));
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	snprintf(buf + used, size - used, " namespace%s", n > 1 ? "s" : "");
+}
+
+/* " of PID 42", " of PID 42 (docker:3f2a1b0c9d8e)", or " FILE". */
+static void whose_text(const struct nstk_enter_error *e, const struct target_info *ti, char *buf,
+		       size_t size)
+{
+	if (e->path[0])
+		snprintf(buf, size, " %s", e->path);
+	else if (ti->label[0])
+		snprintf(buf, size, " of PID %d (%s)", (int)ti->pid, ti->label);
+	else
+		snprintf(buf, size, " of PID %d", (int)ti->pid);
+}
+
+/*
+ * "need CAP_SYS_ADMIN (you have none)": the capabilities missing from our
+ * effective set. Returns false when none is missing (the lack is elsewhere:
+ * in the user namespace that owns the target's).
+ */
+static bool missing_caps_text(const int *caps, size_t n, char *buf, size_t size)
+{
+	char names[128];
+	int missing = nstk_caps_missing(caps, n, names, sizeof(names));
+	if (missing <= 0)
+		return false;
+	int all[CAP_LAST_CAP + 1];
+	for (int c = 0; c <= CAP_LAST_CAP; c++)
+		all[c] = c;
+	char ignored[8];
+	int lacking = nstk_caps_missing(all, NSTK_ARRAY_SIZE(all), ignored, sizeof(ignored));
+	snprintf(buf, size, "need %s (%s)", names,
+		 lacking == (int)NSTK_ARRAY_SIZE(all) ? "you have none"
+						      : "your effective set lacks it");
+	return true;
+}
+
+static void report_setns(const struct nstk_enter_error *e, const struct target_info *ti)
+{
+	char kinds[128], whose[PATH_MAX + 64], why[256];
+	kinds_text(e->kinds, kinds, sizeof(kinds));
+	whose_text(e, ti, whose, sizeof(whose));
+	int caps[2];
+	size_t n = nstk_enter_needed_caps(e->kinds, caps, NSTK_ARRAY_SIZE(caps));
+	if (e->err == EPERM && !missing_caps_text(caps, n, why, sizeof(why)))
+		snprintf(why, sizeof(why),
+			 "%s (CAP_SYS_ADMIN is needed in the user namespace that owns it)",
+			 strerror(e->err));
+	else if (e->err != EPERM)
+		snprintf(why, sizeof(why), "%s", strerror(e->err));
+	fprintf(stderr, PROG ": cannot enter %s%s: %s\n", kinds, whose, why);
+}
+
+static void report_read_ns(const struct nstk_enter_error *e, const struct target_info *ti)
+{
+	char kinds[128], whose[PATH_MAX + 64], why[256];
+	kinds_text(e->kinds, kinds, sizeof(kinds));
+	whose_text(e, ti, whose, sizeof(whose));
+	static const int ptrace[] = { CAP_SYS_PTRACE };
+	if ((e->err != EACCES && e->err != EPERM) ||
+	    !missing_caps_text(ptrace, NSTK_ARRAY_SIZE(ptrace), why, sizeof(why)))
+		snprintf(why, sizeof(why), "%s", strerror(e->err));
+	fprintf(stderr, PROG ": cannot read the %s%s: %s\n", kinds, whose, why);
+}
+
+static void report_container(const struct nstk_enter_error *e, const struct target_info *ti,
+			     const struct nstk_enter_container_pick *pick)
+{
+	char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
+	switch (e->err) {
+	case ENOENT:
+		fprintf(stderr, PROG ": no running container matches '%s'\n", ti->container);
+		break;
+	case ENOTUNIQ:
+		nstk_container_label(&pick->found, a, sizeof(a));
+		nstk_container_label(&pick->other, b, sizeof(b));
+		fprintf(stderr,
+			PROG
+			": '%s' matches more than one container (%s, %s): give more of the id\n",
+			ti->container, a, b);
+		break;
+	case ESRCH: {
+		struct nstk_container payload = pick->found;
+		payload.monitor = false;
+		nstk_container_label(&payload, a, sizeof(a));
+		fprintf(stderr, PROG ": container %s runs only its monitor (PID %d), %s\n", a,
+			(int)pick->monitor_pid, "whose namespaces are the host's");
+		break;
+	}
+	default:
+		fprintf(stderr, PROG ": cannot scan %s for containers: %s\n", e->path,
+			strerror(e->err));
+	}
+}
+
+static void report_cgroup(const struct nstk_enter_error *e, const struct target_info *ti)
+{
+	if (e->err == ENOENT && !e->path[0])
+		fprintf(stderr, PROG ": none of the cgroup hierarchies of PID %d is mounted here\n",
+			(int)ti->pid);
+	else if (e->err == EBUSY)
+		fprintf(stderr,
+			PROG
+			": cannot join cgroup %s: %s (cgroup v2 puts no process in a cgroup that "
+			"has controllers enabled for its children)\n",
+			e->path, strerror(e->err));
+	else
+		fprintf(stderr, PROG ": cannot join cgroup %s: %s\n", e->path[0] ? e->path : "",
+			strerror(e->err));
+}
+
+static void report_open_target(const struct nstk_enter_error *e, const struct target_info *ti)
+{
+	if (e->err == ESRCH)
+		fprintf(stderr, PROG ": no process with PID %d\n", (int)ti->pid);
+	else if (e->err == EINVAL)
+		fprintf(stderr, PROG ": PID %d is not a process (a thread ID?)\n", (int)ti->pid);
+	else
+		fprintf(stderr, PROG ": cannot open PID %d: %s\n", (int)ti->pid, strerror(e->err));
+}
+
+/* setgid/setuid: EINVAL means the id has no mapping in the user namespace. */
+static void report_id(const char *call, const struct nstk_enter_error *e)
+{
+	fprintf(stderr, PROG ": %s failed: %s%s\n", call, strerror(e->err),
+		e->err == EINVAL ? " (the id is not mapped in the user namespace entered;"
+				   " see --preserve-credentials, -S, -G)"
+				 : "");
+}
+
+void report_error(const struct nstk_enter_error *e, const struct target_info *ti,
+		  const struct nstk_enter_container_pick *pick)
+{
+	char kinds[128];
+	kinds_text(e->kinds, kinds, sizeof(kinds));
+	switch (e->stage) {
+	case NSTK_ENTER_STAGE_OPEN_TARGET:
+		return report_open_target(e, ti);
+	case NSTK_ENTER_STAGE_TARGET_EXITED:
+		fprintf(stderr, PROG ": PID %d exited before its namespaces could be entered\n",
+			(int)ti->pid);
+		return;
+	case NSTK_ENTER_STAGE_FIND_CONTAINER:
+		return report_container(e, ti, pick);
+	case NSTK_ENTER_STAGE_READ_NS:
+		return report_read_ns(e, ti);
+	case NSTK_ENTER_STAGE_OPEN_FILE:
+		fprintf(stderr, PROG ": cannot open %s: %s\n", e->path, strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_WRONG_KIND:
+		fprintf(stderr, PROG ": %s is not a %s file\n", e->path, kinds);
+		return;
+	case NSTK_ENTER_STAGE_NS_CHANGED:
+		fprintf(stderr, PROG ": PID %d changed its %s while it was being entered\n",
+			(int)ti->pid, kinds);
+		return;
+	case NSTK_ENTER_STAGE_SETNS:
+		return report_setns(e, ti);
+	case NSTK_ENTER_STAGE_READ_ENVIRON:
+		fprintf(stderr, PROG ": cannot read the environment of PID %d: %s\n", (int)ti->pid,
+			strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_CGROUP:
+		return report_cgroup(e, ti);
+	case NSTK_ENTER_STAGE_ROOT:
+		if (e->path[0])
+			fprintf(stderr, PROG ": cannot change root to %s: %s\n", e->path,
+				strerror(e->err));
+		else
+			fprintf(stderr, PROG ": cannot change root to that of PID %d: %s\n",
+				(int)ti->pid, strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_CWD:
+		if (e->path[0])
+			fprintf(stderr, PROG ": cannot change directory to %s: %s\n", e->path,
+				strerror(e->err));
+		else
+			fprintf(stderr, PROG ": cannot change directory to that of PID %d: %s\n",
+				(int)ti->pid, strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_CWD_UNREACHABLE:
+		fprintf(stderr,
+			PROG
+			": refusing to run in a working directory outside the root (getcwd: %s)\n",
+			e->path);
+		return;
+	case NSTK_ENTER_STAGE_READ_IDS:
+		fprintf(stderr, PROG ": cannot read the uid and gid of PID %d: %s\n", (int)ti->pid,
+			strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_SETGROUPS:
+		return report_id("setgroups", e);
+	case NSTK_ENTER_STAGE_SETGID:
+		return report_id("setgid", e);
+	case NSTK_ENTER_STAGE_SETUID:
+		return report_id("setuid", e);
+	case NSTK_ENTER_STAGE_KEEP_CAPS:
+		fprintf(stderr, PROG ": cannot keep capabilities: %s\n", strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_CLOSE_FDS:
+		fprintf(stderr, PROG ": cannot close inherited file descriptors: %s\n",
+			strerror(e->err));
+		return;
+	case NSTK_ENTER_STAGE_NONE:
+		break;
+	}
+	fprintf(stderr, PROG ": %s\n", strerror(e->err));
+}
+
+void warn_pid_without_mnt(void)
+{
+	fputs(PROG ": warning: entering a pid namespace without its mount namespace: "
+		   "/proc still shows the host's processes (add -m)\n",
+	      stderr);
+}
