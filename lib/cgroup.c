@@ -14,6 +14,20 @@
  * The subtree asked for hangs below a chain of its ancestors up to "/",
  * which are never listed but whose limit files are read, so effective limits
  * see every ancestor.
+ *
+ * What a sample costs, per cgroup, on a real cgroupfs: one fstat per
+ * hierarchy (a kernfs directory's link count is 2 + its subdirectories, so
+ * a leaf, the most common cgroup, is never listed; only directories with
+ * subdirectories are read with getdents64), and one pread per file the
+ * asked-for groups need, through descriptors kept from the first sample
+ * (cgroup_sample.h). A node's kept file descriptors belong to its directory
+ * fds: whenever one of those is replaced or closed, they are closed too.
+ * Kept descriptors are a cache, and directories come first: the budget is
+ * what RLIMIT_NOFILE leaves after the directories held (and room for more),
+ * and should the process run short of descriptors all the same, the kept
+ * files are given back and the budget halved before a directory goes
+ * unread. At the end, runs of consecutive descriptors are closed with one
+ * close_range each.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +51,18 @@
 /* Deeper than any real cgroup tree; a fixture deeper than this is cut there. */
 #define MAX_WALK_DEPTH 256
 
+/*
+ * At most this many file descriptors are kept (and never more than
+ * RLIMIT_NOFILE leaves after the directories: see set_file_budget): each
+ * costs the kernel about 4.3 KiB (a struct file, a kernfs_open_file and its
+ * seq_file page, measured on Linux 6.18), so 16384 of them hold ~70 MiB;
+ * that is 1,600 cgroups at the ten files of the text table on a v1 host.
+ * Files past the budget are opened, read and closed each sample.
+ */
+#define MAX_KEPT_FILES 16384u
+/* Descriptors left to everything else when the budget is worked out. */
+#define FD_RESERVE 256u
+
 struct node {
 	struct nstk_cg_stats stats; /* what callers see */
 	char *path, *name;
@@ -44,6 +71,8 @@ struct node {
 	size_t nchildren, cap_children;
 	int fd[NSTK_CG_MAX_HIERARCHIES];
 	uint64_t ino[NSTK_CG_MAX_HIERARCHIES];
+	struct nstk_cg_files files; /* kept file descriptors, tied to fd[] */
+	struct nstk_cg_fdcache *cache; /* the monitor's, that files count against */
 	struct nstk_container container;
 	bool has_container;
 	bool listed;   /* a row this sample */
@@ -63,6 +92,9 @@ struct nstk_cg_monitor {
 	const struct nstk_cg_stats **rows;
 	size_t nrows, cap_rows;
 	struct nstk_cg_buffer buf;
+	struct nstk_cg_fdcache cache;
+	size_t fd_limit; /* RLIMIT_NOFILE when the monitor was made */
+	size_t max_kept; /* MAX_KEPT_FILES, halved whenever descriptors ran out */
 	double time;
 	uint64_t started_usec, prev_started_usec; /* CLOCK_MONOTONIC at the starts of the last two samples */
 	/* Scratch for the walk, reused. */
@@ -254,14 +286,23 @@ void nstk_cg_compute_limits(struct nstk_cg_stats *s)
 
 /* ---- nodes ---- */
 
+/* Close n's directory in hierarchy h, and the files kept with it. */
+static void node_close_dir(struct node *n, size_t h)
+{
+	if (n->fd[h] < 0)
+		return;
+	nstk_cg_files_close(&n->files, n->cache);
+	close(n->fd[h]);
+	n->fd[h] = -1;
+	n->ino[h] = 0;
+	if (n->cache && n->cache->dirs)
+		n->cache->dirs--;
+}
+
 static void node_close_fds(struct node *n)
 {
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
-		if (n->fd[h] >= 0)
-			close(n->fd[h]);
-		n->fd[h] = -1;
-		n->ino[h] = 0;
-	}
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
+		node_close_dir(n, h);
 }
 
 static void node_free(struct node *n)
@@ -284,7 +325,9 @@ static struct node *node_new(struct node *parent, const char *name)
 		return NULL;
 	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
 		n->fd[h] = -1;
+	nstk_cg_files_init(&n->files);
 	n->parent = parent;
+	n->cache = parent ? parent->cache : NULL;
 	if (!parent) {
 		n->path = strdup("/");
 		n->name = strdup("/");
@@ -301,26 +344,72 @@ static struct node *node_new(struct node *parent, const char *name)
 	return n;
 }
 
+static void files_close_subtree(struct node *n)
+{
+	nstk_cg_files_close(&n->files, n->cache);
+	for (size_t i = 0; i < n->nchildren; i++)
+		files_close_subtree(n->children[i]);
+}
+
+/*
+ * Out of descriptors: close every kept file and halve the budget. Returns
+ * whether there was anything to give back (and so a retry may succeed).
+ */
+static bool give_back_files(struct nstk_cg_monitor *m)
+{
+	size_t had = m->cache.open;
+	if (had == 0)
+		return false;
+	files_close_subtree(m->root);
+	m->max_kept = had / 2;
+	m->cache.max = m->max_kept;
+	return true;
+}
+
+/*
+ * The budget of kept files for this sample: what RLIMIT_NOFILE leaves after
+ * the directories held now, room for a quarter more of them, and a reserve.
+ * Files kept already stay when it shrinks; new ones wait.
+ */
+static void set_file_budget(struct nstk_cg_monitor *m)
+{
+	size_t want = FD_RESERVE + m->cache.dirs + m->cache.dirs / 4;
+	size_t max = m->fd_limit > want ? m->fd_limit - want : 0;
+	m->cache.max = max < m->max_kept ? max : m->max_kept;
+}
+
 /*
  * Open name (a subdirectory of the parent's directory in hierarchy h) for
- * n, remembering the inode it has. Returns 0, -ENOENT when it is not there
- * (any more), -EMFILE and such when the process is out of descriptors.
+ * n, remembering the inode it has: ino when the caller just saw it (readdir,
+ * stat) on a real cgroupfs, where readdir's d_ino is the inode number, else
+ * (0, or a fixture tree, whose filesystem may number them differently) by
+ * fstat. Should the directory be made again between the sighting and the
+ * open, the next walk sees a changed inode and opens it afresh. Returns 0,
+ * -ENOENT when it is not there (any more), -EMFILE and such when the process
+ * is out of descriptors even after giving back the kept files.
  */
-static int node_open(struct node *n, size_t h, int parent_fd, const char *name)
+static int node_open(struct nstk_cg_monitor *m, struct node *n, size_t h, int parent_fd, const char *name,
+		     uint64_t ino)
 {
 	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && give_back_files(m))
+		fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOTDIR || errno == ELOOP ? -ENOENT : -errno;
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
+	if (ino == 0 || m->layout.by_files) {
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			int r = -errno;
+			close(fd);
+			return r;
+		}
+		ino = (uint64_t)st.st_ino;
 	}
-	if (n->fd[h] >= 0)
-		close(n->fd[h]);
+	node_close_dir(n, h);
 	n->fd[h] = fd;
-	n->ino[h] = (uint64_t)st.st_ino;
+	n->ino[h] = ino;
+	if (n->cache)
+		n->cache->dirs++;
 	return 0;
 }
 
@@ -401,7 +490,8 @@ static struct node *find_child(const struct node *n, const char *name)
  * its (name, hierarchy, inode) sightings. A changed inode means a new
  * cgroup under the old name: it loses its history.
  */
-static int refresh_child(struct node *parent, struct node *child, const struct entry *e, size_t count)
+static int refresh_child(struct nstk_cg_monitor *m, struct node *parent, struct node *child,
+			 const struct entry *e, size_t count)
 {
 	bool seen[NSTK_CG_MAX_HIERARCHIES] = { false };
 	int r;
@@ -413,7 +503,7 @@ static int refresh_child(struct node *parent, struct node *child, const struct e
 			continue;
 		if (child->fd[h] >= 0)
 			child->has_prev = false; /* removed and made again */
-		r = node_open(child, h, parent->fd[h], e[i].name);
+		r = node_open(m, child, h, parent->fd[h], e[i].name, e[i].ino);
 		if (r == -ENOENT) {
 			seen[h] = false;
 			continue;
@@ -422,11 +512,8 @@ static int refresh_child(struct node *parent, struct node *child, const struct e
 			return r;
 	}
 	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
-		if (!seen[h] && child->fd[h] >= 0) {
-			close(child->fd[h]);
-			child->fd[h] = -1;
-			child->ino[h] = 0;
-		}
+		if (!seen[h])
+			node_close_dir(child, h);
 	}
 	return 0;
 }
@@ -439,6 +526,20 @@ static bool any_fd(const struct node *n)
 	return false;
 }
 
+/*
+ * Whether directory fd may have subdirectories. On a real cgroupfs (kernfs)
+ * a directory's link count is 2 + its subdirectories, exactly: 2 says none,
+ * for the price of an fstat instead of a getdents64 over every interface
+ * file. Other filesystems (fixture trees) are always listed.
+ */
+static bool may_have_subdirs(const struct nstk_cg_monitor *m, int fd)
+{
+	struct stat st;
+	if (m->layout.by_files || fstat(fd, &st) < 0)
+		return true;
+	return st.st_nlink != 2;
+}
+
 /* Replace n's children with what its directories hold now. */
 static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 {
@@ -446,7 +547,7 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 
 	entries_clear(m);
 	for (size_t h = 0; h < m->layout.n && r == 0; h++)
-		if (n->fd[h] >= 0)
+		if (n->fd[h] >= 0 && may_have_subdirs(m, n->fd[h]))
 			r = list_subdirs(m, n->fd[h], h);
 	if (r < 0)
 		return r;
@@ -464,7 +565,7 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 		if (is_new && !(child = node_new(n, m->entries[i].name)))
 			r = -ENOMEM;
 		if (r == 0)
-			r = refresh_child(n, child, &m->entries[i], j - i);
+			r = refresh_child(m, n, child, &m->entries[i], j - i);
 		if (r == 0 && !any_fd(child))
 			r = -ENOENT; /* gone between readdir and open */
 		if (r == 0 && (r = NSTK_GROW(kids, cap, nkids)) == 0) {
@@ -557,17 +658,14 @@ static int refresh_chain(struct nstk_cg_monitor *m)
 			struct stat st;
 			if (p->fd[h] < 0 || fstatat(p->fd[h], n->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    !S_ISDIR(st.st_mode)) {
-				if (n->fd[h] >= 0) {
-					close(n->fd[h]);
-					n->fd[h] = -1;
-				}
+				node_close_dir(n, h);
 				continue;
 			}
 			if (n->fd[h] >= 0 && n->ino[h] == (uint64_t)st.st_ino)
 				continue;
 			if (n->fd[h] >= 0)
 				n->has_prev = false;
-			int r = node_open(n, h, p->fd[h], n->name);
+			int r = node_open(m, n, h, p->fd[h], n->name, (uint64_t)st.st_ino);
 			if (is_fatal(r))
 				return r;
 		}
@@ -604,7 +702,18 @@ static int read_node(struct nstk_cg_monitor *m, struct node *n, bool limits_only
 {
 	fill_identity(n);
 	n->now_usec = monotonic_usec();
-	int r = nstk_cg_read_counters(&m->layout, n->fd, m->opt.reads, limits_only, &m->buf, &n->stats.now);
+	int r;
+	for (;;) {
+		r = nstk_cg_read_counters(&m->layout, n->fd, &n->files, &m->cache, m->opt.reads, limits_only,
+					  n->now_usec, &m->buf, &n->stats.now);
+		if (r != -EMFILE && r != -ENFILE)
+			break;
+		/* Out of descriptors: read again without the kept ones, or make do. */
+		if (!give_back_files(m)) {
+			r = 0;
+			break;
+		}
+	}
 	if (r == -ENOENT) {
 		n->vanished = true;
 		return 0;
@@ -652,6 +761,7 @@ int nstk_cg_monitor_sample(struct nstk_cg_monitor *m)
 		return r;
 	clock_gettime(CLOCK_REALTIME, &now);
 	m->time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	set_file_budget(m);
 
 	/* The ancestors above the top: their limits only. */
 	struct node *chain[MAX_WALK_DEPTH + 1];
@@ -723,12 +833,20 @@ int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_
 		free(m);
 		return r;
 	}
+	/* Keep file descriptors on a real cgroupfs only: a fixture's files may be replaced. */
+	struct rlimit rl;
+	m->cache.enabled = !m->layout.by_files;
+	m->max_kept = MAX_KEPT_FILES;
+	m->fd_limit = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		m->fd_limit = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > SIZE_MAX ? SIZE_MAX : (size_t)rl.rlim_cur;
 	r = -ENOMEM;
 	if (!(m->subtree = strdup(subtree)) || !(m->root = node_new(NULL, NULL)))
 		goto fail;
+	m->root->cache = &m->cache;
 	m->opt.subtree = m->subtree;
 	for (size_t h = 0; h < m->layout.n; h++) {
-		if ((r = node_open(m->root, h, m->layout.h[h].fd, ".")) < 0)
+		if ((r = node_open(m, m->root, h, m->layout.h[h].fd, ".", 0)) < 0)
 			goto fail;
 	}
 	/* The chain from "/" to the subtree, one component at a time. */
@@ -764,10 +882,101 @@ fail:
 	return r;
 }
 
+/* Append every descriptor of the subtree at n (directories and kept files) to fds. */
+static void collect_fds(const struct node *n, int **fds, size_t *count, size_t *cap)
+{
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
+		if (n->fd[h] >= 0 && NSTK_GROW(*fds, *cap, *count) == 0)
+			(*fds)[(*count)++] = n->fd[h];
+	for (size_t i = 0; i < NSTK_CGF_COUNT; i++)
+		if (n->files.fd[i] >= 0 && NSTK_GROW(*fds, *cap, *count) == 0)
+			(*fds)[(*count)++] = n->files.fd[i];
+	for (size_t i = 0; i < n->nchildren; i++)
+		collect_fds(n->children[i], fds, count, cap);
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The closed runs [lo, hi] of descriptors, in order. */
+struct fd_run {
+	int lo, hi;
+};
+
+static bool in_runs(int fd, const struct fd_run *runs, size_t n)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (fd < runs[mid].lo)
+			hi = mid;
+		else if (fd > runs[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Set to -1 the descriptors of the subtree at n that the runs closed. */
+static void forget_closed(struct node *n, const struct fd_run *runs, size_t nruns)
+{
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (n->fd[h] >= 0 && in_runs(n->fd[h], runs, nruns)) {
+			n->fd[h] = -1;
+			if (n->cache && n->cache->dirs)
+				n->cache->dirs--;
+		}
+	}
+	for (size_t i = 0; i < NSTK_CGF_COUNT; i++) {
+		if (n->files.fd[i] >= 0 && in_runs(n->files.fd[i], runs, nruns)) {
+			n->files.fd[i] = -1;
+			if (n->cache && n->cache->open)
+				n->cache->open--;
+		}
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		forget_closed(n->children[i], runs, nruns);
+}
+
+/*
+ * Close every descriptor the tree holds, a run of consecutive numbers (all
+ * ours: nothing else is in between) with one close_range: a big tree holds
+ * tens of thousands, and they were opened in a row. Whatever this misses
+ * (out of memory for the list), node_free closes one by one.
+ */
+static void close_tree_fds(struct nstk_cg_monitor *m)
+{
+	_cleanup_free_ int *fds = NULL;
+	_cleanup_free_ struct fd_run *runs = NULL;
+	size_t count = 0, cap = 0, nruns = 0, cap_runs = 0;
+
+	collect_fds(m->root, &fds, &count, &cap);
+	if (count < 2)
+		return;
+	qsort(fds, count, sizeof(*fds), int_cmp);
+	for (size_t i = 0; i < count;) {
+		size_t j = i + 1;
+		while (j < count && fds[j] == fds[j - 1] + 1)
+			j++;
+		if (j - i > 1 && NSTK_GROW(runs, cap_runs, nruns) == 0 &&
+		    close_range((unsigned)fds[i], (unsigned)fds[j - 1], 0) == 0)
+			runs[nruns++] = (struct fd_run){ fds[i], fds[j - 1] };
+		i = j;
+	}
+	/* Forget the closed ones, so node_free does not close them again. */
+	if (nruns)
+		forget_closed(m->root, runs, nruns);
+}
+
 void nstk_cg_monitor_free(struct nstk_cg_monitor *m)
 {
 	if (!m)
 		return;
+	close_tree_fds(m);
 	node_free(m->root);
 	entries_clear(m);
 	free(m->entries);

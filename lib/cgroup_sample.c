@@ -23,7 +23,15 @@
  * A file that is not there leaves its value absent. A cgroup removed while
  * we read it shows as ENODEV on a read or ENOENT on an open; the second is
  * also what a missing file looks like, so it is told apart by whether
- * cgroup.procs, which every cgroup has, is still there.
+ * cgroup.procs, which every cgroup has, is still there. ENODEV through a
+ * kept descriptor is told apart the same way: the cgroup gone, or only the
+ * file (a cgroup2 controller disabled above it).
+ *
+ * Each file is read with one pread at offset 0 into a buffer with room to
+ * spare: a short read is the whole file (cgroupfs's seq_file fills the
+ * buffer until the content ends; a regular file of a fixture tree reads to
+ * its end), and a full buffer is read again, whole, into a bigger one. One
+ * read per file also means one consistent snapshot of it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +43,59 @@
 #include "cgroup_sample.h"
 #include "nstk/util.h"
 
+static const char *const file_names[NSTK_CGF_COUNT][2] = {
+	/* [file] = { v1 name, cgroup2 name } */
+	[NSTK_CGF_CPU_STAT] = { "cpu.stat", "cpu.stat" },
+	[NSTK_CGF_V2_CPU_STAT] = { NULL, "cpu.stat" },
+	[NSTK_CGF_CPUACCT_USAGE] = { "cpuacct.usage", NULL },
+	[NSTK_CGF_CPU_MAX] = { NULL, "cpu.max" },
+	[NSTK_CGF_CFS_QUOTA] = { "cpu.cfs_quota_us", NULL },
+	[NSTK_CGF_CFS_PERIOD] = { "cpu.cfs_period_us", NULL },
+	[NSTK_CGF_CPUSET_CPUS] = { "cpuset.effective_cpus", "cpuset.cpus.effective" },
+	[NSTK_CGF_MEMORY_CURRENT] = { "memory.usage_in_bytes", "memory.current" },
+	[NSTK_CGF_MEMORY_STAT] = { "memory.stat", "memory.stat" },
+	[NSTK_CGF_MEMORY_MAX] = { "memory.limit_in_bytes", "memory.max" },
+	[NSTK_CGF_MEMORY_HIGH] = { NULL, "memory.high" },
+	[NSTK_CGF_SWAP_MAX] = { NULL, "memory.swap.max" },
+	[NSTK_CGF_MEMSW_LIMIT] = { "memory.memsw.limit_in_bytes", NULL },
+	[NSTK_CGF_SWAP_CURRENT] = { NULL, "memory.swap.current" },
+	[NSTK_CGF_MEMORY_PEAK] = { "memory.max_usage_in_bytes", "memory.peak" },
+	[NSTK_CGF_MEMORY_EVENTS] = { NULL, "memory.events" },
+	[NSTK_CGF_OOM_CONTROL] = { "memory.oom_control", NULL },
+	[NSTK_CGF_PIDS_CURRENT] = { "pids.current", "pids.current" },
+	[NSTK_CGF_PIDS_MAX] = { "pids.max", "pids.max" },
+	[NSTK_CGF_IO_STAT] = { NULL, "io.stat" },
+	[NSTK_CGF_BLKIO_RECURSIVE] = { "blkio.throttle.io_service_bytes_recursive", NULL },
+	[NSTK_CGF_BLKIO] = { "blkio.throttle.io_service_bytes", NULL },
+	[NSTK_CGF_CPU_PRESSURE] = { NULL, "cpu.pressure" },
+	[NSTK_CGF_MEMORY_PRESSURE] = { NULL, "memory.pressure" },
+	[NSTK_CGF_IO_PRESSURE] = { NULL, "io.pressure" },
+	[NSTK_CGF_PROCS] = { "cgroup.procs", "cgroup.procs" },
+};
+
+_Static_assert(NSTK_CGF_COUNT <= 32, "struct nstk_cg_files keeps its bits in a uint32_t");
+
+void nstk_cg_files_init(struct nstk_cg_files *f)
+{
+	for (size_t i = 0; i < NSTK_CGF_COUNT; i++)
+		f->fd[i] = -1;
+	f->absent = f->absent_v2 = 0;
+	f->retry_usec = 0;
+}
+
+void nstk_cg_files_close(struct nstk_cg_files *f, struct nstk_cg_fdcache *cache)
+{
+	for (size_t i = 0; i < NSTK_CGF_COUNT; i++) {
+		if (f->fd[i] < 0)
+			continue;
+		close(f->fd[i]);
+		f->fd[i] = -1;
+		if (cache && cache->open)
+			cache->open--;
+	}
+	f->absent = f->absent_v2 = 0;
+}
+
 void nstk_cg_buffer_free(struct nstk_cg_buffer *b)
 {
 	free(b->data);
@@ -44,16 +105,19 @@ void nstk_cg_buffer_free(struct nstk_cg_buffer *b)
 struct reader {
 	const struct nstk_cg_layout *l;
 	const int *fds;
+	struct nstk_cg_files *files; /* NULL: keep nothing */
+	struct nstk_cg_fdcache *cache;
+	uint64_t now_usec;
 	struct nstk_cg_buffer *buf;
 	bool vanished;
 	bool out_of_memory;
+	int out_of_fds; /* -EMFILE or -ENFILE when an open failed for want of them */
 };
 
-/* The cgroup's directory fd in the hierarchy holding controller c, or -1. */
-static int fd_of(const struct reader *rd, enum nstk_cg_controller c)
+/* The hierarchy holding controller c, or -1. */
+static int owner(const struct reader *rd, enum nstk_cg_controller c)
 {
-	int h = rd->l->owner[c];
-	return h < 0 ? -1 : rd->fds[h];
+	return rd->l->owner[c];
 }
 
 static bool held_by_v2(const struct reader *rd, enum nstk_cg_controller c)
@@ -62,59 +126,128 @@ static bool held_by_v2(const struct reader *rd, enum nstk_cg_controller c)
 	return h >= 0 && rd->l->h[h].v2;
 }
 
-static int v2_fd(const struct reader *rd)
+static bool has_dir(const struct reader *rd, int h)
 {
-	return rd->l->v2 < 0 ? -1 : rd->fds[rd->l->v2];
+	return h >= 0 && rd->fds[h] >= 0;
+}
+
+/* Whether the cgroup is still there, after a file of it was not. */
+static bool cgroup_exists(int dirfd)
+{
+	return faccessat(dirfd, "cgroup.procs", F_OK, 0) == 0;
 }
 
 /*
- * The whole of file name in dirfd, in rd->buf. Returns its length, or
- * -errno (-ENOENT when it is not there).
+ * The whole of fd's content in rd->buf, by one pread at offset 0 with room
+ * to spare (see the top of the file). Returns its length or -errno.
  */
-static ssize_t read_file(struct reader *rd, int dirfd, const char *name)
+static ssize_t pread_whole(struct reader *rd, int fd)
 {
-	if (dirfd < 0)
-		return -ENOENT;
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int r = -errno;
-		if (r == -ENOENT && faccessat(dirfd, "cgroup.procs", F_OK, 0) < 0)
-			rd->vanished = true;
-		return r;
-	}
 	struct nstk_cg_buffer *b = rd->buf;
-	size_t len = 0;
 	for (;;) {
-		if (b->cap - len < 1024) {
-			size_t cap = b->cap ? b->cap * 2 : 16384;
-			char *data = realloc(b->data, cap);
-			if (!data) {
-				rd->out_of_memory = true;
+		if (b->cap < 16384) {
+			char *data = realloc(b->data, 16384);
+			if (!data)
 				return -ENOMEM;
-			}
 			b->data = data;
-			b->cap = cap;
+			b->cap = 16384;
 		}
-		ssize_t n = pread(fd, b->data + len, b->cap - len, (off_t)len);
+		ssize_t n = pread(fd, b->data, b->cap, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == ENODEV)
-				rd->vanished = true;
 			return -errno;
 		}
-		if (n == 0)
-			return (ssize_t)len;
-		len += (size_t)n;
+		if ((size_t)n < b->cap)
+			return n;
+		char *data = realloc(b->data, b->cap * 2);
+		if (!data)
+			return -ENOMEM;
+		b->data = data;
+		b->cap *= 2;
 	}
 }
 
+static void mark_absent(struct reader *rd, enum nstk_cg_file id, bool v2)
+{
+	struct nstk_cg_files *f = rd->files;
+	if (!f || !rd->cache->enabled)
+		return;
+	f->absent |= 1u << id;
+	if (v2) {
+		if (!f->absent_v2)
+			f->retry_usec = rd->now_usec + NSTK_CG_ABSENT_RETRY_USEC;
+		f->absent_v2 |= 1u << id;
+	}
+}
+
+/*
+ * The whole of file id of the cgroup's directory in hierarchy h, in
+ * rd->buf, through its kept descriptor when it has one. Returns its
+ * length, or -errno (-ENOENT when it is not there).
+ */
+static ssize_t read_file(struct reader *rd, enum nstk_cg_file id, int h)
+{
+	if (!has_dir(rd, h))
+		return -ENOENT;
+	bool v2 = rd->l->h[h].v2;
+	const char *name = file_names[id][v2];
+	int dirfd = rd->fds[h];
+	struct nstk_cg_files *f = rd->files;
+	ssize_t n;
+
+	if (!name)
+		return -ENOENT;
+	if (f && (f->absent & (1u << id)))
+		return -ENOENT;
+	if (f && f->fd[id] >= 0) {
+		n = pread_whole(rd, f->fd[id]);
+		if (n != -ENODEV)
+			goto done;
+		/* The file or its whole cgroup was removed: open it afresh to tell which. */
+		close(f->fd[id]);
+		f->fd[id] = -1;
+		rd->cache->open--;
+	}
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int r = -errno;
+		if (r == -ENOENT) {
+			if (!cgroup_exists(dirfd))
+				rd->vanished = true;
+			else
+				mark_absent(rd, id, v2);
+		} else if (r == -EMFILE || r == -ENFILE) {
+			rd->out_of_fds = r;
+		}
+		return r;
+	}
+	n = pread_whole(rd, fd);
+	/*
+	 * v1's cgroup.procs is the one file not to keep: a read at offset 0
+	 * through the same descriptor may be served from the pid list the
+	 * previous read built (kept for a second), not the cgroup as it is.
+	 */
+	if (f && n >= 0 && id != NSTK_CGF_PROCS && rd->cache->enabled && rd->cache->open < rd->cache->max) {
+		f->fd[id] = fd;
+		rd->cache->open++;
+	} else {
+		close(fd);
+	}
+done:
+	if (n == -ENOMEM)
+		rd->out_of_memory = true;
+	else if (n == -ENODEV)
+		rd->vanished = true;
+	return n;
+}
+
 /* A single value parsed by parse, or absent. */
-static uint64_t read_value(struct reader *rd, int dirfd, const char *name,
+static uint64_t read_value(struct reader *rd, enum nstk_cg_file id, int h,
 			   int (*parse)(const char *, size_t, uint64_t *))
 {
 	uint64_t v;
-	ssize_t n = read_file(rd, dirfd, name);
+	ssize_t n = read_file(rd, id, h);
 	if (n < 0 || parse(rd->buf->data, (size_t)n, &v) < 0)
 		return NSTK_CG_ABSENT;
 	return v;
@@ -130,35 +263,34 @@ static uint64_t count_lines(const char *text, size_t len)
 
 static void read_cpu_limit(struct reader *rd, struct nstk_cg_counters *c)
 {
-	int fd = fd_of(rd, NSTK_CG_CPU);
+	int h = owner(rd, NSTK_CG_CPU);
 	if (held_by_v2(rd, NSTK_CG_CPU)) {
 		struct nstk_cg_cpu_max max;
-		ssize_t n = read_file(rd, fd, "cpu.max");
+		ssize_t n = read_file(rd, NSTK_CGF_CPU_MAX, h);
 		if (n >= 0 && nstk_cgparse_cpu_max(rd->buf->data, (size_t)n, &max) == 0) {
 			c->cpu_quota_usec = max.quota_usec;
 			c->cpu_period_usec = max.period_usec;
 		}
-	} else if (fd >= 0) {
-		uint64_t quota = read_value(rd, fd, "cpu.cfs_quota_us", nstk_cgparse_cfs_quota);
-		uint64_t period = read_value(rd, fd, "cpu.cfs_period_us", nstk_cgparse_cfs_period);
+	} else if (has_dir(rd, h)) {
+		uint64_t quota = read_value(rd, NSTK_CGF_CFS_QUOTA, h, nstk_cgparse_cfs_quota);
+		uint64_t period = read_value(rd, NSTK_CGF_CFS_PERIOD, h, nstk_cgparse_cfs_period);
 		if (quota != NSTK_CG_ABSENT && period != NSTK_CG_ABSENT) {
 			c->cpu_quota_usec = quota;
 			c->cpu_period_usec = period;
 		}
 	}
-	const char *cpus = held_by_v2(rd, NSTK_CG_CPUSET) ? "cpuset.cpus.effective" : "cpuset.effective_cpus";
-	c->cpuset_cpus = read_value(rd, fd_of(rd, NSTK_CG_CPUSET), cpus, nstk_cgparse_cpuset_count);
+	c->cpuset_cpus = read_value(rd, NSTK_CGF_CPUSET_CPUS, owner(rd, NSTK_CG_CPUSET), nstk_cgparse_cpuset_count);
 }
 
 static void read_cpu(struct reader *rd, struct nstk_cg_counters *c)
 {
 	struct nstk_cg_cpu_stat stat;
 	bool have_stat = false;
-	int fd = fd_of(rd, NSTK_CG_CPU);
+	int h = owner(rd, NSTK_CG_CPU);
 
 	/* Throttling is in the cpu controller's cpu.stat; cgroup2's has the usage too. */
-	if (fd >= 0) {
-		ssize_t n = read_file(rd, fd, "cpu.stat");
+	if (has_dir(rd, h)) {
+		ssize_t n = read_file(rd, NSTK_CGF_CPU_STAT, h);
 		have_stat = n >= 0 && nstk_cgparse_cpu_stat(rd->buf->data, (size_t)n, &stat) == 0;
 	}
 	if (have_stat) {
@@ -169,16 +301,16 @@ static void read_cpu(struct reader *rd, struct nstk_cg_counters *c)
 		c->burst_usec = stat.burst_usec;
 	}
 
-	int acct = fd_of(rd, NSTK_CG_CPUACCT);
-	if (acct >= 0) {
-		uint64_t ns = read_value(rd, acct, "cpuacct.usage", nstk_cgparse_u64);
+	int acct = owner(rd, NSTK_CG_CPUACCT);
+	if (has_dir(rd, acct)) {
+		uint64_t ns = read_value(rd, NSTK_CGF_CPUACCT_USAGE, acct, nstk_cgparse_u64);
 		if (nstk_cg_is_value(ns))
 			c->cpu_usage_usec = ns / 1000;
 	} else if (have_stat && held_by_v2(rd, NSTK_CG_CPU)) {
 		c->cpu_usage_usec = stat.usage_usec;
 	} else {
 		/* Every cgroup2 cgroup has usage_usec, with or without the cpu controller. */
-		ssize_t n = read_file(rd, v2_fd(rd), "cpu.stat");
+		ssize_t n = read_file(rd, NSTK_CGF_V2_CPU_STAT, rd->l->v2);
 		if (n >= 0 && nstk_cgparse_cpu_stat(rd->buf->data, (size_t)n, &stat) == 0)
 			c->cpu_usage_usec = stat.usage_usec;
 	}
@@ -195,54 +327,63 @@ static uint64_t v1_swap_max(uint64_t memory_limit, uint64_t memsw_limit)
 	return memsw_limit > memory_limit ? memsw_limit - memory_limit : 0;
 }
 
-static void read_memory_limits(struct reader *rd, struct nstk_cg_counters *c)
+static void read_memory_limits(struct reader *rd, unsigned reads, struct nstk_cg_counters *c)
 {
-	int fd = fd_of(rd, NSTK_CG_MEMORY);
+	int h = owner(rd, NSTK_CG_MEMORY);
+	if (!has_dir(rd, h))
+		return;
+	c->memory_max = read_value(rd, NSTK_CGF_MEMORY_MAX, h, nstk_cgparse_limit);
 	if (held_by_v2(rd, NSTK_CG_MEMORY)) {
-		c->memory_max = read_value(rd, fd, "memory.max", nstk_cgparse_limit);
-		c->memory_high = read_value(rd, fd, "memory.high", nstk_cgparse_limit);
-		c->swap_max = read_value(rd, fd, "memory.swap.max", nstk_cgparse_limit);
-	} else if (fd >= 0) {
-		c->memory_max = read_value(rd, fd, "memory.limit_in_bytes", nstk_cgparse_limit);
-		uint64_t memsw = read_value(rd, fd, "memory.memsw.limit_in_bytes", nstk_cgparse_limit);
+		c->memory_high = read_value(rd, NSTK_CGF_MEMORY_HIGH, h, nstk_cgparse_limit);
+		if (reads & NSTK_CG_READ_SWAP)
+			c->swap_max = read_value(rd, NSTK_CGF_SWAP_MAX, h, nstk_cgparse_limit);
+	} else if (reads & NSTK_CG_READ_SWAP) {
+		uint64_t memsw = read_value(rd, NSTK_CGF_MEMSW_LIMIT, h, nstk_cgparse_limit);
 		c->swap_max = v1_swap_max(c->memory_max, memsw);
 	}
 }
 
-static void read_memory(struct reader *rd, struct nstk_cg_counters *c)
+static void read_memory(struct reader *rd, unsigned reads, struct nstk_cg_counters *c)
 {
-	int fd = fd_of(rd, NSTK_CG_MEMORY);
+	int h = owner(rd, NSTK_CG_MEMORY);
 	bool v2 = held_by_v2(rd, NSTK_CG_MEMORY);
 	ssize_t n;
 
-	if (fd < 0)
+	if (!has_dir(rd, h))
 		return;
-	c->memory_current = read_value(rd, fd, v2 ? "memory.current" : "memory.usage_in_bytes", nstk_cgparse_u64);
-	n = read_file(rd, fd, "memory.stat");
-	if (n >= 0) {
-		static const char *const v2_keys[] = { "inactive_file" };
-		static const char *const v1_keys[] = { "total_inactive_file", "total_swap" };
-		uint64_t v[2] = { NSTK_CG_ABSENT, NSTK_CG_ABSENT };
-		if (nstk_cgparse_flat_keyed(rd->buf->data, (size_t)n, v2 ? v2_keys : v1_keys, v2 ? 1 : 2, v) == 0) {
-			c->memory_inactive_file = v[0];
-			if (!v2)
-				c->swap_current = v[1];
+	if (reads & NSTK_CG_READ_MEMORY) {
+		c->memory_current = read_value(rd, NSTK_CGF_MEMORY_CURRENT, h, nstk_cgparse_u64);
+		n = read_file(rd, NSTK_CGF_MEMORY_STAT, h);
+		if (n >= 0) {
+			static const char *const v2_keys[] = { "inactive_file" };
+			static const char *const v1_keys[] = { "total_inactive_file", "total_swap" };
+			uint64_t v[2] = { NSTK_CG_ABSENT, NSTK_CG_ABSENT };
+			if (nstk_cgparse_flat_keyed(rd->buf->data, (size_t)n, v2 ? v2_keys : v1_keys, v2 ? 1 : 2,
+						    v) == 0) {
+				c->memory_inactive_file = v[0];
+				/* v1's swap use is in memory.stat: no file more to read for it. */
+				if (!v2 && (reads & NSTK_CG_READ_SWAP))
+					c->swap_current = v[1];
+			}
 		}
 	}
-	read_memory_limits(rd, c);
+	read_memory_limits(rd, reads, c);
+	if (v2 && (reads & NSTK_CG_READ_SWAP))
+		c->swap_current = read_value(rd, NSTK_CGF_SWAP_CURRENT, h, nstk_cgparse_u64);
+	if (reads & NSTK_CG_READ_PEAK)
+		c->memory_peak = read_value(rd, NSTK_CGF_MEMORY_PEAK, h, nstk_cgparse_u64);
+	if (!(reads & NSTK_CG_READ_MEMORY))
+		return;
 	if (v2) {
-		c->swap_current = read_value(rd, fd, "memory.swap.current", nstk_cgparse_u64);
-		c->memory_peak = read_value(rd, fd, "memory.peak", nstk_cgparse_u64);
 		struct nstk_cg_memory_events ev;
-		n = read_file(rd, fd, "memory.events");
+		n = read_file(rd, NSTK_CGF_MEMORY_EVENTS, h);
 		if (n >= 0 && nstk_cgparse_memory_events(rd->buf->data, (size_t)n, &ev) == 0) {
 			c->oom = ev.oom;
 			c->oom_kill = ev.oom_kill;
 		}
 	} else {
-		c->memory_peak = read_value(rd, fd, "memory.max_usage_in_bytes", nstk_cgparse_u64);
 		struct nstk_cg_oom_control oc;
-		n = read_file(rd, fd, "memory.oom_control");
+		n = read_file(rd, NSTK_CGF_OOM_CONTROL, h);
 		if (n >= 0 && nstk_cgparse_oom_control(rd->buf->data, (size_t)n, &oc) == 0)
 			c->oom_kill = oc.oom_kill;
 	}
@@ -250,19 +391,19 @@ static void read_memory(struct reader *rd, struct nstk_cg_counters *c)
 
 static void read_io(struct reader *rd, struct nstk_cg_counters *c)
 {
-	int fd = fd_of(rd, NSTK_CG_IO);
+	int h = owner(rd, NSTK_CG_IO);
 	struct nstk_cg_io io;
 	ssize_t n;
 	int r = -ENOENT;
 
 	if (held_by_v2(rd, NSTK_CG_IO)) {
-		if ((n = read_file(rd, fd, "io.stat")) >= 0)
+		if ((n = read_file(rd, NSTK_CGF_IO_STAT, h)) >= 0)
 			r = nstk_cgparse_io_stat(rd->buf->data, (size_t)n, &io);
-	} else if (fd >= 0) {
+	} else if (has_dir(rd, h)) {
 		/* The recursive file counts descendants too, as io.stat does. */
-		n = read_file(rd, fd, "blkio.throttle.io_service_bytes_recursive");
+		n = read_file(rd, NSTK_CGF_BLKIO_RECURSIVE, h);
 		if (n == -ENOENT && !rd->vanished)
-			n = read_file(rd, fd, "blkio.throttle.io_service_bytes");
+			n = read_file(rd, NSTK_CGF_BLKIO, h);
 		if (n >= 0)
 			r = nstk_cgparse_blkio_bytes(rd->buf->data, (size_t)n, &io);
 	}
@@ -274,16 +415,17 @@ static void read_io(struct reader *rd, struct nstk_cg_counters *c)
 
 static void read_pressure(struct reader *rd, struct nstk_cg_counters *c)
 {
-	static const char *const files[3] = { "cpu.pressure", "memory.pressure", "io.pressure" };
+	static const enum nstk_cg_file files[3] = { NSTK_CGF_CPU_PRESSURE, NSTK_CGF_MEMORY_PRESSURE,
+						    NSTK_CGF_IO_PRESSURE };
 	double *some_avg[3] = { &c->cpu_some_avg10, &c->memory_some_avg10, &c->io_some_avg10 };
 	double *full_avg[3] = { &c->cpu_full_avg10, &c->memory_full_avg10, &c->io_full_avg10 };
 	uint64_t *some_total[3] = { &c->cpu_some_usec, &c->memory_some_usec, &c->io_some_usec };
 	uint64_t *full_total[3] = { &c->cpu_full_usec, &c->memory_full_usec, &c->io_full_usec };
-	int fd = v2_fd(rd);
+	int h = rd->l->v2;
 
-	for (int i = 0; i < 3 && fd >= 0; i++) {
+	for (int i = 0; i < 3 && has_dir(rd, h); i++) {
 		struct nstk_cg_pressure p;
-		ssize_t n = read_file(rd, fd, files[i]);
+		ssize_t n = read_file(rd, files[i], h);
 		if (n < 0 || nstk_cgparse_pressure(rd->buf->data, (size_t)n, &p) < 0)
 			continue;
 		*some_avg[i] = p.some.avg10;
@@ -298,7 +440,7 @@ static void read_pressure(struct reader *rd, struct nstk_cg_counters *c)
 static void read_tasks(struct reader *rd, struct nstk_cg_counters *c)
 {
 	if (c->pids_current == NSTK_CG_ABSENT)
-		c->pids_current = read_value(rd, fd_of(rd, NSTK_CG_PIDS), "pids.current", nstk_cgparse_u64);
+		c->pids_current = read_value(rd, NSTK_CGF_PIDS_CURRENT, owner(rd, NSTK_CG_PIDS), nstk_cgparse_u64);
 	if (c->pids_current != NSTK_CG_ABSENT) {
 		c->tasks = c->pids_current;
 		return;
@@ -307,38 +449,50 @@ static void read_tasks(struct reader *rd, struct nstk_cg_counters *c)
 	for (size_t i = 0; i < rd->l->n; i++) {
 		if (rd->fds[i] < 0)
 			continue;
-		ssize_t n = read_file(rd, rd->fds[i], "cgroup.procs");
+		ssize_t n = read_file(rd, NSTK_CGF_PROCS, (int)i);
 		if (n >= 0)
 			c->tasks = count_lines(rd->buf->data, (size_t)n);
 		return;
 	}
 }
 
-int nstk_cg_read_counters(const struct nstk_cg_layout *l, const int *fds, unsigned reads,
-			  bool limits_only, struct nstk_cg_buffer *buf, struct nstk_cg_counters *out)
+int nstk_cg_read_counters(const struct nstk_cg_layout *l, const int *fds, struct nstk_cg_files *files,
+			  struct nstk_cg_fdcache *cache, unsigned reads, bool limits_only, uint64_t now_usec,
+			  struct nstk_cg_buffer *buf, struct nstk_cg_counters *out)
 {
-	struct reader rd = { .l = l, .fds = fds, .buf = buf };
+	struct nstk_cg_fdcache no_cache = { .enabled = false };
+	struct reader rd = {
+		.l = l, .fds = fds, .files = files, .cache = cache ? cache : &no_cache,
+		.now_usec = now_usec, .buf = buf,
+	};
 	struct nstk_cg_counters *c = out;
 
+	if (!rd.cache->enabled)
+		rd.files = NULL;
+	/* cgroup2 files found missing are looked for again now and then. */
+	if (rd.files && rd.files->absent_v2 && now_usec >= rd.files->retry_usec) {
+		rd.files->absent &= ~rd.files->absent_v2;
+		rd.files->absent_v2 = 0;
+	}
 	nstk_cg_counters_clear(c);
 	if (reads == 0)
 		reads = NSTK_CG_READ_ALL;
 	if (limits_only) {
 		if (reads & NSTK_CG_READ_CPU)
 			read_cpu_limit(&rd, c);
-		if (reads & NSTK_CG_READ_MEMORY)
-			read_memory_limits(&rd, c);
+		if (reads & (NSTK_CG_READ_MEMORY | NSTK_CG_READ_SWAP))
+			read_memory_limits(&rd, reads, c);
 		if (reads & NSTK_CG_READ_PIDS)
-			c->pids_max = read_value(&rd, fd_of(&rd, NSTK_CG_PIDS), "pids.max", nstk_cgparse_limit);
+			c->pids_max = read_value(&rd, NSTK_CGF_PIDS_MAX, owner(&rd, NSTK_CG_PIDS), nstk_cgparse_limit);
 	} else {
 		if (reads & NSTK_CG_READ_CPU)
 			read_cpu(&rd, c);
-		if (reads & NSTK_CG_READ_MEMORY)
-			read_memory(&rd, c);
+		if (reads & (NSTK_CG_READ_MEMORY | NSTK_CG_READ_SWAP | NSTK_CG_READ_PEAK))
+			read_memory(&rd, reads, c);
 		if (reads & NSTK_CG_READ_PIDS) {
-			int fd = fd_of(&rd, NSTK_CG_PIDS);
-			c->pids_current = read_value(&rd, fd, "pids.current", nstk_cgparse_u64);
-			c->pids_max = read_value(&rd, fd, "pids.max", nstk_cgparse_limit);
+			int h = owner(&rd, NSTK_CG_PIDS);
+			c->pids_current = read_value(&rd, NSTK_CGF_PIDS_CURRENT, h, nstk_cgparse_u64);
+			c->pids_max = read_value(&rd, NSTK_CGF_PIDS_MAX, h, nstk_cgparse_limit);
 		}
 		if (reads & NSTK_CG_READ_TASKS)
 			read_tasks(&rd, c);
@@ -349,5 +503,7 @@ int nstk_cg_read_counters(const struct nstk_cg_layout *l, const int *fds, unsign
 	}
 	if (rd.out_of_memory)
 		return -ENOMEM;
-	return rd.vanished ? -ENOENT : 0;
+	if (rd.vanished)
+		return -ENOENT;
+	return rd.out_of_fds;
 }

@@ -95,15 +95,20 @@ const char *nstk_cg_controller_name(enum nstk_cg_controller c); /* "cpu", ..., "
 
 /* ---- one cgroup in one sample ---- */
 
-/* Which groups of files a sample reads (a tool asks only for what it shows). */
+/*
+ * Which groups of files a sample reads (a tool asks only for what it shows:
+ * every group costs a read of one to four files per cgroup per sample).
+ */
 enum nstk_cg_read {
 	NSTK_CG_READ_TASKS = 1 << 0,	/* pids.current, else cgroup.procs */
 	NSTK_CG_READ_CPU = 1 << 1,	/* usage, throttling, quota, cpuset size */
-	NSTK_CG_READ_MEMORY = 1 << 2,	/* usage, working set, limits, swap, peak, OOM */
+	NSTK_CG_READ_MEMORY = 1 << 2,	/* usage, working set, memory.max and .high, OOM */
 	NSTK_CG_READ_PIDS = 1 << 3,	/* pids.current, pids.max */
 	NSTK_CG_READ_IO = 1 << 4,	/* io.stat / blkio bytes */
 	NSTK_CG_READ_PRESSURE = 1 << 5, /* {cpu,memory,io}.pressure (cgroup2 only) */
-	NSTK_CG_READ_ALL = (1 << 6) - 1,
+	NSTK_CG_READ_SWAP = 1 << 6,	/* swap use and limit (memory.swap.*, v1 memsw) */
+	NSTK_CG_READ_PEAK = 1 << 7,	/* memory.peak / memory.max_usage_in_bytes */
+	NSTK_CG_READ_ALL = (1 << 8) - 1,
 };
 
 /* What the files said, as read: counters are cumulative. */
@@ -190,6 +195,13 @@ struct nstk_cg_monitor;
  * Detect the layout and open the subtree. Returns 0, -ENOENT when the
  * subtree exists in no hierarchy, -EINVAL for a subtree that is not an
  * absolute path without "." or ".." components, or -errno.
+ *
+ * Descriptors: a monitor holds one per cgroup per hierarchy it is in, and
+ * on a real cgroupfs keeps one per file it reads, so that a sample is a
+ * pread per file (lib/cgroup_sample.h). Kept files get what RLIMIT_NOFILE
+ * (as it is when the monitor is made: raise it first) leaves after the
+ * directories, up to 16384 (~70 MiB of kernel memory); past that, files are
+ * opened and closed each sample.
  */
 int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_monitor **out);
 void nstk_cg_monitor_free(struct nstk_cg_monitor *m);

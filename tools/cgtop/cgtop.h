@@ -3,10 +3,10 @@
  * table naming every value a cgroup row has, in its JSON spelling, which
  * JSON, --check, --sort and the text columns all read), and the renderers.
  *
- * The interactive screen (tui.c, to come) plugs in through
- * cgtop_interactive(): it gets the parsed options and a monitor that has
- * not sampled yet, and uses the same fields, sort and cell text as batch
- * mode, so the two never disagree about a number.
+ * The interactive screen (tui.c) plugs in through cgtop_interactive(): it
+ * gets the parsed options and a monitor that has not sampled yet, and uses
+ * the same fields and cell text as batch mode, so the two never disagree
+ * about a number.
  */
 #ifndef CGTOP_H
 #define CGTOP_H
@@ -96,6 +96,26 @@ bool cgtop_check_matches(const struct cgtop_options *o, const struct nstk_cg_sta
 unsigned cgtop_reads(const struct cgtop_options *o);
 
 /* ---- renderers (output.c, prometheus.c) ---- */
+
+/* How a cell shows a value: the strings of the text table and the screen. */
+enum cgtop_cell_format {
+	CGTOP_CELL_PLAIN,	 /* the field as it is: a path, a container label, a count */
+	CGTOP_CELL_PCT,		 /* "12.3" */
+	CGTOP_CELL_BYTES,	 /* binary units: "812B", "1.5K", "64.0M" */
+	CGTOP_CELL_LIMIT_BYTES,	 /* "64.0M", "∞" ("max" outside UTF-8), "128.0M@/parent" */
+	CGTOP_CELL_LIMIT_CORES,	 /* "0.50", "∞", "0.50@/parent" */
+	CGTOP_CELL_LIMIT_COUNT,	 /* "40", "∞", "40@/parent" */
+	CGTOP_CELL_OOM,		 /* "3", or "3(+1)" with memory.oom_kills_delta */
+};
+
+/*
+ * The text of one cell: field (an index into cgtop_fields) of s in format,
+ * "-" when it has no value. A limit set by another cgroup is followed by "@"
+ * and that cgroup's path, read from the field from (a CGTOP_F_FROM index, or
+ * -1 for none).
+ */
+void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cgtop_cell_format format,
+		     const struct nstk_cg_stats *s, char *buf, size_t size);
 
 /* The text columns, one line each, for --help; what they need read. */
 void cgtop_text_columns_help(FILE *f);

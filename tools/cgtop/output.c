@@ -21,36 +21,34 @@
 
 /* ---- text ---- */
 
-enum text_format { TEXT_PLAIN, TEXT_PCT, TEXT_BYTES, TEXT_LIMIT_BYTES, TEXT_LIMIT_CORES, TEXT_LIMIT_COUNT,
-		   TEXT_OOM };
-
 struct text_column {
 	struct nstk_out_column col;
 	const char *field; /* the field shown */
 	const char *from;  /* for limits: the field naming the cgroup that sets it */
-	enum text_format format;
+	enum cgtop_cell_format format;
 };
 
 static const struct text_column text_columns[] = {
-	{ { "PATH", "the cgroup", 0.3, NSTK_OUT_TRUNC }, "path", NULL, TEXT_PLAIN },
-	{ { "CONTAINER", "the container its path names", 0.1, NSTK_OUT_TRUNC }, "container", NULL, TEXT_PLAIN },
-	{ { "TASKS", "tasks (pids.current) or processes", 5, NSTK_OUT_RIGHT }, "tasks", NULL, TEXT_PLAIN },
-	{ { "%CPU", "CPU use, 100 = one CPU", 5, NSTK_OUT_RIGHT }, "cpu.usage_pct", NULL, TEXT_PCT },
+	{ { "PATH", "the cgroup", 0.3, NSTK_OUT_TRUNC }, "path", NULL, CGTOP_CELL_PLAIN },
+	{ { "CONTAINER", "the container its path names", 0.1, NSTK_OUT_TRUNC }, "container", NULL, CGTOP_CELL_PLAIN },
+	{ { "TASKS", "tasks (pids.current) or processes", 5, NSTK_OUT_RIGHT }, "tasks", NULL, CGTOP_CELL_PLAIN },
+	{ { "%CPU", "CPU use, 100 = one CPU", 5, NSTK_OUT_RIGHT }, "cpu.usage_pct", NULL, CGTOP_CELL_PCT },
 	{ { "CPULIM", "effective CPU limit in CPUs, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
-	  "cpu.effective.limit_cores", "cpu.effective.from", TEXT_LIMIT_CORES },
-	{ { "%CLIM", "CPU use as a share of CPULIM", 5, NSTK_OUT_RIGHT }, "cpu.pct_of_limit", NULL, TEXT_PCT },
+	  "cpu.effective.limit_cores", "cpu.effective.from", CGTOP_CELL_LIMIT_CORES },
+	{ { "%CLIM", "CPU use as a share of CPULIM", 5, NSTK_OUT_RIGHT }, "cpu.pct_of_limit", NULL, CGTOP_CELL_PCT },
 	{ { "%THR", "throttled periods per 100 periods", 5, NSTK_OUT_RIGHT }, "cpu.throttled_pct", NULL,
-	  TEXT_PCT },
-	{ { "MEM", "memory.current", 6, NSTK_OUT_RIGHT }, "memory.current", NULL, TEXT_BYTES },
+	  CGTOP_CELL_PCT },
+	{ { "MEM", "memory.current", 6, NSTK_OUT_RIGHT }, "memory.current", NULL, CGTOP_CELL_BYTES },
 	{ { "MEMMAX", "effective memory.max, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
-	  "memory.effective.max", "memory.effective.from", TEXT_LIMIT_BYTES },
-	{ { "%MAX", "working set as a share of MEMMAX", 5, NSTK_OUT_RIGHT }, "memory.pct_of_max", NULL, TEXT_PCT },
+	  "memory.effective.max", "memory.effective.from", CGTOP_CELL_LIMIT_BYTES },
+	{ { "%MAX", "working set as a share of MEMMAX", 5, NSTK_OUT_RIGHT }, "memory.pct_of_max", NULL,
+	  CGTOP_CELL_PCT },
 	{ { "OOMK", "OOM kills, (+new since the last sample)", 4, NSTK_OUT_RIGHT }, "memory.oom_kills", NULL,
-	  TEXT_OOM },
+	  CGTOP_CELL_OOM },
 	{ { "PIDSMAX", "effective pids.max, @ the cgroup that sets it", 7, NSTK_OUT_RIGHT }, "pids.effective.max",
-	  "pids.effective.from", TEXT_LIMIT_COUNT },
-	{ { "IOR/s", "bytes read per second", 6, NSTK_OUT_RIGHT }, "io.read_bps", NULL, TEXT_BYTES },
-	{ { "IOW/s", "bytes written per second", 6, NSTK_OUT_RIGHT }, "io.write_bps", NULL, TEXT_BYTES },
+	  "pids.effective.from", CGTOP_CELL_LIMIT_COUNT },
+	{ { "IOR/s", "bytes read per second", 6, NSTK_OUT_RIGHT }, "io.read_bps", NULL, CGTOP_CELL_BYTES },
+	{ { "IOW/s", "bytes written per second", 6, NSTK_OUT_RIGHT }, "io.write_bps", NULL, CGTOP_CELL_BYTES },
 };
 
 #define N_TEXT_COLUMNS (sizeof(text_columns) / sizeof(text_columns[0]))
@@ -86,17 +84,17 @@ static void human_bytes(double v, char *buf, size_t size)
 		snprintf(buf, size, "%.1f%c", v, units[u]);
 }
 
-static void cell_text(const struct cgtop_options *o, const struct text_column *c, const struct nstk_cg_stats *s,
-		      char *buf, size_t size)
+void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cgtop_cell_format format,
+		     const struct nstk_cg_stats *s, char *buf, size_t size)
 {
-	const struct cgtop_field *f = &cgtop_fields[cgtop_field_find(c->field)];
+	const struct cgtop_field *f = &cgtop_fields[field];
 	const char *unlimited = o->utf8 ? "\u221e" : "max";
 	double d = cgtop_field_number(f, s);
 	struct nstk_value v;
 	char tmp[NSTK_CONTAINER_LABEL_MAX];
 
-	switch (c->format) {
-	case TEXT_PLAIN:
+	switch (format) {
+	case CGTOP_CELL_PLAIN:
 		cgtop_field_value(f, s, &v, tmp, sizeof(tmp));
 		if (v.type == NSTK_VALUE_STR)
 			snprintf(buf, size, "%s", v.str);
@@ -105,19 +103,19 @@ static void cell_text(const struct cgtop_options *o, const struct text_column *c
 		else
 			snprintf(buf, size, f->kind == CGTOP_F_CONTAINER ? "" : "-");
 		return;
-	case TEXT_PCT:
+	case CGTOP_CELL_PCT:
 		if (isnan(d))
 			snprintf(buf, size, "-");
 		else
 			snprintf(buf, size, "%.1f", d);
 		return;
-	case TEXT_BYTES:
+	case CGTOP_CELL_BYTES:
 		if (isnan(d))
 			snprintf(buf, size, "-");
 		else
 			human_bytes(d, buf, size);
 		return;
-	case TEXT_OOM: {
+	case CGTOP_CELL_OOM: {
 		const struct cgtop_field *delta = &cgtop_fields[cgtop_field_find("memory.oom_kills_delta")];
 		double dd = cgtop_field_number(delta, s);
 		if (isnan(d))
@@ -140,18 +138,24 @@ static void cell_text(const struct cgtop_options *o, const struct text_column *c
 		snprintf(buf, size, "%s", unlimited);
 		return;
 	}
-	if (c->format == TEXT_LIMIT_BYTES)
+	if (format == CGTOP_CELL_LIMIT_BYTES)
 		human_bytes(d, tmp, sizeof(tmp));
-	else if (c->format == TEXT_LIMIT_CORES)
+	else if (format == CGTOP_CELL_LIMIT_CORES)
 		snprintf(tmp, sizeof(tmp), "%.2f", d);
 	else
 		snprintf(tmp, sizeof(tmp), "%.0f", d);
-	const struct cgtop_field *from = &cgtop_fields[cgtop_field_find(c->from)];
-	const char *path = *(const char *const *)((const char *)s + from->offset);
+	const char *path = from >= 0 ? *(const char *const *)((const char *)s + cgtop_fields[from].offset) : NULL;
 	if (path && strcmp(path, s->path) != 0)
 		snprintf(buf, size, "%s@%s", tmp, path);
 	else
 		snprintf(buf, size, "%s", tmp);
+}
+
+static void cell_text(const struct cgtop_options *o, const struct text_column *c, const struct nstk_cg_stats *s,
+		      char *buf, size_t size)
+{
+	cgtop_cell_text(o, cgtop_field_find(c->field), c->from ? cgtop_field_find(c->from) : -1, c->format, s,
+			buf, size);
 }
 
 int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats *const *rows, size_t n,
