@@ -445,19 +445,8 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 	if (dirfd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	memset(ns, 0, NSTK_NS_KIND_COUNT * sizeof(*ns));
-	int read = 0;
-	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		if (!(c->kinds_supported & (1u << k)))
-			continue;
-		r = nstk_ns_read_link(dirfd, k, &ns[k]);
-		if (r == -EACCES || r == -EPERM)
-			return -EACCES;
-		if (r == 0)
-			read++;
-		else
-			ns[k] = 0;
-	}
-	return read ? 0 : -ESRCH;
+	r = nstk_ns_read_links(dirfd, c->kinds_supported, ns);
+	return r == -EACCES ? r : r < 0 ? -ESRCH : 0;
 }
 
 int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns)

@@ -59,29 +59,6 @@ struct worker {
 	int error;
 };
 
-/*
- * Read every supported link under dirfd. Returns 0 when at least one could
- * be read (a zombie keeps only its pid and user links: the others are left
- * 0, as the kernel has dropped them), -EACCES when denied, or -ENOENT when
- * none could be read: the task is gone.
- */
-static int read_links(unsigned kinds, int dirfd, uint64_t ns[NSTK_NS_KIND_COUNT])
-{
-	int read = 0;
-	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
-		if (!(kinds & (1u << k)))
-			continue;
-		int r = nstk_ns_read_link(dirfd, k, &ns[k]);
-		if (r == -EPERM || r == -EACCES)
-			return -EACCES;
-		if (r == 0)
-			read++;
-		else
-			ns[k] = 0;
-	}
-	return read ? 0 : -ENOENT;
-}
-
 static int add_sighting(struct nstk_walk *w, struct nstk_sighting s)
 {
 	int r = NSTK_GROW(w->sightings, w->cap_sightings, w->n_sightings);
@@ -140,7 +117,7 @@ static int walk_threads(struct worker *wk, int pid_dirfd, const struct nstk_cens
 			continue;
 		_cleanup_close_ int tid_dirfd = openat(task_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		uint64_t ns[NSTK_NS_KIND_COUNT] = { 0 };
-		if (tid_dirfd < 0 || read_links(wk->kinds, tid_dirfd, ns) < 0)
+		if (tid_dirfd < 0 || nstk_ns_read_links(tid_dirfd, wk->kinds, ns) < 0)
 			continue;
 		for (int k = 0; k < NSTK_NS_KIND_COUNT && r >= 0; k++)
 			if ((wk->kinds & (1u << k)) && ns[k] && ns[k] != p->ns[k])
@@ -243,7 +220,7 @@ static int walk_process(struct worker *wk, pid_t pid)
 	}
 
 	struct nstk_census_process p = { .pid = pid };
-	int r = read_links(wk->kinds, pid_dirfd, p.ns);
+	int r = nstk_ns_read_links(pid_dirfd, wk->kinds, p.ns);
 	if (r == -EACCES) {
 		r = NSTK_GROW(w->denied, w->cap_denied, w->n_denied);
 		if (r < 0)

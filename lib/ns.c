@@ -87,6 +87,23 @@ int nstk_ns_read_link(int proc_dirfd, enum nstk_ns_kind kind, uint64_t *ino)
 	return 0;
 }
 
+int nstk_ns_read_links(int proc_dirfd, unsigned wanted, uint64_t ns[NSTK_NS_KIND_COUNT])
+{
+	int read = 0;
+	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+		if (!(wanted & (1u << k)))
+			continue;
+		int r = nstk_ns_read_link(proc_dirfd, k, &ns[k]);
+		if (r == -EPERM || r == -EACCES)
+			return -EACCES;
+		if (r == 0)
+			read++;
+		else
+			ns[k] = 0;
+	}
+	return read ? 0 : -ENOENT;
+}
+
 int nstk_ns_fd_inode(int nsfd, uint64_t *ino)
 {
 	struct stat st;

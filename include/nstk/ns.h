@@ -47,6 +47,14 @@ bool nstk_ns_kind_is_hierarchical(enum nstk_ns_kind kind);
  */
 int nstk_ns_read_link(int proc_dirfd, enum nstk_ns_kind kind, uint64_t *ino);
 
+/*
+ * Read every link of the kinds in `wanted` (bit per kind) under proc_dirfd
+ * into ns[]. Returns 0 when at least one could be read (a zombie keeps only
+ * its pid and user links: the others are left 0, as the kernel has dropped
+ * them), -EACCES when denied, or -ENOENT when none could: the task is gone.
+ */
+int nstk_ns_read_links(int proc_dirfd, unsigned wanted, uint64_t ns[NSTK_NS_KIND_COUNT]);
+
 /* The inode of an nsfs fd (fstat). Returns 0 or -errno. */
 int nstk_ns_fd_inode(int nsfd, uint64_t *ino);
 
