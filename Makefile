@@ -140,3 +140,21 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------
+# VM rig (issue 6): bats tests inside Debian 12's 6.1 kernel under qemu, a
+# pure cgroup v2 host; scripts/vm/check-vm.sh says how. The guest runs the
+# tests tagged "vm" ("# bats test_tags=vm" above a test, "# bats
+# file_tags=vm" for a file) with NSTK_IN_VM=1 set; under TCG a test costs
+# seconds and the VM part must stay under 3 minutes, so tag only what needs a
+# pure v2 kernel or a second kernel version. It ends with the guest's
+# "N passed, N failed" line, or "SKIP: <reason>" where qemu or the kernel
+# cannot be had. `make check NSTK_VM_CHECK=scripts/vm/check-vm.sh` runs it
+# last, and scripts/run-tests.sh adds the guest's counts to its final line;
+# plain make check does not run it yet (issue 6 is still open: the cgtop
+# cases for a pure v2 kernel are not written). NSTK_VM_BATS, NSTK_VM_TAGS:
+# see scripts/vm/check-vm.sh.
+.PHONY: check-vm
+check-vm: deps
+	@$(MAKE) --no-print-directory all $(HELPER_BINS)
+	@NSTK_BUILD=$(BUILD) scripts/vm/check-vm.sh

@@ -185,6 +185,7 @@ header() {
 	assert_equal "$(jqn '.namespaces[0] | keys_unsorted | join(",")')" "ns,ons"
 }
 
+# bats test_tags=vm
 @test "nsls -T parent nests a pid namespace inside a pid namespace" {
 	nstk_spawn unshare --fork --pid --mount-proc unshare --fork --pid --mount-proc sleep 1000
 	local s m inner outer host
@@ -738,6 +739,7 @@ zombie_namespaces() {
 	done
 }
 
+# bats test_tags=vm
 @test "nsls agrees with lsns on the type, nprocs and pid of every namespace" {
 	command -v lsns >/dev/null || skip "lsns is not installed"
 	spawn_all_kinds

@@ -342,6 +342,7 @@ h_root_mount() {
 # ---------------------------------------------------------------------------
 # What is inside
 
+# bats test_tags=vm
 @test "a veth pair names its peer and the peer's namespace; NETNS and NETNSID" {
 	local a="$H_NAME-a" b="$H_NAME-b" host_if="nstkh$$" ns_if="nstkc$$" na nb nh id
 	local oct=$(($$ % 250 + 1))
@@ -577,6 +578,7 @@ h_root_mount() {
 	assert_output --regexp "^ *$t +monotonic \+1000\.000000000s, boottime \+2000\.000000000s *\$"
 }
 
+# bats test_tags=vm
 @test "a cgroup namespace shows its root in the host's cgroup tree" {
 	local root cg p c
 	root=$(h_cgroup2_root)
@@ -605,6 +607,7 @@ h_root_mount() {
 	assert_output --regexp "^ *$c +/$H_NAME *\$"
 }
 
+# bats test_tags=vm
 @test "a netns held only by a socket is found with --sockets, and only then" {
 	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "run make $NSTK_BUILD/helpers/socket_in_netns first"
 	nstk_netns_add

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# check-vm.sh — make check-vm: run the project's bats tests inside a VM with a
+# real pure cgroup v2 kernel (Debian 12's generic 6.1 kernel) under qemu, and
+# end with the guest's "N passed, N failed" line (", N skipped" when some
+# were), the format of scripts/run-tests.sh, which folds it into its total.
+#
+#   1. fetch-kernel.sh: the kernel (vmlinux) and its 9p/virtio, overlay and
+#      veth modules, fetched once into a cache outside the work tree.
+#   2. an initramfs (busybox cpio, newc): a static busybox, those modules,
+#      init.sh as /init and nstk.env (the settings below).
+#   3. qemu: TCG (KVM only where it really works), 1 CPU, no network, the
+#      host's / shared read-only over virtio-9p (and the work tree again, in
+#      case it lies under /tmp, /run or /var/tmp, which get a tmpfs in the
+#      guest). The guest's init mounts a pure cgroup2 hierarchy, switches
+#      root into the host's tree and runs scripts/vm/guest-tests.sh, which
+#      prints bats's TAP between console markers.
+#   4. the console is read back: the TAP lines are printed as they come,
+#      everything else prefixed "# vm: "; the guest's exit status also comes
+#      back through isa-debug-exit. After NSTK_VM_TIMEOUT seconds qemu is
+#      killed, and the last 40 console lines are printed.
+#
+# Settings (environment):
+#   NSTK_BUILD       the build under test (build, or build/san)
+#   NSTK_VM_BATS     the bats files the guest looks in (default: tests/bats/*.bats)
+#   NSTK_VM_TAGS     the bats tags it runs (default: vm; see guest-tests.sh;
+#                    empty: every test of those files)
+#   NSTK_VM_FILTER   and of those only the ones whose name matches this regex
+#                    (bats -f), e.g. to look at one test in the guest
+#   NSTK_VM_TIMEOUT  seconds before qemu is killed (150)
+#   NSTK_VM_MEM      guest memory in MiB (1024)
+#   NSTK_VM_SMP      guest CPUs (1: as fast as 2 on a quiet 2-core host, twice as
+#                    fast on a busy one; 2 for a test that needs two)
+#   NSTK_VM_ACCEL    tcg or kvm (default: kvm where it works, else tcg)
+#   NSTK_VM_APPEND   more kernel command line (e.g. loglevel=7 to see the kernel)
+#   NSTK_VM_CACHE    the kernel cache (see fetch-kernel.sh)
+#
+# Where qemu, a static busybox or the kernel cannot be had, it prints
+# "SKIP: <reason>" and exits 0. Exit status: 0 when nothing failed, else 1.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+root=$(pwd -P)
+export NSTK_BUILD="${NSTK_BUILD:-build}"
+timeout=${NSTK_VM_TIMEOUT:-150}
+mem=${NSTK_VM_MEM:-1024}
+smp=${NSTK_VM_SMP:-1}
+t0=$(date +%s.%N)
+
+skip() {
+	echo "SKIP: $*"
+	exit 0
+}
+# A failure before the guest ran: one TAP failure and the summary line.
+fail_early() {
+	echo "not ok 1 vm: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+elapsed() {
+	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+[ "$(uname -m)" = x86_64 ] || skip "the VM rig boots Debian's amd64 kernel: this host is $(uname -m)"
+command -v qemu-system-x86_64 >/dev/null ||
+	skip "qemu-system-x86_64 not installed (apt-get install --no-install-recommends qemu-system-x86)"
+[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 ||
+	skip "no static /bin/busybox (apt-get install busybox-static)"
+[ -x "$NSTK_BUILD/nsls" ] || fail_early "no $NSTK_BUILD/nsls: run make first"
+
+kerr=$(mktemp)
+kdir=$(scripts/vm/fetch-kernel.sh 2>"$kerr")
+krc=$?
+if [ "$krc" -ne 0 ]; then
+	sed 's/^/# /' "$kerr"
+	reason=$(tail -n 1 "$kerr")
+	rm -f "$kerr"
+	[ "$krc" -eq 3 ] && skip "no kernel: ${reason#fetch-kernel: }"
+	fail_early "fetch-kernel.sh failed (status $krc): ${reason#fetch-kernel: }"
+fi
+sed 's/^/# /' "$kerr"
+rm -f "$kerr"
+t_fetch=$(elapsed "$t0")
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nstk-vm.XXXXXX")
+qpid=""
+cleanup() {
+	if [ -s "$tmp/qemu.pid" ]; then
+		qpid=$(cat "$tmp/qemu.pid")
+		# Only our qemu: the PID file may be stale.
+		if [ "$(cat "/proc/$qpid/comm" 2>/dev/null)" = qemu-system-x86 ]; then
+			kill -KILL "$qpid" 2>/dev/null
+		fi
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# KVM only where it really works: a vmx/svm flag, /dev/kvm, and a qemu that
+# keeps running (-cpu host aborts at once where the flag is missing).
+accel=${NSTK_VM_ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
+		timeout 3 qemu-system-x86_64 -accel kvm -cpu host -machine pc -nodefaults \
+			-display none -serial none -monitor none -no-reboot </dev/null >/dev/null 2>&1
+		[ $? -eq 124 ] && accel=kvm
+	fi
+fi
+# shellcheck disable=SC2054 # the commas belong to the option
+case $accel in
+kvm) qaccel=(-accel kvm -cpu host) ;;
+*) qaccel=(-accel tcg,thread=multi -cpu max) ;;
+esac
+
+# The initramfs.
+ird=$tmp/initramfs
+mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/newroot" "$ird/lib/modules"
+cp /bin/busybox "$ird/bin/busybox"
+ln -s busybox "$ird/bin/sh"
+cp "$kdir"/modules/* "$ird/lib/modules/"
+install -m 0755 scripts/vm/init.sh "$ird/init"
+mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true
+q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+{
+	echo "NSTK_ROOT=$(q "$root")"
+	echo "NSTK_BUILD=$(q "$NSTK_BUILD")"
+	echo "NSTK_VM_BATS=$(q "${NSTK_VM_BATS:-}")"
+	echo "NSTK_VM_TAGS=$(q "${NSTK_VM_TAGS-vm}")"
+	echo "NSTK_VM_FILTER=$(q "${NSTK_VM_FILTER:-}")"
+	echo "export NSTK_ROOT NSTK_BUILD NSTK_VM_BATS NSTK_VM_TAGS NSTK_VM_FILTER"
+} >"$ird/nstk.env"
+(cd "$ird" && find . | busybox cpio -o -H newc >"$tmp/initrd" 2>/dev/null) ||
+	fail_early "busybox cpio could not build the initramfs"
+
+console=$tmp/console
+# Under TCG every instruction counts: no Spectre/Meltdown mitigations and no
+# zeroing of every kernel allocation (a test VM holds no secrets).
+cmdline="console=ttyS0 panic=-1 quiet mitigations=off init_on_alloc=0 ${NSTK_VM_APPEND:-}"
+run_qemu() {
+	timeout -k 5 "$timeout" qemu-system-x86_64 "${qaccel[@]}" -m "$mem" -smp "$smp" \
+		-machine pc -nodefaults -nographic -no-reboot -serial stdio -monitor none -nic none \
+		-kernel "$kdir/vmlinux" -initrd "$tmp/initrd" -append "$cmdline" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$root,mount_tag=nstkroot,security_model=none,readonly=on,multidevs=remap" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-pidfile "$tmp/qemu.pid" </dev/null 2>&1
+	echo $? >"$tmp/qemu.rc"
+}
+# The console, as it comes: TAP lines between the markers as they are, the
+# rest after "# vm: " (without the firmware's escape sequences). All of it
+# also goes to $console; when the guest reports for duty is noted.
+filter() {
+	local line tap=0
+	shopt -s extglob
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$console"
+		case $line in
+		NSTK-VM-TAP-BEGIN) tap=1 ;;
+		NSTK-VM-TAP-END) tap=0 ;;
+		*)
+			if [ "$tap" = 1 ]; then
+				printf '%s\n' "$line"
+			else
+				[[ $line == NSTK-VM-BOOTED:* ]] && echo "$EPOCHREALTIME" >"$tmp/booted"
+				line=${line//$'\e'[\[]*([0-9;?])[A-Za-z]/}
+				printf '# vm: %s\n' "${line//$'\e'c/}"
+			fi
+			;;
+		esac
+	done
+}
+
+echo "# vm: $(cat "$kdir/package") ($(cat "$kdir/release")), $accel, ${mem} MiB, $smp CPU(s)," \
+	"timeout ${timeout} s; tests tagged '${NSTK_VM_TAGS-vm}' in ${NSTK_VM_BATS:-tests/bats/*.bats}"
+t_boot=$EPOCHREALTIME
+: >"$console"
+# In the background so that an INT or TERM is handled at once (cleanup kills
+# qemu), not after the pipeline ends.
+# (run_qemu's own stderr has only the shell's word on a killed job.)
+run_qemu 2>/dev/null | filter &
+wait $!
+qrc=$(cat "$tmp/qemu.rc" 2>/dev/null || echo 130)
+t_end=$EPOCHREALTIME
+t_total=$(elapsed "$t0")
+
+tap=$(sed -n '/^NSTK-VM-TAP-BEGIN$/,/^NSTK-VM-TAP-END$/p' "$console")
+p=$(grep -cE '^ok [0-9]+' <<<"$tap")
+s=$(grep -cE '^ok [0-9]+ .*# skip' <<<"$tap")
+f=$(grep -cE '^not ok [0-9]+' <<<"$tap")
+p=$((p - s))
+n=$((p + s + f))
+guest_rc=$(sed -n 's/^NSTK-VM-EXIT: \([0-9]*\)$/\1/p' "$console" | tail -n 1)
+
+problem=""
+if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+	problem="the guest timed out after $timeout s (qemu killed)"
+elif ! grep -q '^NSTK-VM-RESULT:' "$console" || ! grep -q '^NSTK-VM-TAP-END$' "$console"; then
+	problem="the guest gave no result (qemu exit status $qrc)"
+elif [ -z "$guest_rc" ]; then
+	problem="the guest gave no exit status (qemu exit status $qrc)"
+elif [ "$qrc" -ne $(((guest_rc << 1) | 1)) ] && [ "$qrc" -ne 0 ]; then
+	problem="qemu exit status $qrc does not match the guest's status $guest_rc"
+elif [ "$guest_rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	problem="the guest exited with status $guest_rc and no failed test"
+fi
+if [ -n "$problem" ]; then
+	echo "not ok $((n + 1)) vm: $problem"
+	f=$((f + 1))
+	echo "# vm: the last 40 console lines:"
+	tail -n 40 "$console" | sed 's/^/# vm| /'
+fi
+
+# Boot: from starting qemu to the guest's first line from the test runner
+# (firmware, kernel, modules, 9p, cgroup2 and switch_root included).
+boot="?" tests="?"
+if [ -s "$tmp/booted" ]; then
+	boot=$(awk -v a="$t_boot" -v b="$(cat "$tmp/booted")" 'BEGIN { printf "%.1f", b - a }')
+	tests=$(awk -v a="$(cat "$tmp/booted")" -v b="$t_end" 'BEGIN { printf "%.1f", b - a }')
+fi
+echo "# vm: timings: kernel fetch/check ${t_fetch} s; boot ${boot} s; tests and power-off ${tests} s;" \
+	"qemu $(elapsed "$t_boot") s in all; check-vm ${t_total} s; qemu exit status $qrc"
+if [ "$s" -gt 0 ]; then
+	echo "$p passed, $f failed, $s skipped"
+else
+	echo "$p passed, $f failed"
+fi
+[ "$f" -eq 0 ]
