@@ -29,7 +29,8 @@
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
-#define EXIT_USAGE 2
+#define TOOL_NAME "cgtop"
+#include "../tool.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -75,23 +76,6 @@ static void usage(FILE *f)
 	fputs("\nExit status: 0 success (no --check matched), 1 failure (or a --check\n"
 	      "matched), 2 bad usage. See cgtop(1).\n",
 	      f);
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("cgtop: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; try 'cgtop --help'\n", stderr);
-	return EXIT_USAGE;
-}
-
-/* 0, or 1 with a message when stdout could not be written. */
-static int flush_stdout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return EXIT_SUCCESS;
-	fprintf(stderr, "cgtop: write error: %s\n", strerror(errno));
-	return EXIT_FAILURE;
 }
 
 /* "0.2", "1", "15.5": seconds, no sign, no exponent, not locale-dependent. */

@@ -102,9 +102,5 @@ int print_plan(const struct nstk_enter_plan *p, const struct target_info *ti, bo
 	} else {
 		print_table(p, ti, join_cgroup);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-		return 1;
-	}
-	return 0;
+	return flush_stdout();
 }

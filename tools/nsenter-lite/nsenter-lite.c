@@ -74,22 +74,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs(PROG ": ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; try '" PROG " --help'\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int flush_stdout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return EXIT_SUCCESS;
-	fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-	return EXIT_FAILURE;
-}
-
 /* ---- options ---------------------------------------------------------------- */
 
 enum {

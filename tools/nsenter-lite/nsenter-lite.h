@@ -13,7 +13,8 @@
 #include "nstk/enter.h"
 
 #define PROG "nsenter-lite"
-#define EXIT_USAGE 2
+#define TOOL_NAME PROG
+#include "../tool.h"
 
 struct options {
 	pid_t pid;		       /* -t */

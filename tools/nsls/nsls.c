@@ -24,7 +24,9 @@
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
-#define EXIT_USAGE 2
+#define TOOL_NAME "nsls"
+#include "../tool.h"
+
 #define MAX_COLUMNS 64
 
 /*
@@ -90,14 +92,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("nsls: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("; try 'nsls --help'\n", stderr);
-	return EXIT_USAGE;
-}
-
 /* One line naming the processes we could not inspect, and why. */
 static void report_partial(const struct nstk_census *c)
 {
@@ -116,15 +110,6 @@ static void report_partial(const struct nstk_census *c)
 	if (nstk_caps_missing(needed, NSTK_ARRAY_SIZE(needed), missing, sizeof(missing)) > 0)
 		fprintf(stderr, "; lacking %s", missing);
 	fputs("; counts leave them out\n", stderr);
-}
-
-/* 0, or 1 with a message when stdout could not be written (a full disk, a closed pipe). */
-static int flush_stdout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return EXIT_SUCCESS;
-	fprintf(stderr, "nsls: write error: %s\n", strerror(errno));
-	return EXIT_FAILURE;
 }
 
 enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS };
