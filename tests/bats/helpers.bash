@@ -22,6 +22,9 @@
 #                            any sanitizer report
 #   nsls_json ARGS...        nsls -J ARGS, must exit 0 and be valid JSON; the
 #                            document lands in $NSTK_JSON
+#   nsls_assert_failure_with MESSAGE ARGS...
+#                            nsls ARGS must fail at run time: exit 1, nothing
+#                            on stdout, MESSAGE the last stderr line
 #   jqn FILTER ARGS...       jq -r FILTER over $NSTK_JSON (ARGS are jq's),
 #                            with node/nodes/kids defined (see NSTK_JQ_DEFS)
 
@@ -235,4 +238,23 @@ jqn() {
 	local filter="$1"
 	shift
 	jq -r "$@" "$NSTK_JQ_DEFS $filter" <<<"$NSTK_JSON"
+}
+
+# Runtime failure: exit 1, nothing on stdout, the error MESSAGE as the last
+# line on stderr. The scan ran, so the one-line summary of the processes it
+# could not inspect may come first (nsls says it first "so it also explains
+# a failure below"); nothing else may.
+nsls_assert_failure_with() {
+	local message="$1"
+	shift
+	nsls_run "$@"
+	[ "$status" -eq 1 ] || fail "nsls $* exited $status, want 1; stderr: $stderr"
+	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
+	local n=${#stderr_lines[@]}
+	[ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "nsls $* printed $n lines on stderr: $stderr"
+	assert_equal "${stderr_lines[n - 1]}" "$message"
+	if [ "$n" -eq 2 ]; then
+		[[ "${stderr_lines[0]}" == "nsls: "*" not inspected (permission denied: PID "* ]] ||
+			fail "unexpected first stderr line: ${stderr_lines[0]}"
+	fi
 }

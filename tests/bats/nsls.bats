@@ -72,25 +72,6 @@ assert_usage_error() {
 	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
 }
 
-# Runtime failure: exit 1, nothing on stdout, the error MESSAGE as the last
-# line on stderr. The scan ran, so the one-line summary of the processes it
-# could not inspect may come first (nsls says it first "so it also explains
-# a failure below"); nothing else may.
-assert_failure_with() {
-	local message="$1"
-	shift
-	nsls_run "$@"
-	[ "$status" -eq 1 ] || fail "nsls $* exited $status, want 1; stderr: $stderr"
-	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
-	local n=${#stderr_lines[@]}
-	[ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "nsls $* printed $n lines on stderr: $stderr"
-	assert_equal "${stderr_lines[n - 1]}" "$message"
-	if [ "$n" -eq 2 ]; then
-		[[ "${stderr_lines[0]}" == "nsls: "*" not inspected (permission denied: PID "* ]] ||
-			fail "unexpected first stderr line: ${stderr_lines[0]}"
-	fi
-}
-
 # The header line of the last nsls_run, blanks squeezed.
 header() {
 	echo "${lines[0]}" | tr -s ' ' | sed 's/^ //; s/ $//'
@@ -455,7 +436,7 @@ header() {
 }
 
 @test "nsls with an unknown namespace inode fails: one error line, exit 1" {
-	assert_failure_with "nsls: no namespace with inode 1" 1
+	nsls_assert_failure_with "nsls: no namespace with inode 1" 1
 }
 
 @test "nsls with a namespace inode combines with -p and -t" {
@@ -463,9 +444,9 @@ header() {
 	nsls_json -p "$P" -t net "$N"
 	assert_equal "$(jqn '[.namespaces[].ns] | join(",")')" "$N"
 	# -t filters the inode out: as good as no such namespace.
-	assert_failure_with "nsls: no namespace with inode $N" -t uts "$N"
+	nsls_assert_failure_with "nsls: no namespace with inode $N" -t uts "$N"
 	# The host's net namespace is not the sleep's.
-	assert_failure_with "nsls: no namespace with inode $HOST_NET among the task's" -p "$P" "$HOST_NET"
+	nsls_assert_failure_with "nsls: no namespace with inode $HOST_NET among the task's" -p "$P" "$HOST_NET"
 }
 
 # ---------------------------------------------------------------------------
@@ -611,14 +592,14 @@ header() {
 }
 
 @test "nsls -p 999999999 fails: one error line, exit 1" {
-	assert_failure_with "nsls: no process with PID 999999999" -p 999999999
+	nsls_assert_failure_with "nsls: no process with PID 999999999" -p 999999999
 }
 
 @test "nsls -p 1 fails when PID 1's namespaces are denied: one error line, exit 1" {
 	if readlink /proc/1/ns/net >/dev/null 2>&1; then
 		skip "PID 1's namespaces are readable here"
 	fi
-	assert_failure_with "nsls: cannot read /proc/1/ns: Permission denied" -p 1
+	nsls_assert_failure_with "nsls: cannot read /proc/1/ns: Permission denied" -p 1
 }
 
 @test "nsls reports processes it may not inspect: one stderr line, partial JSON, exit 0" {

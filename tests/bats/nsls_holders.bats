@@ -107,23 +107,6 @@ h_lowest_pid() {
 		cut -d/ -f3 | sort -n | head -n 1
 }
 
-# A runtime failure: exit 1, nothing on stdout, MESSAGE the last stderr line,
-# and at most nsls's one-line "not inspected" summary before it.
-h_assert_failure_with() {
-	local message="$1"
-	shift
-	nsls_run "$@"
-	[ "$status" -eq 1 ] || fail "nsls $* exited $status, want 1; stderr: $stderr"
-	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
-	local n=${#stderr_lines[@]}
-	[ "$n" -ge 1 ] && [ "$n" -le 2 ] || fail "nsls $* printed $n lines on stderr: $stderr"
-	assert_equal "${stderr_lines[n - 1]}" "$message"
-	if [ "$n" -eq 2 ]; then
-		[[ "${stderr_lines[0]}" == "nsls: "*" not inspected (permission denied: PID "* ]] ||
-			fail "unexpected first stderr line: ${stderr_lines[0]}"
-	fi
-}
-
 # The one text line of the last nsls_run that starts with INO (after padding).
 h_line_of() {
 	local ino="$1" l found=
@@ -530,7 +513,7 @@ h_root_mount() {
 	nsls_json --container "$(tr a-f A-F <<<"${hex:0:12}")" -o NS
 	assert_equal "$(jqn '.namespaces | length')" "${#want[@]}"
 
-	h_assert_failure_with "nsls: no container matches 'doesnotexist'" --container doesnotexist
+	nsls_assert_failure_with "nsls: no container matches 'doesnotexist'" --container doesnotexist
 }
 
 @test "a pid namespace shows its init's host PID, its level and the -p task's PID in each level" {
