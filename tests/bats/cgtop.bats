@@ -101,6 +101,13 @@ cg_spawn() {
 		dirs="$dirs $d/$path"
 	done
 	nstk_spawn sh -c 'for d in '"$dirs"'; do echo $$ >"$d/cgroup.procs" || exit 1; done; exec "$@"' cgtop-task "$@"
+	# Return only once the task has joined every hierarchy (it joins the last one last).
+	local i last="${dirs##* }"
+	for ((i = 0; i < 250; i++)); do
+		grep -qx "$NSTK_PID" "$last/cgroup.procs" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	fail "task $NSTK_PID did not join $last within 5 s"
 }
 
 # cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.
