@@ -1,5 +1,6 @@
 # nstk — one non-recursive Makefile. Outputs go under build/ (build/san/ with
-# SAN=1, so the two builds never mix objects).
+# SAN=1, so the two builds never mix objects; BUILD=dir puts them elsewhere,
+# e.g. one directory per person sharing a work tree).
 #
 #   make            build libnstk.a and the tools
 #   make check      install deps, build, run unit + bats tests, print "N passed, N failed"
@@ -13,11 +14,11 @@ DESTDIR   ?=
 CC        ?= gcc
 
 ifeq ($(SAN),1)
-BUILD     := build/san
+BUILD     ?= build/san
 SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT       := -O1 -g
 else
-BUILD     := build
+BUILD     ?= build
 SANFLAGS  :=
 OPT       := -O2 -g
 endif
@@ -139,7 +140,7 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------------------
 # VM rig (issue 6): bats tests inside Debian 12's 6.1 kernel under qemu, a
