@@ -18,9 +18,10 @@
  *   flags    UNIT: the component is a systemd unit, kept in ->unit, its
  *            \xNN escapes undone in a NAME; MONITOR: conmon or lxc.monitor,
  *            not the payload; TOP_LEVEL: the parent sits at the root (ctr's
- *            "/<namespace>/<id>"); IN_POD: the parent is a Kubernetes pod
- *            cgroup (the cgroupfs driver puts a bare id there); NSFS: the row
- *            reads bind-mount paths, not cgroups.
+ *            "/<namespace>/<id>"; the namespace is kept in ->space); IN_POD:
+ *            the parent is a Kubernetes pod cgroup (the cgroupfs driver puts
+ *            a bare id there); NSFS: the row reads bind-mount paths, not
+ *            cgroups.
  *
  * The deepest component that matches wins, so nesting (docker in docker, a
  * kind node's pods, podman's ".../libpod-<id>.scope/container") resolves to
@@ -384,6 +385,11 @@ static int visit(struct walk *w, struct span comp, bool is_unit)
 			if (r < 0)
 				return r;
 		}
+		if (p->flags & TOP_LEVEL) {
+			r = copy_word(w->found.space, sizeof(w->found.space), p->parent);
+			if (r < 0)
+				return r;
+		}
 		if (w->kube.pod[0]) {
 			memcpy(w->found.pod, w->kube.pod, sizeof(w->found.pod));
 			r = copy_word(w->found.qos, sizeof(w->found.qos), w->kube.qos ? w->kube.qos : "guaranteed");
@@ -596,6 +602,10 @@ bool nstk_container_matches(const struct nstk_container *c, const char *id_or_pr
 	size_t want = strlen(id_or_prefix);
 	if (id_len == 0)
 		return false;
+	size_t space_len = field_len(c->space, sizeof(c->space));
+	if (space_len > 0 && want == space_len + 1 + id_len && memcmp(id_or_prefix, c->space, space_len) == 0 &&
+	    id_or_prefix[space_len] == '/' && memcmp(id_or_prefix + space_len + 1, c->id, id_len) == 0)
+		return true;
 	if (c->id_is_name)
 		return want == id_len && memcmp(c->id, id_or_prefix, want) == 0;
 	return want <= id_len && strncasecmp(c->id, id_or_prefix, want) == 0;
@@ -617,6 +627,7 @@ int nstk_container_label(const struct nstk_container *c, char *buf, size_t size)
 	size_t runtime_len = field_len(c->runtime, sizeof(c->runtime));
 	size_t id_len = field_len(c->id, sizeof(c->id));
 	size_t pod_len = field_len(c->pod, sizeof(c->pod));
+	size_t space_len = field_len(c->space, sizeof(c->space));
 	if (runtime_len == 0 || id_len == 0)
 		return -EINVAL;
 
@@ -625,6 +636,9 @@ int nstk_container_label(const struct nstk_container *c, char *buf, size_t size)
 	int n;
 	if (pod_len > 0)
 		n = snprintf(buf, size, "k8s:%.*s/%.*s%s", short_len(c->pod, pod_len), c->pod, id_shown, c->id,
+			     monitor);
+	else if (space_len > 0)
+		n = snprintf(buf, size, "%s:%.*s/%.*s%s", c->runtime, (int)space_len, c->space, id_shown, c->id,
 			     monitor);
 	else
 		n = snprintf(buf, size, "%s:%.*s%s", c->runtime, id_shown, c->id, monitor);

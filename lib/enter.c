@@ -81,7 +81,8 @@ void nstk_enter_target_close(struct nstk_enter_target *t)
 
 static bool same_container(const struct nstk_container *a, const struct nstk_container *b)
 {
-	return strcmp(a->runtime, b->runtime) == 0 && strcmp(a->id, b->id) == 0;
+	/* ctr ids are unique only within a containerd namespace. */
+	return strcmp(a->runtime, b->runtime) == 0 && strcmp(a->space, b->space) == 0 && strcmp(a->id, b->id) == 0;
 }
 
 void nstk_enter_container_consider(struct nstk_enter_container_pick *pick, pid_t pid,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "nsinfo_child.h"
@@ -205,6 +206,48 @@ static void cgroup_root_from(const char *host_path, const char *inside_path, str
 	info->cgroup_root = root_len ? strndup(host_path, root_len) : strdup("/");
 }
 
+bool nstk_nsinfo_release_at_least(const char *release, unsigned major, unsigned minor)
+{
+	unsigned long ma, mi = 0;
+	char *end;
+	if (!release || release[0] < '0' || release[0] > '9')
+		return false;
+	ma = strtoul(release, &end, 10);
+	if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+		mi = strtoul(end + 1, NULL, 10);
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* PF_KTHREAD in the flags field of /proc/PID/stat (the 9th, the 6th after the comm). */
+static bool is_kernel_thread(pid_t pid)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	unsigned long flags;
+	if (read_member_file(pid, "stat", &text, &len) < 0)
+		return false;
+	const char *comm_end = strrchr(text, ')');
+	return comm_end && sscanf(comm_end + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
+	       (flags & 0x00200000ul) != 0;
+}
+
+int nstk_nsinfo_initial_net(const struct nstk_census *c, uint64_t *ino)
+{
+	uint64_t ns[NSTK_NS_KIND_COUNT];
+	/* kthreadd is PID 2 only in the initial pid namespace; elsewhere PID 2 is a user process. */
+	if (is_kernel_thread(2) && nstk_census_task_namespaces(c, 2, ns) == 0 && ns[NSTK_NS_NET]) {
+		*ino = ns[NSTK_NS_NET];
+		return 0;
+	}
+	struct utsname u;
+	if ((uname(&u) == 0 && nstk_nsinfo_release_at_least(u.release, 6, 18)) ||
+	    nstk_census_find(c, NSTK_NS_NET, NSTK_NET_INIT_INO)) {
+		*ino = NSTK_NET_INIT_INO;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *const *namespaces,
 		     size_t n, unsigned kinds, pid_t task, const uint64_t *task_ns,
 		     struct nstk_nsinfo *info)
@@ -213,7 +256,15 @@ int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *c
 		const struct nstk_namespace *ns = namespaces[i];
 		bool task_inside = task && task_ns && task_ns[ns->kind] == ns->ino;
 		info[i] = (struct nstk_nsinfo){ .member = task_inside ? task : ns->lowest_pid,
-						.netnsid = NSTK_NETNSID_NONE, .setgroups = -1, .level = -1 };
+						.netnsid = NSTK_NETNSID_NONE, .initial = -1, .setgroups = -1,
+						.level = -1 };
+	}
+	if (kinds & (1u << NSTK_NS_NET)) {
+		uint64_t host;
+		bool known = nstk_nsinfo_initial_net(c, &host) == 0;
+		for (size_t i = 0; i < n; i++)
+			if (namespaces[i]->kind == NSTK_NS_NET)
+				info[i].initial = known ? namespaces[i]->ino == host : -1;
 	}
 
 	for (size_t i = 0; i < n; i++) {

@@ -296,8 +296,10 @@ static void resolve_peers(struct job *jobs, struct nstk_nsinfo *info)
 				continue;
 			snprintf(f->peer_name, sizeof(f->peer_name), "%s", peer->name);
 			const struct nstk_netif *pm = link_by_index(&jobs[pj], peer->master_ifindex);
-			if (peer->master_ifindex && pm)
+			if (peer->master_ifindex && pm) {
 				snprintf(f->peer_master, sizeof(f->peer_master), "%s", pm->name);
+				f->peer_master_is_bridge = strcmp(pm->kind, "bridge") == 0;
+			}
 		}
 	}
 }

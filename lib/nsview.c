@@ -39,6 +39,7 @@ const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
 				 NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_IFACES] = { "IFACES", "net: interfaces, addresses, veth peers and bridges", 0,
 				NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
+	[NSTK_NSCOL_NETMODE] = { "NETMODE", "net: host, none, bridge:<name>, container:<id> or other", 0, 0 },
 	[NSTK_NSCOL_HOSTNAME] = { "HOSTNAME", "uts: host name", 0, 0 },
 	[NSTK_NSCOL_DOMAINNAME] = { "DOMAINNAME", "uts: NIS domain name", 0, 0 },
 	[NSTK_NSCOL_OWNERUID] = { "OWNERUID", "user: UID that created it", 0, NSTK_OUT_RIGHT },
@@ -90,6 +91,9 @@ struct view {
 	struct nstk_nsinfo *info;  /* per shown row, when a detail column is shown */
 	struct nstk_container *containers; /* per census namespace, when asked */
 	bool *in_container;
+	bool *joined; /* per census namespace: --container's processes sit in another's */
+	struct nstk_container task_container; /* the -p task's, for NETMODE */
+	bool task_in_container;
 	pid_t task_nspid[64];
 	size_t task_nspid_len;
 };
@@ -115,7 +119,8 @@ static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 		return false;
 	if (o->container) {
 		size_t i = (size_t)(ns - v->census->namespaces);
-		if (!v->in_container[i] || !nstk_container_matches(&v->containers[i], o->container))
+		if (!(v->in_container[i] && nstk_container_matches(&v->containers[i], o->container)) &&
+		    !v->joined[i])
 			return false;
 	}
 	return true;
@@ -145,6 +150,65 @@ static bool decode_container(const struct nstk_census *c, const struct nstk_name
 			return true;
 	}
 	return false;
+}
+
+/* The container of a process, from its cgroup file; false when none or gone. */
+static bool process_container(pid_t pid, struct nstk_container *out)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	return nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 &&
+	       nstk_container_from_proc_cgroup(text, len, out) == 1 && !out->monitor;
+}
+
+/* Same runtime, id and label: a ctr id repeats in each containerd namespace; the label tells them apart. */
+static bool same_container(const struct nstk_container *a, const struct nstk_container *b)
+{
+	char la[NSTK_CONTAINER_LABEL_MAX], lb[NSTK_CONTAINER_LABEL_MAX];
+	return strcmp(a->runtime, b->runtime) == 0 && strcmp(a->id, b->id) == 0 &&
+	       nstk_container_label(a, la, sizeof(la)) == 0 &&
+	       nstk_container_label(b, lb, sizeof(lb)) == 0 && strcmp(la, lb) == 0;
+}
+
+/*
+ * --container: the namespaces of another container that this one's
+ * processes sit in (podman run --network container:X, a pod's shared
+ * namespaces). Only processes in such a namespace have their cgroup read;
+ * namespaces of no container (the host's) are never added.
+ */
+static int find_joined(struct view *v)
+{
+	const struct nstk_census *c = v->census;
+	const char *want = v->opt->container;
+	v->joined = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->joined));
+	_cleanup_free_ bool *other = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(bool));
+	if (!v->joined || !other)
+		return -ENOMEM;
+	bool any = false;
+	for (size_t i = 0; i < c->n_namespaces; i++) {
+		other[i] = v->in_container[i] && !v->containers[i].sandbox &&
+			   !nstk_container_matches(&v->containers[i], want);
+		any |= other[i];
+	}
+	for (size_t p = 0; any && p < c->n_processes; p++) {
+		size_t idx[NSTK_NS_KIND_COUNT], n = 0;
+		for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+			const struct nstk_namespace *ns = c->processes[p].ns[k] ?
+				nstk_census_find(c, k, c->processes[p].ns[k]) : NULL;
+			if (ns && other[ns - c->namespaces])
+				idx[n++] = (size_t)(ns - c->namespaces);
+		}
+		struct nstk_container mine;
+		if (n == 0 || !process_container(c->processes[p].pid, &mine) ||
+		    !nstk_container_matches(&mine, want))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (!same_container(&mine, &v->containers[idx[i]]))
+				v->joined[idx[i]] = true;
+	}
+	return 0;
 }
 
 static int decode_containers(struct view *v)
@@ -485,6 +549,31 @@ static int mark_no_process(struct nstk_out_row *row, size_t col, const struct ns
 	return nstk_out_set_note(row, col, text);
 }
 
+/*
+ * NETMODE's "container:<id>": the row is a network namespace of container
+ * O, seen from a container that is not O and only joined it: the one
+ * --container names (its rows added by find_joined), or the -p task's.
+ */
+static const struct nstk_container *joined_owner(struct view *v, const struct nstk_namespace *ns,
+						 struct nstk_container *scratch)
+{
+	size_t ci = (size_t)(ns - v->census->namespaces);
+	if (ns->kind != NSTK_NS_NET)
+		return NULL;
+	if (v->joined && v->joined[ci])
+		return &v->containers[ci];
+	if (!v->task_in_container)
+		return NULL;
+	const struct nstk_container *owner = NULL;
+	if (v->in_container)
+		owner = v->in_container[ci] ? &v->containers[ci] : NULL;
+	else if (decode_container(v->census, ns, scratch))
+		owner = scratch;
+	if (!owner || owner->sandbox || owner->monitor || same_container(owner, &v->task_container))
+		return NULL;
+	return owner;
+}
+
 static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
 {
 	if (ino)
@@ -557,6 +646,7 @@ static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index
 			break;
 		default: {
 			size_t ci = (size_t)(ns - v->census->namespaces);
+			struct nstk_container scratch;
 			struct nstk_detail_ctx d = {
 				.census = v->census,
 				.ns = ns,
@@ -566,6 +656,8 @@ static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index
 				.task_nspid_len = v->task_nspid_len,
 				.utf8 = v->opt->utf8,
 			};
+			if (v->opt->columns[c] == NSTK_NSCOL_NETMODE)
+				d.joined_owner = joined_owner(v, ns, &scratch);
 			r = nstk_nsview_detail_cell(&d, (enum nstk_nscol)v->opt->columns[c], row, c);
 			break;
 		}
@@ -609,6 +701,13 @@ static int build_rows(const struct nstk_census *c, const struct nstk_nsview_opti
 		if (r < 0)
 			goto out;
 	}
+	if (o->container) {
+		r = find_joined(&v);
+		if (r < 0)
+			goto out;
+	}
+	if (o->task && shows_column(o, NSTK_NSCOL_NETMODE))
+		v.task_in_container = process_container(o->task, &v.task_container);
 	r = choose_rows(&v);
 	if (r < 0)
 		goto out;
@@ -648,6 +747,7 @@ out:
 	free(v.info);
 	free(v.containers);
 	free(v.in_container);
+	free(v.joined);
 	free(v.shown);
 	nstk_hash_free(&v.row_of);
 	nstk_proc_table_free(&v.procs);

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ bool nstk_nsview_detail_kind(enum nstk_nscol col, enum nstk_ns_kind *kind)
 	switch (col) {
 	case NSTK_NSCOL_NETNSID:
 	case NSTK_NSCOL_IFACES:
+	case NSTK_NSCOL_NETMODE:
 		*kind = NSTK_NS_NET;
 		return true;
 	case NSTK_NSCOL_HOSTNAME:
@@ -119,6 +121,105 @@ static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 		json_array_append_new(list, o);
 	}
 	return set_structured(row, c, &t, list);
+}
+
+/*
+ * The devices the kernel makes by itself in every new network namespace once
+ * the module of their kind is loaded (unless net.core.fb_tunnels_only_for_init_net):
+ * a namespace with only these and lo is still "none".
+ */
+static bool is_fallback_tunnel(const struct nstk_netif *l)
+{
+	static const char *const fallback[][2] = {
+		{ "ipip", "tunl0" },	 { "sit", "sit0" },	  { "ip6tnl", "ip6tnl0" },
+		{ "gre", "gre0" },	 { "gretap", "gretap0" }, { "erspan", "erspan0" },
+		{ "ip6gre", "ip6gre0" }, { "vti", "ip_vti0" },	  { "vti6", "ip6_vti0" },
+	};
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(fallback); i++)
+		if (strcmp(l->kind, fallback[i][0]) == 0 && strcmp(l->name, fallback[i][1]) == 0)
+			return true;
+	return false;
+}
+
+static bool on_bridge(const struct nstk_nsinfo_iface *f)
+{
+	return strcmp(f->link.kind, "veth") == 0 && f->peer_name[0] && f->peer_master[0] &&
+	       f->peer_master_is_bridge;
+}
+
+int nstk_netmode(const struct nstk_nsinfo *info, char **mode, const char **reason)
+{
+	*mode = NULL;
+	*reason = NULL;
+	if (info->initial == 1) {
+		*mode = strdup("host");
+		return *mode ? 0 : -ENOMEM;
+	}
+	if (info->initial < 0) {
+		*reason = "host's network namespace not known";
+		return -ENODATA;
+	}
+	if (!info->ifaces_known) {
+		*reason = "interfaces not read";
+		return -ENODATA;
+	}
+	struct text t = { 0 };
+	bool other = false, unplaced = false;
+	for (size_t i = 0; i < info->n_ifaces; i++) {
+		const struct nstk_nsinfo_iface *f = &info->ifaces[i];
+		if ((f->link.flags & IFF_LOOPBACK) || is_fallback_tunnel(&f->link))
+			continue;
+		if (strcmp(f->link.kind, "veth") == 0 && !f->peer_name[0]) {
+			unplaced = true;
+			continue;
+		}
+		if (!on_bridge(f)) {
+			other = true;
+			continue;
+		}
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = on_bridge(&info->ifaces[j]) &&
+			       strcmp(info->ifaces[j].peer_master, f->peer_master) == 0;
+		if (!seen)
+			tprintf(&t, "%s%s", t.len ? "," : "bridge:", f->peer_master);
+	}
+	if (t.failed) {
+		free(t.s);
+		return -ENOMEM;
+	}
+	if (t.s) {
+		*mode = t.s;
+		return 0;
+	}
+	if (unplaced) {
+		*reason = "veth peer not found";
+		return -ENODATA;
+	}
+	*mode = strdup(other ? "other" : "none");
+	return *mode ? 0 : -ENOMEM;
+}
+
+static int netmode_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+{
+	if (d->joined_owner) {
+		char text[16 + NSTK_CONTAINER_ID_MAX];
+		snprintf(text, sizeof(text), "container:%s", d->joined_owner->id);
+		return nstk_out_set_str(row, c, text);
+	}
+	char *mode;
+	const char *reason;
+	int r = nstk_netmode(d->info, &mode, &reason);
+	if (r == -ENODATA) {
+		char note[96];
+		snprintf(note, sizeof(note), "(unknown: %s)", reason);
+		return nstk_out_set_note(row, c, note);
+	}
+	if (r < 0)
+		return r;
+	r = nstk_out_set_str(row, c, mode);
+	free(mode);
+	return r;
 }
 
 static int id_map_cell(const struct nstk_detail_ctx *d, const struct nstk_id_range *map, size_t n,
@@ -232,6 +333,8 @@ int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col
 		return 0;
 	case NSTK_NSCOL_IFACES:
 		return in->ifaces_known ? ifaces_cell(d, row, c) : 0;
+	case NSTK_NSCOL_NETMODE:
+		return netmode_cell(d, row, c);
 	case NSTK_NSCOL_HOSTNAME:
 		return in->uts_known ? nstk_out_set_str(row, c, in->hostname) : 0;
 	case NSTK_NSCOL_DOMAINNAME:

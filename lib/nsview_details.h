@@ -18,6 +18,10 @@ struct nstk_detail_ctx {
 	const struct nstk_namespace *ns;
 	const struct nstk_nsinfo *info;	     /* NULL when no detail column is shown */
 	const struct nstk_container *container; /* NULL when none */
+	/* net: the row is seen from a container (--container, -p) whose
+	 * processes joined this namespace of another container, its owner: NETMODE
+	 * is then "container:<owner id>". NULL otherwise. */
+	const struct nstk_container *joined_owner;
 	const pid_t *task_nspid;	     /* -p task's NSpid, outermost first; NULL if none */
 	size_t task_nspid_len;
 	bool utf8;

@@ -24,10 +24,17 @@ hyperfine
 clang
 libclang-rt-14-dev
 busybox-static
+podman
+runc
+uidmap
+slirp4netns
+containerd
+nftables
 prometheus
 prometheus-node-exporter
 curl
 strace
+valgrind
 tmux
 qemu-system-x86
 xz-utils

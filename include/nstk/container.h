@@ -21,7 +21,7 @@
 /* One path component (NAME_MAX) and its NUL. */
 #define NSTK_CONTAINER_ID_MAX 256
 /* Room for any label nstk_container_label() makes. */
-#define NSTK_CONTAINER_LABEL_MAX (16 + NSTK_CONTAINER_ID_MAX + 16)
+#define NSTK_CONTAINER_LABEL_MAX (16 + 16 + NSTK_CONTAINER_ID_MAX + 16)
 
 struct nstk_container {
 	/* "docker", "containerd", "cri-o", "podman", "runc", "lxc",
@@ -34,6 +34,10 @@ struct nstk_container {
 	 * UUID for netns pins, a name for containerd's ctr, runc, lxc and
 	 * machines (systemd's \x2d escapes undone). */
 	char id[NSTK_CONTAINER_ID_MAX];
+	/* containerd's namespace ("default", "k8s.io", "moby") for a ctr
+	 * container found as "/<namespace>/<id>", or "": ctr ids are unique only
+	 * within their namespace, so the label shows both. */
+	char space[16];
 	/* Kubernetes pod UID, dashes restored, or "". */
 	char pod[64];
 	/* Kubernetes QoS class: "guaranteed", "burstable", "besteffort" or "". */
@@ -85,14 +89,16 @@ int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_cont
 
 /*
  * Whether what a user typed for --container names c: any prefix of a hash or
- * UUID id (at least one character, case-insensitive), or the whole of a name.
+ * UUID id (at least one character, case-insensitive), or the whole of a name;
+ * for a ctr container also "<namespace>/<name>" whole.
  */
 bool nstk_container_matches(const struct nstk_container *c, const char *id_or_prefix);
 
 /*
  * A short label for tables: "docker:3f2a1b0c9d8e" (a hash cut to 12, a UUID
- * to its first group), "lxc:web" (a name whole), "k8s:<pod8>/<id12>" when a
- * pod is known, with "/monitor" added for a monitor. Returns 0, -EINVAL when
+ * to its first group), "lxc:web" (a name whole), "containerd:default/c1" (a
+ * ctr container, its namespace first), "k8s:<pod8>/<id12>" when a pod is known,
+ * with "/monitor" added for a monitor. Returns 0, -EINVAL when
  * c holds no container, -ERANGE when size is too small (buf then holds a
  * truncated label); NSTK_CONTAINER_LABEL_MAX always suffices.
  */

@@ -30,7 +30,8 @@ struct nstk_nsinfo_iface {
 	size_t n_addrs;
 	uint64_t peer_ns;		 /* a veth's peer: the net namespace it is in; 0 unknown */
 	char peer_name[IF_NAMESIZE];	 /* and its name there, "" if unknown */
-	char peer_master[IF_NAMESIZE];	 /* and the bridge it is enslaved to there, "" if none */
+	char peer_master[IF_NAMESIZE];	 /* and the device it is enslaved to there, "" if none */
+	bool peer_master_is_bridge;	 /* that device is a bridge (kind "bridge") */
 	char master_name[IF_NAMESIZE];	 /* the bridge this one is enslaved to, "" if none */
 };
 
@@ -38,6 +39,7 @@ struct nstk_nsinfo {
 	pid_t member; /* whose view of the namespace was read (its /proc files); 0 none */
 	/* net */
 	int netnsid; /* as this process's network namespace names it; NSTK_NETNSID_NONE */
+	int initial; /* 1 the host's (initial) network namespace, 0 another, -1 unknown */
 	bool ifaces_known;
 	struct nstk_nsinfo_iface *ifaces;
 	size_t n_ifaces;
@@ -78,5 +80,24 @@ int nstk_nsinfo_read(const struct nstk_census *c, const struct nstk_namespace *c
 		     size_t n, unsigned kinds, pid_t task, const uint64_t *task_ns,
 		     struct nstk_nsinfo *info);
 void nstk_nsinfo_free(struct nstk_nsinfo *info, size_t n);
+
+/*
+ * The inode of the host's (initial) network namespace, where it can be
+ * known without /proc/1 (which sandboxes may deny): the namespace of
+ * kthreadd, PID 2, when that is a kernel thread (kernel threads live in the
+ * initial namespaces; it is one only in the initial pid namespace); else,
+ * on Linux 6.18 and later, the fixed inode the kernel gives it. Returns 0,
+ * or -ENOENT when neither source answers (nsls in a child pid namespace of
+ * an older kernel).
+ */
+int nstk_nsinfo_initial_net(const struct nstk_census *c, uint64_t *ino);
+
+/* The kernel's fixed inode for the initial network namespace (nsfs.h's
+ * NET_NS_INIT_INO; given from 6.18 on at the latest, numbered like any other
+ * before). Other namespaces' inodes are allocated from 0xF0000000 up. */
+#define NSTK_NET_INIT_INO 0xEFFFFFF9u
+
+/* Whether a uname release ("6.18.4-arch1") is at least major.minor. Pure. */
+bool nstk_nsinfo_release_at_least(const char *release, unsigned major, unsigned minor);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "nstk/census.h"
 #include "nstk/filter.h"
+#include "nstk/nsinfo.h"
 #include "nstk/out.h"
 
 enum nstk_nscol {
@@ -34,6 +35,7 @@ enum nstk_nscol {
 	/* What is inside: each is null on namespaces of other kinds. */
 	NSTK_NSCOL_NETNSID,
 	NSTK_NSCOL_IFACES,
+	NSTK_NSCOL_NETMODE,
 	NSTK_NSCOL_HOSTNAME,
 	NSTK_NSCOL_DOMAINNAME,
 	NSTK_NSCOL_OWNERUID,
@@ -83,6 +85,19 @@ struct nstk_nsview_options {
  */
 int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out);
+
+/*
+ * NETMODE of one network namespace, in docker's words, from what nsinfo read
+ * about it: "host" (it is the host's, the initial one), "none" (only lo; the
+ * fallback tunnel devices a kernel makes in every namespace once a tunnel
+ * module is loaded, such as tunl0 and sit0, do not count), "bridge:<name>"
+ * (a veth whose peer, wherever it is, is enslaved to a bridge; several
+ * bridges are joined by ',', in interface order), else "other". Returns 0
+ * with *mode malloc'd, -ENODATA with a short *reason when it cannot be told
+ * (the host's namespace unknown, interfaces unread, a veth peer not found),
+ * or -ENOMEM. Pure. ("container:<id>" depends on who looks: see nsview.c.)
+ */
+int nstk_netmode(const struct nstk_nsinfo *info, char **mode, const char **reason);
 
 /*
  * The JSON document: {"schema": 1, "partial": bool, "denied": N,

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,7 @@ static void check_result(int r, const struct nstk_container *c, const struct nst
 	check_terminated(c->pod, sizeof(c->pod));
 	check_terminated(c->qos, sizeof(c->qos));
 	check_terminated(c->unit, sizeof(c->unit));
+	check_terminated(c->space, sizeof(c->space));
 	if (!c->runtime[0] || !c->id[0])
 		abort();
 	if (c->qos[0] && !c->pod[0])
@@ -47,6 +49,13 @@ static void check_result(int r, const struct nstk_container *c, const struct nst
 		abort();
 	if (!nstk_container_matches(c, c->id))
 		abort();
+	/* A ctr container also by "<namespace>/<id>". */
+	if (c->space[0]) {
+		char both[sizeof(c->space) + sizeof(c->id)];
+		snprintf(both, sizeof(both), "%s/%s", c->space, c->id);
+		if (!nstk_container_matches(c, both))
+			abort();
+	}
 	char first[2] = { c->id[0], '\0' };
 	if ((nstk_container_matches(c, first) == c->id_is_name) && c->id[1])
 		abort();

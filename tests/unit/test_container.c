@@ -88,9 +88,15 @@ static void containerd_ctr_namespaces_as_observed(void **state)
 	struct nstk_container c = expect("/default/c1", "containerd", "c1");
 	assert_true(c.id_is_name);
 	assert_string_equal(c.unit, "");
-	expect("0::/k8s.io/c2", "containerd", "c2");
+	assert_string_equal(c.space, "default");
+	c = expect("0::/k8s.io/c2", "containerd", "c2");
+	assert_string_equal(c.space, "k8s.io");
 	expect("4:memory:/default/c1", "containerd", "c1");
-	expect("/moby/" HEX_A, "containerd", HEX_A);
+	c = expect("/moby/" HEX_A, "containerd", HEX_A);
+	assert_string_equal(c.space, "moby");
+	/* Only ctr's own layout has a namespace. */
+	c = expect("/system.slice/cri-containerd-" HEX_A ".scope", "containerd", HEX_A);
+	assert_string_equal(c.space, "");
 	/* A process of the container in a sub-cgroup it made itself. */
 	expect("/default/c1/init.scope", "containerd", "c1");
 	/* Only the three namespace names, and only at the top. */
@@ -543,6 +549,14 @@ static void matching_what_a_user_types(void **state)
 	/* A hash-looking name is still a name. */
 	c = expect("/default/abcdef", "containerd", "abcdef");
 	assert_false(nstk_container_matches(&c, "abc"));
+	/* A ctr container also by "<namespace>/<id>", whole. */
+	assert_true(nstk_container_matches(&c, "abcdef"));
+	assert_true(nstk_container_matches(&c, "default/abcdef"));
+	assert_false(nstk_container_matches(&c, "k8s.io/abcdef"));
+	assert_false(nstk_container_matches(&c, "default/abc"));
+	assert_false(nstk_container_matches(&c, "default/"));
+	assert_false(nstk_container_matches(&c, "default"));
+	assert_false(nstk_container_matches(&c, "defaultXabcdef"));
 
 	assert_int_equal(decode_nsfs("/run/netns/cni-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d", &c), 1);
 	assert_true(nstk_container_matches(&c, "1a2b3c4d-5e"));
@@ -575,6 +589,15 @@ static void labels_for_tables(void **state)
 	assert_int_equal(nstk_container_label(&c, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "podman:c77b23ca");
 
+	/* Observed: ctr run in the "default" namespace. */
+	c = expect("4:memory:/default/nstk-42-c1", "containerd", "nstk-42-c1");
+	assert_int_equal(nstk_container_label(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "containerd:default/nstk-42-c1");
+	/* Observed: runc's cgroupfs driver given the systemd form ":runc:<id>". */
+	c = expect("0::/:runc:nstk-42-rt", "runc", "nstk-42-rt");
+	assert_int_equal(nstk_container_label(&c, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "runc:nstk-42-rt");
+
 	/* Too small: -ERANGE, and what fits, terminated. */
 	c = expect("/docker/" HEX_A, "docker", HEX_A);
 	char small[8];
@@ -589,6 +612,13 @@ static void labels_for_tables(void **state)
 	path[13 + 255 - 12] = '\0';
 	assert_int_equal(decode(path, &c), 1);
 	assert_int_equal(nstk_container_label(&c, buf, sizeof(buf)), 0);
+	/* And the longest ctr name with the longest namespace this table knows. */
+	char ctr_path[300] = "/k8s.io/";
+	memset(ctr_path + 8, 'n', 255);
+	ctr_path[8 + 255] = '\0';
+	assert_int_equal(decode(ctr_path, &c), 1);
+	assert_int_equal(nstk_container_label(&c, buf, sizeof(buf)), 0);
+	assert_int_equal(strlen(buf), strlen("containerd:k8s.io/") + 255);
 
 	struct nstk_container empty = { 0 };
 	assert_int_equal(nstk_container_label(&empty, buf, sizeof(buf)), -EINVAL);

@@ -2,10 +2,14 @@
  * test_nsview.c — from a census to nsls's rows, on hand-built censuses:
  * filters, sorting, the owner and parent trees, ancestor-only rows, and the
  * JSON document's top-level keys. PIDs are above pid_max, so no process
- * facts are found and those cells must come out null.
+ * facts are found and those cells must come out null. Also NETMODE's
+ * decision (nstk_netmode) on hand-built interface lists, and the kernel
+ * release test behind its host detection.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -198,6 +202,142 @@ static void holders_shown_twice_are_the_same_list(void **state)
 	nstk_census_free(&c);
 }
 
+/* An interface for nstk_netmode: kind "" is a plain device. */
+static struct nstk_nsinfo_iface iface(const char *name, const char *kind, unsigned flags, const char *peer,
+				      const char *peer_master, bool bridge)
+{
+	struct nstk_nsinfo_iface f = { 0 };
+	snprintf(f.link.name, sizeof(f.link.name), "%s", name);
+	snprintf(f.link.kind, sizeof(f.link.kind), "%s", kind);
+	f.link.flags = flags;
+	if (peer) {
+		f.link.link_ifindex = 7;
+		f.peer_ns = 4026532000;
+		snprintf(f.peer_name, sizeof(f.peer_name), "%s", peer);
+	}
+	snprintf(f.peer_master, sizeof(f.peer_master), "%s", peer_master ? peer_master : "");
+	f.peer_master_is_bridge = bridge;
+	return f;
+}
+
+/* nstk_netmode over the n interfaces; the mode, or "?reason" when it cannot tell. */
+static void assert_netmode(int initial, const struct nstk_nsinfo_iface *ifaces, size_t n, const char *want)
+{
+	struct nstk_nsinfo in = { .initial = initial, .ifaces_known = true,
+				  .ifaces = (struct nstk_nsinfo_iface *)ifaces, .n_ifaces = n };
+	char *mode;
+	const char *reason;
+	int r = nstk_netmode(&in, &mode, &reason);
+	if (want[0] == '?') {
+		assert_int_equal(r, -ENODATA);
+		assert_null(mode);
+		assert_string_equal(reason, want + 1);
+		return;
+	}
+	assert_int_equal(r, 0);
+	assert_string_equal(mode, want);
+	free(mode);
+}
+
+static void netmode_decisions(void **state)
+{
+	(void)state;
+	const struct nstk_nsinfo_iface lo = iface("lo", "", IFF_LOOPBACK | IFF_UP, NULL, NULL, false);
+	const struct nstk_nsinfo_iface tunl0 = iface("tunl0", "ipip", 0, NULL, NULL, false);
+	const struct nstk_nsinfo_iface sit0 = iface("sit0", "sit", 0, NULL, NULL, false);
+	const struct nstk_nsinfo_iface tun5 = iface("tun5", "ipip", 0, NULL, NULL, false);
+	const struct nstk_nsinfo_iface eth0 = iface("eth0", "", IFF_UP, NULL, NULL, false);
+	const struct nstk_nsinfo_iface br_a = iface("eth0", "veth", IFF_UP, "veth1a", "podman0", true);
+	const struct nstk_nsinfo_iface br_b = iface("eth1", "veth", IFF_UP, "veth2b", "br1", true);
+	const struct nstk_nsinfo_iface br_a2 = iface("eth2", "veth", IFF_UP, "veth3c", "podman0", true);
+	const struct nstk_nsinfo_iface loose = iface("eth0", "veth", IFF_UP, "veth9", NULL, false);
+	const struct nstk_nsinfo_iface bonded = iface("eth0", "veth", IFF_UP, "veth9", "bond0", false);
+	const struct nstk_nsinfo_iface unplaced = iface("eth0", "veth", IFF_UP, NULL, NULL, false);
+	const struct nstk_nsinfo_iface bridge = iface("br0", "bridge", IFF_UP, NULL, NULL, false);
+
+	/* The host's is "host" whatever it holds. */
+	assert_netmode(1, (struct nstk_nsinfo_iface[]){ lo, eth0, br_a }, 3, "host");
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo }, 1, "none");
+	/* Fallback tunnels are made in every namespace: still none. */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, tunl0, sit0 }, 3, "none");
+	/* The same kind under another name is a tunnel someone made. */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, tun5 }, 2, "other");
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, br_a }, 2, "bridge:podman0");
+	/* Several bridges in interface order, each once; a bridged veth wins over the rest. */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, br_a, eth0, br_b, br_a2 }, 5,
+		       "bridge:podman0,br1");
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, loose }, 2, "other");
+	/* A peer enslaved to something that is not a bridge (a bond, a VRF). */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, bonded }, 2, "other");
+	/* The bridge's own side: a bridge and an enslaved veth whose peer is loose. */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, bridge, loose }, 3, "other");
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, eth0 }, 2, "other");
+	/* A veth whose peer was not found could be bridged: unknown, unless another is. */
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, eth0, unplaced }, 3, "?veth peer not found");
+	assert_netmode(0, (struct nstk_nsinfo_iface[]){ lo, unplaced, br_b }, 3, "bridge:br1");
+	assert_netmode(-1, (struct nstk_nsinfo_iface[]){ lo }, 1, "?host's network namespace not known");
+
+	struct nstk_nsinfo unread = { .initial = 0 };
+	char *mode;
+	const char *reason;
+	assert_int_equal(nstk_netmode(&unread, &mode, &reason), -ENODATA);
+	assert_string_equal(reason, "interfaces not read");
+	/* Known to be the host's: interfaces are not needed. */
+	unread.initial = 1;
+	assert_int_equal(nstk_netmode(&unread, &mode, &reason), 0);
+	assert_string_equal(mode, "host");
+	free(mode);
+}
+
+static void kernel_release_compare(void **state)
+{
+	(void)state;
+	assert_true(nstk_nsinfo_release_at_least("6.18.44-fc-v595", 6, 18));
+	assert_true(nstk_nsinfo_release_at_least("6.18", 6, 18));
+	assert_true(nstk_nsinfo_release_at_least("6.19.0-rc1", 6, 18));
+	assert_true(nstk_nsinfo_release_at_least("7.0.1", 6, 18));
+	assert_true(nstk_nsinfo_release_at_least("10.1", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least("6.17.9-arch1", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least("6.1.0-28-amd64", 6, 18));
+	/* setarch --uname-2.6 on a 6.18 kernel */
+	assert_false(nstk_nsinfo_release_at_least("2.6.78-fc-v595", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least("6", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least("", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least("v6.18", 6, 18));
+	assert_false(nstk_nsinfo_release_at_least(NULL, 6, 18));
+}
+
+/* On rows of other kinds NETMODE is null; on net rows nothing could open, null too. */
+static void netmode_null_where_not_known(void **state)
+{
+	(void)state;
+	struct nstk_census c;
+	sample(&c);
+	static const int nm[] = { NSTK_NSCOL_NS, NSTK_NSCOL_NETMODE };
+	struct nstk_nsview_options o = { .kinds = NSTK_NS_ALL_KINDS, .columns = nm, .ncols = 2,
+					 .mark_no_process = true };
+	struct nstk_out_table *t;
+	assert_int_equal(nstk_nsview_build(&c, &o, &t), 0);
+	json_t *doc;
+	assert_int_equal(nstk_nsview_json(&c, t, NSTK_NSTREE_NONE, &doc), 0);
+	json_t *rows = json_object_get(doc, "namespaces");
+	assert_int_equal(json_array_size(rows), 5);
+	for (size_t i = 0; i < 5; i++) {
+		json_t *row = json_array_get(rows, i);
+		assert_non_null(json_object_get(row, "netmode"));
+		assert_true(json_is_null(json_object_get(row, "netmode")));
+	}
+	json_decref(doc);
+	/* Tables say why for the net rows (no holder to open: interfaces unread). */
+	char *text;
+	struct nstk_out_text_options to = { .notruncate = true };
+	assert_int_equal(nstk_out_render_text(t, &to, &text), 0);
+	assert_non_null(strstr(text, "(unknown: "));
+	free(text);
+	nstk_out_table_free(t);
+	nstk_census_free(&c);
+}
+
 static void tree_names(void **state)
 {
 	(void)state;
@@ -218,6 +358,9 @@ int main(void)
 		cmocka_unit_test(text_marks_ancestors_when_asked),
 		cmocka_unit_test(holders_shown_twice_are_the_same_list),
 		cmocka_unit_test(tree_names),
+		cmocka_unit_test(netmode_decisions),
+		cmocka_unit_test(kernel_release_compare),
+		cmocka_unit_test(netmode_null_where_not_known),
 	};
 	return cmocka_run_group_tests_name("nsview", tests, NULL, NULL);
 }

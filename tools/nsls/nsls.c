@@ -70,6 +70,7 @@ static void usage(FILE *f)
 	      " -Q, --filter <expr>    only rows the expression matches, e.g.\n"
 	      "                        'TYPE == \"net\" && NPROCS == 0' (see nsls(8))\n"
 	      "     --container <id>   only the namespaces of this container (id, id prefix or name)\n"
+	      "                        and those of another container it joined\n"
 	      "     --sockets          also find network namespaces held by sockets (SIOCGSKNS;\n"
 	      "                        costs a pidfd_getfd and an ioctl per socket)\n"
 	      " -r, --raw              use the raw output format\n"

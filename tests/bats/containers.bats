@@ -1,0 +1,322 @@
+#!/usr/bin/env bats
+# containers.bats — nsls, nsenter-lite and cgtop against containers started by
+# real runtimes: podman 4 (runc, cgroupfs manager), runc with an OCI bundle,
+# containerd's ctr. One container per runtime for the whole file
+# (setup_file); every claim is checked against what the runtime itself
+# reports (podman inspect, runc state, ctr task ls) and the kernel.
+
+load helpers
+load containers_helpers
+
+setup_file() {
+	ctr_setup_all
+}
+
+teardown_file() {
+	ctr_teardown_all
+}
+
+# Facts about the podman container, from podman.
+podman_facts() {
+	ctr_need podman
+	local f
+	f="$(ctr_podman inspect -f '{{.Id}} {{.State.Pid}} {{.State.ConmonPid}} {{.State.CgroupPath}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.IPPrefixLen}}' "$CTR_PODMAN")"
+	read -r POD_ID POD_PID POD_CONMON POD_CGROUP POD_IP POD_PREFIX <<<"$f"
+	[ -n "$POD_PID" ] && [ "$POD_PID" -gt 0 ] || fail "podman inspect: no PID for $CTR_PODMAN: $f"
+}
+
+runc_facts() {
+	ctr_need runc
+	RUNC_PID="$(ctr_runc state "$CTR_RUNC" | jq -r 'select(.status == "running") | .pid')"
+	[ -n "$RUNC_PID" ] && [ "$RUNC_PID" -gt 0 ] || fail "runc state: $CTR_RUNC is not running"
+}
+
+ctrd_facts() {
+	ctr_need containerd
+	CTRD_PID="$(ctr_ctr task ls | awk -v id="$CTR_CTRD" '$1 == id && $3 == "RUNNING" { print $2 }')"
+	[ -n "$CTRD_PID" ] && [ "$CTRD_PID" -gt 0 ] || fail "ctr task ls: $CTR_CTRD is not running"
+}
+
+# The "kind:inode" set of the namespaces nsls names ARGS's container in
+# (CONTAINER column, JSON), and that --container shows, must both be exactly
+# the namespaces PID holds apart from the host's, labelled LABEL.
+assert_container_rows() {
+	local pid="$1" label="$2" id="$3" prefix="$4" want got
+	want="$(ctr_ns_set "$pid")"
+	[ -n "$want" ] || fail "PID $pid holds no namespace of its own"
+
+	got="$(ctr_nsls_set --container "$prefix")"
+	assert_equal "$got" "$want"
+	# Every row it shows names the container, in the table and in JSON.
+	nsls_json --container "$prefix" -o NS,TYPE,PID,CONTAINER
+	assert_equal "$(jqn '[.namespaces[].container.id] | unique | join(" ")')" "$id"
+	nsls_run --container "$prefix" -l -n -o CONTAINER
+	assert_success
+	assert_equal "$(sort -u <<<"$output")" "$label"
+
+	# In the whole listing, the rows labelled so are exactly these.
+	nsls_json -l -o NS,TYPE,CONTAINER
+	got="$(jqn '.namespaces[] | select(.container.id? == $id) | "\(.type):\(.ns)"' --arg id "$id" | sort)"
+	assert_equal "$got" "$want"
+}
+
+@test "podman: CONTAINER and --container name exactly the container's own namespaces" {
+	podman_facts
+	assert_container_rows "$POD_PID" "podman:${POD_ID:0:12}" "$POD_ID" "${POD_ID:0:12}"
+	# Any prefix and the whole id work; the rows' runtime is podman's.
+	assert_equal "$(ctr_nsls_set --container "${POD_ID:0:3}")" "$(ctr_ns_set "$POD_PID")"
+	assert_equal "$(ctr_nsls_set --container "$POD_ID")" "$(ctr_ns_set "$POD_PID")"
+	nsls_json --container "$POD_ID" -o NS,CONTAINER
+	assert_equal "$(jqn '[.namespaces[].container.runtime] | unique | join(" ")')" podman
+	# The cgroup podman reports is the one nsls read the id from.
+	assert_equal "$POD_CGROUP" "/libpod_parent/libpod-$POD_ID"
+	nsls_assert_failure_with "nsls: no container matches 'nstk-no-such-container'" --container nstk-no-such-container
+}
+
+@test "podman: every process of the container holds rows named after it" {
+	podman_facts
+	ctr_podman exec -d "$CTR_PODMAN" /bin/sleep 600
+	local second="" p i
+	for ((i = 0; i < 50; i++)); do
+		for p in $(cat "/sys/fs/cgroup/pids$POD_CGROUP/cgroup.procs"); do
+			[ "$p" != "$POD_PID" ] && second="$p"
+		done
+		[ -n "$second" ] && break
+		sleep 0.1
+	done
+	[ -n "$second" ] || fail "podman exec started nothing in $POD_CGROUP"
+	assert_equal "$(ctr_ns_set "$second")" "$(ctr_ns_set "$POD_PID")"
+	nsls_json --container "${POD_ID:0:12}" -o NS,TYPE,NPROCS,CONTAINER
+	kill -KILL "$second"
+	# Both processes are counted on each of the container's rows.
+	assert_equal "$(jqn '[.namespaces[].nprocs] | unique | join(" ")')" 2
+}
+
+@test "podman: the net row shows the address, the host veth peer and the bridge podman0" {
+	podman_facts
+	local bridge host_ino peer_index peer_name peer_master
+	bridge="$(ctr_podman network inspect podman -f '{{.NetworkInterface}}')"
+	assert_equal "$bridge" podman0
+	host_ino="$(nstk_ns_ino $$ net)"
+	# The kernel's answer: eth0's link index inside is the host veth's index.
+	peer_index="$(nsenter -t "$POD_PID" -n ip -j link show eth0 | jq -r '.[0].link_index')"
+	peer_name="$(ip -j link show | jq -r --argjson i "$peer_index" '.[] | select(.ifindex == $i) | .ifname')"
+	peer_master="$(ip -j link show "$peer_name" | jq -r '.[0].master')"
+	assert_equal "$peer_master" podman0
+
+	nsls_json -p "$POD_PID" -t net -o NS,IFACES,CONTAINER
+	assert_equal "$(jqn '.namespaces | length')" 1
+	assert_equal "$(jqn '.namespaces[0].container.id')" "$POD_ID"
+	assert_equal "$(jqn '.namespaces[0].ifaces[] | select(.name == "eth0") | .addresses | index($a) != null' --arg a "$POD_IP/$POD_PREFIX")" true
+	assert_equal "$(jqn '.namespaces[0].ifaces[] | select(.name == "eth0") | "\(.kind) \(.peer.name) \(.peer.index) \(.peer.ns) \(.peer.master)"')" \
+		"veth $peer_name $peer_index $host_ino podman0"
+	# The table says the same in one cell.
+	nsls_run -p "$POD_PID" -t net -n -u -o IFACES
+	assert_success
+	assert_output --partial "eth0 $POD_IP/$POD_PREFIX"
+	assert_output --partial "peer $peer_name@$host_ino on podman0"
+	# And the host's row shows the other end on the bridge.
+	nsls_run -p $$ -t net -n -u -o IFACES
+	assert_output --partial "$peer_name"
+	assert_output --regexp "$peer_name [^;]*master podman0 peer eth0@$(nstk_ns_ino "$POD_PID" net)"
+}
+
+# NETMODE belongs to another change; these asserts wait for it.
+need_netmode() {
+	nsls_run -l -n -o NS,NETMODE -t net
+	[ "$status" -eq 0 ] || skip "nsls has no NETMODE column yet ($stderr)"
+}
+
+netmode_of() {
+	nsls_json -p "$1" -t net -o NS,NETMODE
+	jqn '.namespaces[0].netmode'
+}
+
+@test "podman: NETMODE says bridge, none, host and container:<id> as podman set them up" {
+	podman_facts
+	need_netmode
+	local c id
+	for c in none host; do
+		ctr_podman run -d --name "$CTR_PODMAN-$c" --network "$c" --rootfs "$CTR_DIR/podman/rootfs" /bin/sleep 600
+		ctr_podman_record "$CTR_PODMAN-$c"
+	done
+	ctr_podman run -d --name "$CTR_PODMAN-joined" --network "container:$CTR_PODMAN" \
+		--rootfs "$CTR_DIR/podman/rootfs" /bin/sleep 600
+	ctr_podman_record "$CTR_PODMAN-joined"
+
+	assert_equal "$(netmode_of "$POD_PID")" bridge:podman0
+	assert_equal "$(netmode_of "$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-none")")" none
+	assert_equal "$(netmode_of "$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-host")")" host
+	# The joined container shares the first one's netns: the kernel agrees.
+	local joined
+	joined="$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-joined")"
+	assert_equal "$(nstk_ns_ino "$joined" net)" "$(nstk_ns_ino "$POD_PID" net)"
+	id="$(netmode_of "$joined")"
+	[[ "$id" == container:* ]] || fail "NETMODE of the joined container is '$id'"
+	[[ "$POD_ID" == "${id#container:}"* ]] || fail "NETMODE '$id' does not name $POD_ID"
+	ctr_podman rm -f -t 0 "$CTR_PODMAN-none" "$CTR_PODMAN-host" "$CTR_PODMAN-joined" >/dev/null
+}
+
+@test "podman: nsenter-lite --container -n ip -o addr shows the container's address" {
+	podman_facts
+	run --separate-stderr "$NSENTER_LITE" --container "${POD_ID:0:12}" -n ip -o addr
+	assert_success
+	assert_output --regexp "eth0 +inet $POD_IP/$POD_PREFIX "
+	# The same as the kernel shows through util-linux nsenter.
+	assert_equal "$(grep -o 'inet [^ ]*' <<<"$output" | sort)" \
+		"$(nsenter -t "$POD_PID" -n ip -o addr | grep -o 'inet [^ ]*' | sort)"
+}
+
+# The namespaces a shell run by CMD... sees as its own, "kind:inode" sorted.
+ns_seen_by() {
+	"$@" /bin/sh -c 'for k in cgroup ipc mnt net pid time user uts; do echo "$k:$(readlink /proc/self/ns/$k)"; done' |
+		sed 's/:[a-z]*:\[\([0-9]*\)\]$/:\1/' | sort
+}
+
+ns_of_pid() {
+	local k
+	for k in "${NSTK_KINDS[@]}"; do
+		echo "$k:$(nstk_ns_ino "$1" "$k")"
+	done | sort
+}
+
+@test "podman: nsenter-lite --container -a lands in exactly the container's namespaces" {
+	podman_facts
+	local want inside
+	want="$(ns_of_pid "$POD_PID")"
+	inside="$(ns_seen_by ctr_podman exec "$CTR_PODMAN")"
+	assert_equal "$inside" "$want"
+	assert_equal "$(ns_seen_by "$NSENTER_LITE" --container "${POD_ID:0:12}" -a)" "$want"
+	run --separate-stderr "$NSENTER_LITE" --container "${POD_ID:0:12}" -a --dry-run -J true
+	assert_success
+	assert_equal "$(jq -r '"\(.target.pid) \(.target.container)"' <<<"$output")" "$POD_PID podman:${POD_ID:0:12}"
+}
+
+# One cgtop JSON sample (the last of N) of the cgroup at PATH.
+cgtop_json() {
+	local path="$1" n="$2"
+	run --separate-stderr "$CGTOP" -J -n "$n" -d 0.5 --depth 0 "$path"
+	assert_success
+	CG_JSON="$(tail -n 1 <<<"$output" | jq -c --arg p "$path" '.cgroups[] | select(.path == $p)')"
+	[ -n "$CG_JSON" ] || fail "cgtop has no row for $path: $output"
+}
+
+cg() {
+	jq -r "$@" <<<"$CG_JSON"
+}
+
+# The row of cgroup PATH shows LABEL and 0.5 cores, 64 MiB, as the kernel has them.
+assert_limits_row() {
+	local path="$1" label="$2"
+	assert_equal "$(cat "/sys/fs/cgroup/cpu$path/cpu.cfs_quota_us") $(cat "/sys/fs/cgroup/cpu$path/cpu.cfs_period_us")" "50000 100000"
+	assert_equal "$(cat "/sys/fs/cgroup/memory$path/memory.limit_in_bytes")" 67108864
+	cgtop_json "$path" 1
+	assert_equal "$(cg '.container.label')" "$label"
+	assert_equal "$(cg '"\(.cpu.limit_cores) \(.cpu.quota_usec) \(.cpu.period_usec) \(.memory.max)"')" "0.5 50000 100000 67108864"
+	assert_equal "$(cg '"\(.cpu.effective.from) \(.memory.effective.from)"')" "$path $path"
+	run --separate-stderr "$CGTOP" -b -n 1 --depth 0 "$path"
+	assert_success
+	assert_line --regexp "^$path +$label +1 .* 0\.50 .* 64\.0M "
+}
+
+@test "podman: cgtop shows the container's row with the limits podman set" {
+	podman_facts
+	assert_limits_row "$POD_CGROUP" "podman:${POD_ID:0:12}"
+	assert_equal "$(cg '.container.id')" "$POD_ID"
+	assert_equal "$(cg '.pids.max')" "$(cat "/sys/fs/cgroup/pids$POD_CGROUP/pids.max")"
+}
+
+@test "podman: cgtop shows a hog from podman exec throttled at 0.5 cores, its memory share, and --check finds it" {
+	podman_facts
+	local before after hog="" p i usage thr
+	ctr_podman exec -d "$CTR_PODMAN" /bin/sh -c 'while :; do :; done'
+	for ((i = 0; i < 50; i++)); do
+		for p in $(cat "/sys/fs/cgroup/cpu$POD_CGROUP/cgroup.procs"); do
+			[ "$p" != "$POD_PID" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sh ] && hog="$p"
+		done
+		[ -n "$hog" ] && break
+		sleep 0.1
+	done
+	[ -n "$hog" ] || fail "no hog in $POD_CGROUP"
+	echo "$hog" >>"$CTR_DIR/podman/pids"
+
+	# Throttling needs a few periods of a busy hog: poll, up to about 10 s.
+	before="$(awk '$1 == "nr_throttled" { print $2 }' "/sys/fs/cgroup/cpu$POD_CGROUP/cpu.stat")"
+	for ((i = 0; i < 10; i++)); do
+		cgtop_json "$POD_CGROUP" 2
+		thr="$(cg '.cpu.throttled_pct')"
+		awk -v t="$thr" 'BEGIN { exit !(t > 10) }' && break
+	done
+	after="$(awk '$1 == "nr_throttled" { print $2 }' "/sys/fs/cgroup/cpu$POD_CGROUP/cpu.stat")"
+	usage="$(cg '.cpu.usage_pct')"
+	echo "# hog: usage $usage %, throttled $thr % of periods" >&3
+	# The quota caps it at 50 % of a CPU (loose: timing on a shared machine);
+	# the kernel counted throttled periods, and cgtop's count is among them.
+	awk -v u="$usage" 'BEGIN { exit !(u > 5 && u < 65) }' || fail "usage $usage % outside 5..65"
+	awk -v t="$thr" 'BEGIN { exit !(t > 10) }' || fail "throttled $thr % of periods"
+	[ "$after" -gt "$before" ] || fail "the kernel counted no throttling ($before -> $after)"
+	local n
+	n="$(cg '.cpu.nr_throttled')"
+	[ "$n" -ge "$before" ] && [ "$n" -le "$after" ] || fail "cgtop nr_throttled $n not in $before..$after"
+	# Memory share: working set over the 64 MiB limit, as a percentage.
+	awk -v w="$(cg '.memory.working_set')" -v p="$(cg '.memory.pct_of_max')" \
+		'BEGIN { want = w * 100 / 67108864; exit !(p > 0 && p < 100 && p - want < 0.01 && want - p < 0.01) }' ||
+		fail "memory.pct_of_max $(cg '.memory.pct_of_max') is not working_set $(cg '.memory.working_set') / 64 MiB"
+
+	run --separate-stderr "$CGTOP" -J -d 0.5 --check "cpu.throttled_pct > 5 && container == \"podman:${POD_ID:0:12}\""
+	[ "$status" -eq 1 ] || fail "--check exited $status: $stderr"
+	assert_equal "$(jq -r '.cgroups[].path' <<<"$output")" "$POD_CGROUP"
+	run --separate-stderr "$CGTOP" -d 0.5 --check "cpu.limit_cores > 0.5 && container == \"podman:${POD_ID:0:12}\""
+	assert_success
+	assert_output ""
+
+	kill -KILL "$hog"
+}
+
+@test "podman: nsls --tree=process hangs the container under conmon" {
+	podman_facts
+	# The kernel: the container's init is conmon's child.
+	assert_equal "$(awk '/^PPid:/ { print $2 }' "/proc/$POD_PID/status")" "$POD_CONMON"
+	assert_equal "$(cat "/proc/$POD_CONMON/comm")" conmon
+	nsls_json -p "$POD_PID" -t pid -o NS,PID,PPID,COMMAND,CONTAINER
+	assert_equal "$(jqn '.namespaces[0] | "\(.pid) \(.ppid)"')" "$POD_PID $POD_CONMON"
+	nsls_run -T process -u -o NS,TYPE,PID,COMMAND
+	assert_success
+	grep -q "conmon" <<<"$output" ||
+		skip "nsls -T process shows only namespace rows, and conmon holds none of its own (needs rows for runtime processes in lib/nsview.c)"
+	assert_output --regexp "conmon.*"$'\n'".*[└├]─/bin/sleep 600"
+}
+
+@test "runc: CONTAINER and --container name the container from its cgroupsPath" {
+	runc_facts
+	assert_equal "$(cat "$CTR_DIR/runc/pid")" "$RUNC_PID"
+	assert_equal "$(sed -n 's/^[0-9]*:memory://p' "/proc/$RUNC_PID/cgroup")" "/:runc:$CTR_RUNC"
+	assert_container_rows "$RUNC_PID" "runc:$CTR_RUNC" "$CTR_RUNC" "$CTR_RUNC"
+	# A name is matched whole.
+	nsls_assert_failure_with "nsls: no container matches '${CTR_RUNC%?}'" --container "${CTR_RUNC%?}"
+}
+
+@test "runc: nsenter-lite --container -a lands in its namespaces; cgtop shows its limits" {
+	runc_facts
+	assert_equal "$(ns_seen_by "$NSENTER_LITE" --container "$CTR_RUNC" -a)" "$(ns_of_pid "$RUNC_PID")"
+	assert_limits_row "/:runc:$CTR_RUNC" "runc:$CTR_RUNC"
+}
+
+@test "containerd: CONTAINER names <namespace>/<id>; --container takes either" {
+	ctrd_facts
+	assert_equal "$(cat "$CTR_DIR/containerd/pid")" "$CTRD_PID"
+	assert_container_rows "$CTRD_PID" "containerd:default/$CTR_CTRD" "$CTR_CTRD" "$CTR_CTRD"
+	assert_equal "$(ctr_nsls_set --container "default/$CTR_CTRD")" "$(ctr_ns_set "$CTRD_PID")"
+	nsls_assert_failure_with "nsls: no container matches 'k8s.io/$CTR_CTRD'" --container "k8s.io/$CTR_CTRD"
+}
+
+@test "containerd: nsenter-lite --container -a lands in its namespaces; cgtop shows its limits; the shim is its parent" {
+	ctrd_facts
+	assert_equal "$(ns_seen_by "$NSENTER_LITE" --container "default/$CTR_CTRD" -a)" "$(ns_of_pid "$CTRD_PID")"
+	assert_limits_row "/default/$CTR_CTRD" "containerd:default/$CTR_CTRD"
+	local shim
+	shim="$(awk '/^PPid:/ { print $2 }' "/proc/$CTRD_PID/status")"
+	assert_equal "$(cat "/proc/$shim/comm")" containerd-shim
+	nsls_json -p "$CTRD_PID" -t pid -o NS,PID,PPID
+	assert_equal "$(jqn '.namespaces[0].ppid')" "$shim"
+}
