@@ -128,6 +128,7 @@ void nstk_cg_counters_clear(struct nstk_cg_counters *c)
 		*u[i] = NSTK_CG_ABSENT;
 	for (size_t i = 0; i < NSTK_ARRAY_SIZE(d); i++)
 		*d[i] = NAN;
+	c->unreadable = 0;
 }
 
 /* How much a counter grew, or false when either side is missing or it went backwards. */

@@ -20,7 +20,11 @@
  *   io            io.stat / blkio.throttle.io_service_bytes_recursive
  *   pressure      {cpu,memory,io}.pressure (cgroup2 only)
  *
- * A file that is not there leaves its value absent. A cgroup removed while
+ * A file that is not there leaves its value absent. One that is there but
+ * cannot be read or does not parse (cut short, "max" for a number, a value
+ * past 2^63, a directory, a file without end) leaves it absent too, and
+ * marks its group in counters.unreadable, so a tool can say "cannot read"
+ * rather than "not there". A cgroup removed while
  * we read it shows as ENODEV on a read or ENOENT on an open; the second is
  * also what a missing file looks like, so it is told apart by whether
  * cgroup.procs, which every cgroup has, is still there. ENODEV through a
@@ -75,6 +79,43 @@ static const char *const file_names[NSTK_CGF_COUNT][2] = {
 
 _Static_assert(NSTK_CGF_COUNT <= 32, "struct nstk_cg_files keeps its bits in a uint32_t");
 
+/* The group (enum nstk_cg_read) whose values each file gives. */
+static const unsigned file_group[NSTK_CGF_COUNT] = {
+	[NSTK_CGF_CPU_STAT] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_V2_CPU_STAT] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_CPUACCT_USAGE] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_CPU_MAX] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_CFS_QUOTA] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_CFS_PERIOD] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_CPUSET_CPUS] = NSTK_CG_READ_CPU,
+	[NSTK_CGF_MEMORY_CURRENT] = NSTK_CG_READ_MEMORY,
+	[NSTK_CGF_MEMORY_STAT] = NSTK_CG_READ_MEMORY | NSTK_CG_READ_SWAP,
+	[NSTK_CGF_MEMORY_MAX] = NSTK_CG_READ_MEMORY,
+	[NSTK_CGF_MEMORY_HIGH] = NSTK_CG_READ_MEMORY,
+	[NSTK_CGF_SWAP_MAX] = NSTK_CG_READ_SWAP,
+	[NSTK_CGF_MEMSW_LIMIT] = NSTK_CG_READ_SWAP,
+	[NSTK_CGF_SWAP_CURRENT] = NSTK_CG_READ_SWAP,
+	[NSTK_CGF_MEMORY_PEAK] = NSTK_CG_READ_PEAK,
+	[NSTK_CGF_MEMORY_EVENTS] = NSTK_CG_READ_MEMORY,
+	[NSTK_CGF_OOM_CONTROL] = NSTK_CG_READ_MEMORY,
+	[NSTK_CGF_PIDS_CURRENT] = NSTK_CG_READ_PIDS | NSTK_CG_READ_TASKS,
+	[NSTK_CGF_PIDS_MAX] = NSTK_CG_READ_PIDS,
+	[NSTK_CGF_IO_STAT] = NSTK_CG_READ_IO,
+	[NSTK_CGF_BLKIO_RECURSIVE] = NSTK_CG_READ_IO,
+	[NSTK_CGF_BLKIO] = NSTK_CG_READ_IO,
+	[NSTK_CGF_CPU_PRESSURE] = NSTK_CG_READ_PRESSURE,
+	[NSTK_CGF_MEMORY_PRESSURE] = NSTK_CG_READ_PRESSURE,
+	[NSTK_CGF_IO_PRESSURE] = NSTK_CG_READ_PRESSURE,
+	[NSTK_CGF_PROCS] = NSTK_CG_READ_TASKS,
+};
+
+/*
+ * The most one file may hold: cgroup files are small, cgroup.procs at most
+ * some 32 MiB (4M PIDs); past this a file (of a fixture tree: /dev/zero) is
+ * unreadable, not a reason to take all memory.
+ */
+#define FILE_MAX (UINT64_C(64) << 20)
+
 void nstk_cg_files_init(struct nstk_cg_files *f)
 {
 	for (size_t i = 0; i < NSTK_CGF_COUNT; i++)
@@ -111,6 +152,7 @@ struct reader {
 	struct nstk_cg_buffer *buf;
 	bool vanished;
 	bool out_of_memory;
+	unsigned unreadable; /* enum nstk_cg_read groups: see counters.unreadable */
 	int out_of_fds; /* -EMFILE or -ENFILE when an open failed for want of them */
 };
 
@@ -160,6 +202,8 @@ static ssize_t pread_whole(struct reader *rd, int fd)
 		}
 		if ((size_t)n < b->cap)
 			return n;
+		if (b->cap >= FILE_MAX)
+			return -EFBIG;
 		char *data = realloc(b->data, b->cap * 2);
 		if (!data)
 			return -ENOMEM;
@@ -179,6 +223,12 @@ static void mark_absent(struct reader *rd, enum nstk_cg_file id, bool v2)
 			f->retry_usec = rd->now_usec + NSTK_CG_ABSENT_RETRY_USEC;
 		f->absent_v2 |= 1u << id;
 	}
+}
+
+/* File id is there, but what it holds cannot be read or did not parse. */
+static void unreadable(struct reader *rd, enum nstk_cg_file id)
+{
+	rd->unreadable |= file_group[id];
 }
 
 /*
@@ -219,6 +269,8 @@ static ssize_t read_file(struct reader *rd, enum nstk_cg_file id, int h)
 				mark_absent(rd, id, v2);
 		} else if (r == -EMFILE || r == -ENFILE) {
 			rd->out_of_fds = r;
+		} else if (r != -ENOMEM) {
+			unreadable(rd, id); /* ELOOP, EACCES, ... */
 		}
 		return r;
 	}
@@ -239,6 +291,8 @@ done:
 		rd->out_of_memory = true;
 	else if (n == -ENODEV)
 		rd->vanished = true;
+	else if (n < 0)
+		unreadable(rd, id); /* EISDIR, EFBIG, EIO, ... */
 	return n;
 }
 
@@ -248,8 +302,12 @@ static uint64_t read_value(struct reader *rd, enum nstk_cg_file id, int h,
 {
 	uint64_t v;
 	ssize_t n = read_file(rd, id, h);
-	if (n < 0 || parse(rd->buf->data, (size_t)n, &v) < 0)
+	if (n < 0)
 		return NSTK_CG_ABSENT;
+	if (parse(rd->buf->data, (size_t)n, &v) < 0) {
+		unreadable(rd, id);
+		return NSTK_CG_ABSENT;
+	}
 	return v;
 }
 
@@ -270,6 +328,8 @@ static void read_cpu_limit(struct reader *rd, struct nstk_cg_counters *c)
 		if (n >= 0 && nstk_cgparse_cpu_max(rd->buf->data, (size_t)n, &max) == 0) {
 			c->cpu_quota_usec = max.quota_usec;
 			c->cpu_period_usec = max.period_usec;
+		} else if (n >= 0) {
+			unreadable(rd, NSTK_CGF_CPU_MAX);
 		}
 	} else if (has_dir(rd, h)) {
 		uint64_t quota = read_value(rd, NSTK_CGF_CFS_QUOTA, h, nstk_cgparse_cfs_quota);
@@ -292,6 +352,8 @@ static void read_cpu(struct reader *rd, struct nstk_cg_counters *c)
 	if (has_dir(rd, h)) {
 		ssize_t n = read_file(rd, NSTK_CGF_CPU_STAT, h);
 		have_stat = n >= 0 && nstk_cgparse_cpu_stat(rd->buf->data, (size_t)n, &stat) == 0;
+		if (n >= 0 && !have_stat)
+			unreadable(rd, NSTK_CGF_CPU_STAT);
 	}
 	if (have_stat) {
 		c->nr_periods = stat.nr_periods;
@@ -313,6 +375,8 @@ static void read_cpu(struct reader *rd, struct nstk_cg_counters *c)
 		ssize_t n = read_file(rd, NSTK_CGF_V2_CPU_STAT, rd->l->v2);
 		if (n >= 0 && nstk_cgparse_cpu_stat(rd->buf->data, (size_t)n, &stat) == 0)
 			c->cpu_usage_usec = stat.usage_usec;
+		else if (n >= 0)
+			unreadable(rd, NSTK_CGF_V2_CPU_STAT);
 	}
 	read_cpu_limit(rd, c);
 }
@@ -364,6 +428,8 @@ static void read_memory(struct reader *rd, unsigned reads, struct nstk_cg_counte
 				/* v1's swap use is in memory.stat: no file more to read for it. */
 				if (!v2 && (reads & NSTK_CG_READ_SWAP))
 					c->swap_current = v[1];
+			} else {
+				unreadable(rd, NSTK_CGF_MEMORY_STAT);
 			}
 		}
 	}
@@ -380,12 +446,16 @@ static void read_memory(struct reader *rd, unsigned reads, struct nstk_cg_counte
 		if (n >= 0 && nstk_cgparse_memory_events(rd->buf->data, (size_t)n, &ev) == 0) {
 			c->oom = ev.oom;
 			c->oom_kill = ev.oom_kill;
+		} else if (n >= 0) {
+			unreadable(rd, NSTK_CGF_MEMORY_EVENTS);
 		}
 	} else {
 		struct nstk_cg_oom_control oc;
 		n = read_file(rd, NSTK_CGF_OOM_CONTROL, h);
 		if (n >= 0 && nstk_cgparse_oom_control(rd->buf->data, (size_t)n, &oc) == 0)
 			c->oom_kill = oc.oom_kill;
+		else if (n >= 0)
+			unreadable(rd, NSTK_CGF_OOM_CONTROL);
 	}
 }
 
@@ -410,6 +480,8 @@ static void read_io(struct reader *rd, struct nstk_cg_counters *c)
 	if (r == 0) {
 		c->io_rbytes = io.rbytes;
 		c->io_wbytes = io.wbytes;
+	} else if (r != -ENOENT) {
+		unreadable(rd, NSTK_CGF_IO_STAT);
 	}
 }
 
@@ -426,8 +498,12 @@ static void read_pressure(struct reader *rd, struct nstk_cg_counters *c)
 	for (int i = 0; i < 3 && has_dir(rd, h); i++) {
 		struct nstk_cg_pressure p;
 		ssize_t n = read_file(rd, files[i], h);
-		if (n < 0 || nstk_cgparse_pressure(rd->buf->data, (size_t)n, &p) < 0)
+		if (n < 0)
 			continue;
+		if (nstk_cgparse_pressure(rd->buf->data, (size_t)n, &p) < 0) {
+			unreadable(rd, files[i]);
+			continue;
+		}
 		*some_avg[i] = p.some.avg10;
 		*some_total[i] = p.some.total_usec;
 		if (p.has_full) {
@@ -501,6 +577,7 @@ int nstk_cg_read_counters(const struct nstk_cg_layout *l, const int *fds, struct
 		if (reads & NSTK_CG_READ_PRESSURE)
 			read_pressure(&rd, c);
 	}
+	c->unreadable = rd.unreadable;
 	if (rd.out_of_memory)
 		return -ENOMEM;
 	if (rd.vanished)

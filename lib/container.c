@@ -586,6 +586,74 @@ int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_cont
 	return 0;
 }
 
+/* One argument of a NUL-separated argv: [*pos, NUL or end). */
+static bool next_arg(const char *text, size_t len, size_t *pos, struct span *arg)
+{
+	if (*pos >= len)
+		return false;
+	const char *nul = memchr(text + *pos, '\0', len - *pos);
+	size_t end = nul ? (size_t)(nul - text) : len;
+	*arg = (struct span){ text + *pos, end - *pos };
+	*pos = end + 1;
+	return true;
+}
+
+/* The value of option arg, long or short, given as "--long=V" or as the next argument. */
+static bool option_value(struct span arg, const char *shrt, const char *lng, const char *text, size_t len,
+			 size_t *pos, struct span *value)
+{
+	size_t n = strlen(lng);
+	if (arg.n > n && memcmp(arg.p, lng, n) == 0 && arg.p[n] == '=') {
+		*value = span_cut(arg, n + 1, 0);
+		return true;
+	}
+	if (!span_is(arg, shrt) && !span_is(arg, lng))
+		return false;
+	if (!next_arg(text, len, pos, value))
+		*value = (struct span){ arg.p, 0 };
+	return true;
+}
+
+int nstk_container_name_from_conmon(const char *cmdline, size_t len, struct nstk_container *c)
+{
+	static const char *const passthrough[] = { "--exit-command", "--exit-command-arg", "--runtime-arg",
+						   "--runtime-opt" };
+	if (!c || (!cmdline && len))
+		return -EINVAL;
+	size_t pos = 0;
+	struct span arg, cid = { NULL, 0 }, name = { NULL, 0 };
+	if (!next_arg(cmdline, len, &pos, &arg))
+		return 0;
+	if (!span_is(arg, "conmon") && !(span_ends(arg, "/conmon")))
+		return 0;
+	while (next_arg(cmdline, len, &pos, &arg)) {
+		struct span v;
+		if (span_is(arg, "--"))
+			break;
+		if (option_value(arg, "-c", "--cid", cmdline, len, &pos, &v)) {
+			cid = v;
+			continue;
+		}
+		if (option_value(arg, "-n", "--name", cmdline, len, &pos, &v)) {
+			name = v;
+			continue;
+		}
+		for (size_t i = 0; i < NSTK_ARRAY_SIZE(passthrough); i++)
+			if (span_is(arg, passthrough[i])) {
+				next_arg(cmdline, len, &pos, &v);
+				break;
+			}
+	}
+	size_t id_len = strnlen(c->id, sizeof(c->id));
+	if (!cid.p || id_len == 0 || cid.n != id_len || memcmp(cid.p, c->id, id_len) != 0)
+		return 0;
+	if (!name.p || !is_name(name) || name.n >= sizeof(c->name))
+		return 0;
+	memcpy(c->name, name.p, name.n);
+	c->name[name.n] = '\0';
+	return 1;
+}
+
 /* The length of a field that must be a NUL-terminated, non-empty string in
  * its array, or 0. */
 static size_t field_len(const char *field, size_t size)
@@ -602,6 +670,9 @@ bool nstk_container_matches(const struct nstk_container *c, const char *id_or_pr
 	size_t want = strlen(id_or_prefix);
 	if (id_len == 0)
 		return false;
+	size_t name_len = field_len(c->name, sizeof(c->name));
+	if (name_len > 0 && want == name_len && memcmp(c->name, id_or_prefix, want) == 0)
+		return true;
 	size_t space_len = field_len(c->space, sizeof(c->space));
 	if (space_len > 0 && want == space_len + 1 + id_len && memcmp(id_or_prefix, c->space, space_len) == 0 &&
 	    id_or_prefix[space_len] == '/' && memcmp(id_or_prefix + space_len + 1, c->id, id_len) == 0)

@@ -103,7 +103,7 @@ void nstk_enter_container_consider(struct nstk_enter_container_pick *pick, pid_t
 		*slot = pid;
 }
 
-/* 1 when /proc/<dirfd>/cgroup (or <name>/cgroup) names a matching container. */
+/* 1 when /proc/<dirfd>/cgroup (or <name>/cgroup) names a container (any when id_or_prefix is NULL). */
 static int cgroup_names_container(int dirfd, const char *name, const char *id_or_prefix,
 				  struct nstk_container *c)
 {
@@ -115,11 +115,63 @@ static int cgroup_names_container(int dirfd, const char *name, const char *id_or
 	if (r < 0)
 		return r;
 	r = nstk_container_from_proc_cgroup(text, len, c);
-	return r == 1 && nstk_container_matches(c, id_or_prefix) ? 1 : 0;
+	return r == 1 && (!id_or_prefix || nstk_container_matches(c, id_or_prefix)) ? 1 : 0;
+}
+
+/* A podman container already asked about, and whether its name matched. */
+struct podman_tried {
+	char id[NSTK_CONTAINER_ID_MAX];
+	bool matches;
+};
+
+/* conmon, the parent of pid, names c as want (see nstk_container_name_from_conmon). */
+static bool read_podman_name(int procfd, pid_t pid, struct nstk_container *c, const char *want)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	if (nstk_read_file_at(procfd, path, &text, &len) < 0)
+		return false;
+	const char *close = strrchr(text, ')');
+	int ppid;
+	if (!close || sscanf(close + 1, " %*c %d", &ppid) != 1 || ppid <= 1)
+		return false;
+	free(text);
+	text = NULL;
+	snprintf(path, sizeof(path), "%d/cmdline", ppid);
+	return nstk_read_file_at(procfd, path, &text, &len) == 0 &&
+	       nstk_container_name_from_conmon(text, len, c) == 1 && nstk_container_matches(c, want);
+}
+
+/*
+ * A podman container named by what only conmon's command line holds (its
+ * name): conmon is the parent of the container's processes. Asked once per
+ * container id (tried[]), so a scan costs two reads per podman container.
+ */
+static bool podman_name_matches(int procfd, pid_t pid, struct nstk_container *c, const char *want,
+				struct podman_tried *tried, size_t *n_tried, size_t max_tried)
+{
+	if (strcmp(c->runtime, "podman") != 0 || c->monitor)
+		return false;
+	for (size_t i = 0; i < *n_tried; i++)
+		if (strcmp(tried[i].id, c->id) == 0) {
+			if (tried[i].matches)
+				snprintf(c->name, sizeof(c->name), "%s", want);
+			return tried[i].matches;
+		}
+	bool m = read_podman_name(procfd, pid, c, want);
+	if (*n_tried < max_tried) {
+		memcpy(tried[*n_tried].id, c->id, sizeof(c->id));
+		tried[(*n_tried)++].matches = m;
+	}
+	return m;
 }
 
 static int scan_for_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick)
 {
+	struct podman_tried tried[32];
+	size_t n_tried = 0;
 	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -errno;
@@ -134,7 +186,10 @@ static int scan_for_container(const char *id_or_prefix, struct nstk_enter_contai
 			continue;
 		struct nstk_container c;
 		/* A process that vanished or hides its cgroup is simply not it. */
-		if (cgroup_names_container(dirfd(dir), de->d_name, id_or_prefix, &c) == 1)
+		if (cgroup_names_container(dirfd(dir), de->d_name, NULL, &c) != 1)
+			continue;
+		if (nstk_container_matches(&c, id_or_prefix) ||
+		    podman_name_matches(dirfd(dir), pid, &c, id_or_prefix, tried, &n_tried, NSTK_ARRAY_SIZE(tried)))
 			nstk_enter_container_consider(pick, pid, &c);
 	}
 	closedir(dir);
@@ -158,7 +213,7 @@ int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_contai
 		return r;
 	/* The PID may have been reused between the scan and pidfd_open. */
 	struct nstk_container c;
-	if (cgroup_names_container(t->procfd, "", id_or_prefix, &c) != 1 ||
+	if (cgroup_names_container(t->procfd, "", NULL, &c) != 1 ||
 	    !same_container(&c, &pick->found) || !nstk_enter_target_alive(t)) {
 		nstk_enter_target_close(t);
 		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
@@ -198,7 +253,9 @@ void nstk_enter_plan_close(struct nstk_enter_plan *p)
 static int open_ns_file(struct nstk_enter_ns *ns, enum nstk_ns_kind kind,
 			struct nstk_enter_error *e)
 {
-	int fd = open(ns->file, O_RDONLY | O_CLOEXEC);
+	/* Not a namespace file must not hang or change us: a FIFO blocks without O_NONBLOCK, a tty
+	 * would become our terminal without O_NOCTTY. Both change nothing for an nsfs file. */
+	int fd = open(ns->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return set_error(e, NSTK_ENTER_STAGE_OPEN_FILE, errno, 1u << kind, ns->file);
 	ns->fd = fd;

@@ -4,7 +4,8 @@
  * Three steps: choose the namespaces (kind, -p, inode, container, -P; in the
  * owner and parent trees also the chain above what a filter leaves), sort
  * them by inode, and link each row to its parent row for the tree mode. Process facts (user, command, ppid) come
- * from libproc2 in one batch for the lowest PIDs of the chosen rows only.
+ * from libproc2 in one batch for the lowest PIDs of the chosen rows only, and
+ * in one more for the processes the process tree passes through (via).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "nsview_details.h"
+#include "nsview_via.h"
 #include "nstk/nsview.h"
 #include "nstk/proc.h"
 #include "nstk/util.h"
@@ -90,12 +92,17 @@ struct view {
 	bool *holders_complete;	  /* and whether the other holders were added */
 	struct nstk_nsinfo *info;  /* per shown row, when a detail column is shown */
 	struct nstk_container *containers; /* per census namespace, when asked */
+	const struct nstk_container *named; /* the one --container names by its podman name */
 	bool *in_container;
 	bool *joined; /* per census namespace: --container's processes sit in another's */
 	struct nstk_container task_container; /* the -p task's, for NETMODE */
 	bool task_in_container;
 	pid_t task_nspid[64];
 	size_t task_nspid_len;
+	/* Process tree: per shown row, the processes from its lowest PID's
+	 * parent up to the one its parent row was found through, nearest first. */
+	pid_t (*via)[NSTK_NSVIEW_VIA_MAX];
+	uint8_t *n_via;
 };
 
 static bool shows_column(const struct nstk_nsview_options *o, enum nstk_nscol col)
@@ -202,13 +209,59 @@ static int find_joined(struct view *v)
 		}
 		struct nstk_container mine;
 		if (n == 0 || !process_container(c->processes[p].pid, &mine) ||
-		    !nstk_container_matches(&mine, want))
+		    !(nstk_container_matches(&mine, want) || (v->named && same_container(&mine, v->named))))
 			continue;
 		for (size_t i = 0; i < n; i++)
 			if (!same_container(&mine, &v->containers[idx[i]]))
 				v->joined[idx[i]] = true;
 	}
 	return 0;
+}
+
+/* The parent of pid, from /proc/PID/stat (after the comm, which may hold ") "); 0 when gone. */
+static pid_t read_ppid(pid_t pid)
+{
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0)
+		return 0;
+	const char *close = strrchr(text, ')');
+	int ppid;
+	if (!close || sscanf(close + 1, " %*c %d", &ppid) != 1 || ppid < 0)
+		return 0;
+	return ppid;
+}
+
+/*
+ * A podman container's name: no cgroup path carries it (cgroupfs manager),
+ * but the command line of conmon, the parent of the container's init, does.
+ * Read once per container: the first row of it that finds a name lends it
+ * to the others (seen: the id's first 16 hex digits -> that row).
+ */
+static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
+{
+	struct nstk_container *k = &v->containers[i];
+	const struct nstk_namespace *ns = &v->census->namespaces[i];
+	if (strcmp(k->runtime, "podman") != 0 || k->monitor || k->sandbox || !ns->lowest_pid)
+		return 0;
+	uint64_t key = 0;
+	for (size_t d = 0; d < 16 && k->id[d]; d++)
+		key = key << 4 | (uint64_t)(k->id[d] <= '9' ? k->id[d] - '0' : k->id[d] - 'a' + 10);
+	uint32_t j;
+	if (nstk_hash_get(seen, key, &j) && strcmp(v->containers[j].id, k->id) == 0) {
+		memcpy(k->name, v->containers[j].name, sizeof(k->name));
+		return 0;
+	}
+	pid_t conmon = read_ppid(ns->lowest_pid);
+	char path[64];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)conmon);
+	if (conmon > 1 && nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0)
+		nstk_container_name_from_conmon(text, len, k);
+	return nstk_hash_put(seen, key, (uint32_t)i);
 }
 
 static int decode_containers(struct view *v)
@@ -218,10 +271,23 @@ static int decode_containers(struct view *v)
 	v->in_container = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->in_container));
 	if (!v->containers || !v->in_container)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->n_namespaces; i++)
-		if (v->opt->kinds & (1u << c->namespaces[i].kind))
-			v->in_container[i] = decode_container(c, &c->namespaces[i], &v->containers[i]);
-	return 0;
+	struct nstk_hash seen = { 0 };
+	int r = 0;
+	for (size_t i = 0; i < c->n_namespaces && r == 0; i++) {
+		if (!(v->opt->kinds & (1u << c->namespaces[i].kind)))
+			continue;
+		v->in_container[i] = decode_container(c, &c->namespaces[i], &v->containers[i]);
+		if (v->in_container[i])
+			r = podman_name(v, &seen, i);
+	}
+	nstk_hash_free(&seen);
+	/* --container by a name only conmon knows: its processes in other
+	 * containers' namespaces (find_joined) are matched by its id. */
+	for (size_t i = 0; i < c->n_namespaces && r == 0 && v->opt->container && !v->named; i++)
+		if (v->in_container[i] && v->containers[i].name[0] &&
+		    strcmp(v->containers[i].name, v->opt->container) == 0)
+			v->named = &v->containers[i];
+	return r;
 }
 
 static int by_inode(const void *a, const void *b)
@@ -334,15 +400,20 @@ static int row_index(const struct view *v, enum nstk_ns_kind kind, uint64_t ino)
  * Process tree: the row of the namespace (same kind) that the nearest
  * ancestor process outside this namespace sits in. Usually one step: the
  * lowest PID's parent. A parent inside the same namespace (PID reuse) sends
- * us one more step up, loading that process's facts on demand.
+ * us one more step up, loading that process's facts on demand. The PIDs
+ * stepped through go to via[0..*n_via), nearest first, at most
+ * NSTK_NSVIEW_VIA_MAX.
  */
-static int process_parent_row(struct view *v, const struct nstk_namespace *ns)
+static int process_parent_row(struct view *v, const struct nstk_namespace *ns, pid_t *via, uint8_t *n_via)
 {
 	const struct nstk_proc_facts *f = nstk_proc_find(&v->procs, ns->lowest_pid);
+	*n_via = 0;
 	for (int depth = 0; f && f->ppid > 0 && depth < MAX_PROCESS_DEPTH; depth++) {
 		const struct nstk_census_process *p;
 		if (nstk_census_find_process(v->census, f->ppid, &p) < 0)
 			return -1;
+		if (*n_via < NSTK_NSVIEW_VIA_MAX)
+			via[(*n_via)++] = f->ppid;
 		if (p->ns[ns->kind] != ns->ino)
 			return row_index(v, ns->kind, p->ns[ns->kind]);
 		pid_t next = f->ppid;
@@ -353,15 +424,16 @@ static int process_parent_row(struct view *v, const struct nstk_namespace *ns)
 	return -1;
 }
 
-static int parent_row(struct view *v, const struct nstk_namespace *ns)
+static int parent_row(struct view *v, size_t i)
 {
+	const struct nstk_namespace *ns = v->shown[i];
 	switch (v->opt->tree) {
 	case NSTK_NSTREE_OWNER:
 		return row_index(v, NSTK_NS_USER, ns->owner_ino);
 	case NSTK_NSTREE_PARENT:
 		return row_index(v, ns->kind, ns->parent_ino);
 	case NSTK_NSTREE_PROCESS:
-		return ns->lowest_pid ? process_parent_row(v, ns) : -1;
+		return ns->lowest_pid ? process_parent_row(v, ns, v->via[i], &v->n_via[i]) : -1;
 	case NSTK_NSTREE_NONE:
 		break;
 	}
@@ -486,7 +558,22 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 	json_t *paths = json_array();
 	if (!paths)
 		return -ENOMEM;
+	/*
+	 * The text gets the paths as they are: the table escapes them itself
+	 * (a byte 0xff as \xff); JSON's \xNN text would come out as \x5cxff.
+	 */
 	size_t text_len = 1;
+	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
+		const struct nstk_holder *m = &c->holders[h];
+		if (m->kind != NSTK_HOLDER_MOUNT)
+			continue;
+		text_len += strlen(m->path) + 1;
+	}
+	_cleanup_free_ char *text = calloc(1, text_len);
+	if (!text) {
+		json_decref(paths);
+		return -ENOMEM;
+	}
 	for (uint32_t h = ns->first_holder; h != NSTK_NO_HOLDER; h = c->holders[h].next) {
 		const struct nstk_holder *m = &c->holders[h];
 		if (m->kind != NSTK_HOLDER_MOUNT)
@@ -496,21 +583,13 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 			json_decref(js);
 			continue;
 		}
-		text_len += strlen(json_string_value(js)) + 1;
 		if (json_array_append_new(paths, js) < 0) {
 			json_decref(paths);
 			return -ENOMEM;
 		}
-	}
-	_cleanup_free_ char *text = calloc(1, text_len);
-	if (!text) {
-		json_decref(paths);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < json_array_size(paths); i++) {
-		if (i)
+		if (text[0])
 			strcat(text, ",");
-		strcat(text, json_string_value(json_array_get(paths, i)));
+		strcat(text, m->path);
 	}
 	return nstk_out_set_json(row, col, text, paths);
 }
@@ -679,12 +758,42 @@ static size_t tree_column(const struct nstk_nsview_options *o)
 	return 0;
 }
 
+/*
+ * The via cells: the chains' processes not loaded yet (the one each parent
+ * row was found through, mostly) in one batch, then each chain in tree
+ * order into the hidden last column. A process that vanished meanwhile is
+ * left out of its chain.
+ */
+static int set_via(struct view *v, struct nstk_out_table *t)
+{
+	_cleanup_free_ pid_t *pids = malloc((v->n_shown ? v->n_shown : 1) * NSTK_NSVIEW_VIA_MAX * sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_shown; i++)
+		for (size_t k = 0; k < v->n_via[i]; k++)
+			pids[n++] = v->via[i][k];
+	int r = nstk_proc_load(&v->procs, pids, n);
+	for (size_t i = 0; i < v->n_shown && r == 0; i++) {
+		const struct nstk_proc_facts *chain[NSTK_NSVIEW_VIA_MAX];
+		size_t m = 0;
+		for (size_t k = v->n_via[i]; k-- > 0;) {
+			const struct nstk_proc_facts *f = nstk_proc_find(&v->procs, v->via[i][k]);
+			if (f)
+				chain[m++] = f;
+		}
+		r = nstk_nsview_via_set(t->rows[i], v->opt->ncols, chain, m);
+	}
+	return r;
+}
+
 static int build_rows(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out)
 {
 	struct view v = { .census = c, .opt = o };
-	_cleanup_free_ const struct nstk_out_column **cols =
-		malloc((o->ncols ? o->ncols : 1) * sizeof(*cols));
+	/* The process tree carries each row's via in a hidden last column. */
+	bool via = o->tree == NSTK_NSTREE_PROCESS;
+	_cleanup_free_ const struct nstk_out_column **cols = malloc((o->ncols + 1) * sizeof(*cols));
 	struct nstk_out_table *t = NULL;
 	int r = -ENOMEM;
 
@@ -692,7 +801,8 @@ static int build_rows(const struct nstk_census *c, const struct nstk_nsview_opti
 		goto out;
 	for (size_t i = 0; i < o->ncols; i++)
 		cols[i] = &nstk_nscols[o->columns[i]];
-	t = nstk_out_table_new(cols, o->ncols);
+	cols[o->ncols] = &nstk_nsview_via_column;
+	t = nstk_out_table_new(cols, o->ncols + via);
 	if (!t)
 		goto out;
 	t->tree_column = tree_column(o);
@@ -726,11 +836,25 @@ static int build_rows(const struct nstk_census *c, const struct nstk_nsview_opti
 		struct nstk_out_row *row = nstk_out_row_add(t);
 		r = row ? fill_row(&v, row, i) : -ENOMEM;
 	}
-	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
-		int p = parent_row(&v, v.shown[i]);
-		if (p >= 0 && (size_t)p != i)
-			t->rows[i]->parent = t->rows[p];
+	if (via) {
+		v.via = malloc((v.n_shown ? v.n_shown : 1) * sizeof(*v.via));
+		v.n_via = calloc(v.n_shown ? v.n_shown : 1, sizeof(*v.n_via));
+		if (!v.via || !v.n_via)
+			r = -ENOMEM;
 	}
+	for (size_t i = 0; i < v.n_shown && r >= 0; i++) {
+		int p = parent_row(&v, i);
+		if (p >= 0 && (size_t)p != i) {
+			t->rows[i]->parent = t->rows[p];
+			/* The process it was found through is that row's own: no row between. */
+			if (via && v.n_via[i] && v.via[i][v.n_via[i] - 1] == v.shown[p]->lowest_pid)
+				v.n_via[i]--;
+		} else if (via) {
+			v.n_via[i] = 0;
+		}
+	}
+	if (via && r >= 0)
+		r = set_via(&v, t);
 out:
 	if (r < 0) {
 		nstk_out_table_free(t);
@@ -748,22 +872,40 @@ out:
 	free(v.containers);
 	free(v.in_container);
 	free(v.joined);
+	free(v.via);
+	free(v.n_via);
 	free(v.shown);
 	nstk_hash_free(&v.row_of);
 	nstk_proc_table_free(&v.procs);
 	return r < 0 ? r : 0;
 }
 
+/* Process tree: via as rows for tables, else kept as the last column (JSON "via"). */
+static int finish_via(struct nstk_out_table *t, const struct nstk_nsview_options *o)
+{
+	if (o->tree != NSTK_NSTREE_PROCESS || !o->via_rows)
+		return 0;
+	return nstk_nsview_via_rows(t, o->ncols);
+}
+
 /*
  * -Q: the rows are built with the filter's columns added after the shown
  * ones, matched, and those columns dropped again; a kept row whose parent
- * did not match hangs from its nearest kept ancestor.
+ * did not match hangs from its nearest kept ancestor, without a via (the
+ * processes between it and that ancestor were never walked).
  */
 int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out)
 {
-	if (!o->filter)
-		return build_rows(c, o, out);
+	int r;
+	if (!o->filter) {
+		r = build_rows(c, o, out);
+		if (r == 0 && (r = finish_via(*out, o)) < 0) {
+			nstk_out_table_free(*out);
+			*out = NULL;
+		}
+		return r;
+	}
 
 	bool used[NSTK_NSCOL_COUNT] = { false };
 	nstk_filter_columns_used(o->filter, used);
@@ -782,7 +924,7 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 	wide.utf8 = false;
 
 	struct nstk_out_table *t;
-	int r = build_rows(c, &wide, &t);
+	r = build_rows(c, &wide, &t);
 	if (r < 0)
 		return r;
 	_cleanup_free_ bool *keep = calloc(t->nrows ? t->nrows : 1, sizeof(bool));
@@ -796,8 +938,30 @@ int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_opti
 			values[columns[k]] = t->rows[i]->cells[k];
 		keep[i] = nstk_filter_match(o->filter, values) == 1;
 	}
+	bool via = o->tree == NSTK_NSTREE_PROCESS;
+	for (size_t i = 0; via && i < t->nrows; i++) {
+		const struct nstk_out_row *p = t->rows[i]->parent;
+		if (keep[i] && p && !keep[p->index])
+			nstk_out_set_str(t->rows[i], n, NULL);
+	}
 	nstk_out_table_keep_rows(t, keep);
-	nstk_out_table_drop_columns_from(t, o->ncols);
+	if (via) {
+		/* The via column goes right after the shown ones, before they are cut. */
+		for (size_t i = 0; i < t->nrows; i++) {
+			struct nstk_value tmp = t->rows[i]->cells[o->ncols];
+			t->rows[i]->cells[o->ncols] = t->rows[i]->cells[n];
+			t->rows[i]->cells[n] = tmp;
+		}
+		const struct nstk_out_column *tmp = t->columns[o->ncols];
+		t->columns[o->ncols] = t->columns[n];
+		t->columns[n] = tmp;
+	}
+	nstk_out_table_drop_columns_from(t, o->ncols + via);
+	r = finish_via(t, o);
+	if (r < 0) {
+		nstk_out_table_free(t);
+		return r;
+	}
 	*out = t;
 	return 0;
 }

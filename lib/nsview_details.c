@@ -302,7 +302,8 @@ static int container_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *
 	char label[NSTK_CONTAINER_LABEL_MAX];
 	if (nstk_container_label(k, label, sizeof(label)) < 0)
 		snprintf(label, sizeof(label), "%s", k->runtime);
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b}", "runtime", k->runtime, "id", k->id,
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b}", "runtime", k->runtime, "id",
+			      k->id, "name", k->name[0] ? k->name : NULL, "namespace", k->space[0] ? k->space : NULL,
 			      "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL, "unit",
 			      k->unit[0] ? k->unit : NULL, "monitor", k->monitor, "sandbox", k->sandbox);
 	return nstk_out_set_json(row, c, label, j);

@@ -1,12 +1,14 @@
 /*
- * tool.h — the edge every nstk tool shares: the one-line usage error and the
- * check that stdout was really written. Define TOOL_NAME before including
- * it; messages start with it, as err(3)'s do.
+ * tool.h — the edge every nstk tool shares: the one-line usage error, the
+ * check that stdout was really written, and how a closed stdout ends a
+ * tool. Define TOOL_NAME before including it; messages start with it, as
+ * err(3)'s do.
  */
 #ifndef NSTK_TOOL_H
 #define NSTK_TOOL_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +28,37 @@ static inline int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* 0, or 1 with a message when stdout could not be written (a full disk, a closed pipe). */
+/*
+ * A reader that went away (nsls | head -1) ends a tool as it ends cat(1):
+ * killed by SIGPIPE at the next write, with nothing on stderr and no half
+ * line after it. A caller that ignored or blocked SIGPIPE (Python's
+ * subprocess, some CI runners) would instead get EPIPE on every write, a
+ * "Broken pipe" message, or with cgtop -b a loop that never ends; so the
+ * tools that only write (nsls, cgtop) restore the default first thing.
+ * nsenter-lite does not: the program it runs inherits the caller's choice.
+ */
+static inline void sigpipe_default(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/*
+ * 0, or 1 with a message when stdout could not be written (a full disk).
+ * A closed pipe (EPIPE: SIGPIPE was ignored) ends the tool by SIGPIPE,
+ * quietly, as it would have had SIGPIPE not been ignored.
+ */
 static inline int flush_stdout(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_SUCCESS;
+	if (errno == EPIPE) {
+		sigpipe_default();
+		raise(SIGPIPE);
+	}
 	fprintf(stderr, TOOL_NAME ": write error: %s\n", strerror(errno));
 	return EXIT_FAILURE;
 }

@@ -132,6 +132,13 @@ struct nstk_cg_counters {
 		io_full_avg10;
 	uint64_t cpu_some_usec, cpu_full_usec, memory_some_usec, memory_full_usec, io_some_usec,
 		io_full_usec;
+	/*
+	 * The groups (enum nstk_cg_read) in which a file was there but could
+	 * not be read or did not parse (cut short, "max" for a number, past
+	 * 2^63, ...): its values are absent like a missing file's, and a tool
+	 * can tell "cannot read" (cgtop's "?") from "not there" ("-").
+	 */
+	unsigned unreadable;
 };
 
 /* The tightest of a cgroup's own limit and its ancestors', and who sets it. */

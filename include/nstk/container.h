@@ -44,6 +44,10 @@ struct nstk_container {
 	char qos[16];
 	/* The systemd unit the cgroup is (e.g. "docker-<id>.scope"), or "". */
 	char unit[NSTK_CONTAINER_ID_MAX];
+	/* The name the user gave it, where no path holds it but a runtime
+	 * process's command line does (podman: conmon's "-n <name>"; see
+	 * nstk_container_name_from_conmon), or "". Never part of the label. */
+	char name[NSTK_CONTAINER_ID_MAX];
 	/* The id is a name (matched whole) rather than a hash or UUID (matched
 	 * by any prefix). */
 	bool id_is_name;
@@ -88,9 +92,23 @@ int nstk_container_from_proc_cgroup(const char *text, size_t len, struct nstk_co
 int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_container *c);
 
 /*
+ * podman's container name from its conmon's command line (/proc/PID/cmdline
+ * of the container's init's parent: NUL-separated argv). argv[0] must be
+ * conmon ("conmon" or a path ending in "/conmon"); its "-c <id>" ("--cid",
+ * "--cid=") must be c->id whole, so a conmon of another container never
+ * names this one; its "-n <name>" ("--name", "--name=") must be a name
+ * (letters, digits, "_ . + -", starting with a letter or digit). The values
+ * of --exit-command, --exit-command-arg, --runtime-arg and --runtime-opt are
+ * skipped, "--" ends the options. Returns 1 with c->name set, 0 when
+ * cmdline does not name c (c untouched), -EINVAL for NULL arguments. Pure.
+ */
+int nstk_container_name_from_conmon(const char *cmdline, size_t len, struct nstk_container *c);
+
+/*
  * Whether what a user typed for --container names c: any prefix of a hash or
  * UUID id (at least one character, case-insensitive), or the whole of a name;
- * for a ctr container also "<namespace>/<name>" whole.
+ * for a ctr container also "<namespace>/<name>" whole; the whole of c->name
+ * when known (podman).
  */
 bool nstk_container_matches(const struct nstk_container *c, const char *id_or_prefix);
 

@@ -77,11 +77,25 @@ struct nstk_nsview_options {
 	size_t ncols;
 	bool persistent_only; /* only namespaces no process sits in (-P) */
 	bool mark_no_process; /* say why a row has no process in COMMAND (text only) */
+	/* Process tree: draw the processes between a row and its parent row
+	 * (conmon, containerd-shim, the shell that forked it) as rows of their own,
+	 * for tables; otherwise each row carries them as "via" (JSON). */
+	bool via_rows;
 };
 
 /*
  * Build the rows: namespaces of the wanted kinds, including those no process
  * sits in, sorted by inode, nested per the tree mode. Returns 0 or -errno; *out is the caller's to free.
+ *
+ * In the process tree a row hangs under the row of the nearest ancestor
+ * process outside its namespace (X). The processes walked through on the way
+ * from the row's lowest PID up to X, X included unless it is the parent
+ * row's own PID, at most 8 (the nearest), are the row's "via": with
+ * via_rows, process rows between the two namespace rows (NS, TYPE empty);
+ * otherwise a last column "via", null or an array of {"pid", "ppid", "uid",
+ * "user", "command"} in tree order (the one under the parent row first, the
+ * parent of the row's PID last). A root row, or one whose parent row -Q
+ * dropped, has none.
  */
 int nstk_nsview_build(const struct nstk_census *c, const struct nstk_nsview_options *o,
 		      struct nstk_out_table **out);

@@ -154,7 +154,16 @@ netmode_of() {
 	id="$(netmode_of "$joined")"
 	[[ "$id" == container:* ]] || fail "NETMODE of the joined container is '$id'"
 	[[ "$POD_ID" == "${id#container:}"* ]] || fail "NETMODE '$id' does not name $POD_ID"
+	local pids
+	pids="$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-none" "$CTR_PODMAN-host") $joined"
 	ctr_podman rm -f -t 0 "$CTR_PODMAN-none" "$CTR_PODMAN-host" "$CTR_PODMAN-joined" >/dev/null
+	# Gone before the next test: a joined sleep left behind would hold the
+	# shared net namespace (the lowest PID after a PID wrap names its row).
+	local p
+	for p in $pids; do
+		_ctr_poll sh -c "[ ! -e /proc/$p ] || [ \"\$(awk '{ print \$3 }' /proc/$p/stat 2>/dev/null)\" = Z ]" ||
+			fail "PID $p of a removed container is still running"
+	done
 }
 
 @test "podman: nsenter-lite --container -n ip -o addr shows the container's address" {
@@ -273,18 +282,58 @@ assert_limits_row() {
 	kill -KILL "$hog"
 }
 
-@test "podman: nsls --tree=process hangs the container under conmon" {
-	podman_facts
-	# The kernel: the container's init is conmon's child.
-	assert_equal "$(awk '/^PPid:/ { print $2 }' "/proc/$POD_PID/status")" "$POD_CONMON"
-	assert_equal "$(cat "/proc/$POD_CONMON/comm")" conmon
-	nsls_json -p "$POD_PID" -t pid -o NS,PID,PPID,COMMAND,CONTAINER
-	assert_equal "$(jqn '.namespaces[0] | "\(.pid) \(.ppid)"')" "$POD_PID $POD_CONMON"
-	nsls_run -T process -u -o NS,TYPE,PID,COMMAND
+# The container's rows of kind KIND hang under the host's row through the
+# one process PARENT (conmon, the shim): JSON via, and a process row in the
+# table right above the row, as the kernel's PPid says.
+assert_via() {
+	local pid="$1" parent="$2" comm="$3" kind ino host
+	assert_equal "$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")" "$parent"
+	assert_equal "$(cat "/proc/$parent/comm")" "$comm"
+	nsls_json -T process -o NS,TYPE,PID,PPID,COMMAND
+	for kind in $(ctr_ns_set "$pid" | cut -d: -f1); do
+		[ "$kind" = user ] && continue
+		ino=$(nstk_ns_ino "$pid" "$kind")
+		host=$(nstk_ns_ino $$ "$kind")
+		assert_equal "$(jqn 'node($k; $n) | "\(.pid) \(.ppid) \([.via[]?.pid] | join(","))"' --arg k "$kind" --argjson n "$ino")" \
+			"$pid $parent $parent"
+		# comm is cut to 15 bytes ("containerd-shim" of containerd-shim-runc-v2).
+		assert_equal "$(jqn 'node($k; $n) | .via[0].command | split(" ")[0] | split("/")[-1] | startswith($c)' \
+			--arg k "$kind" --argjson n "$ino" --arg c "$comm")" true
+		assert_equal "$(jqn 'node($k; $h) | [.children[]?.ns] | index($n) != null' --arg k "$kind" \
+			--argjson h "$host" --argjson n "$ino")" true
+	done
+	# The table: the runtime's process row, then the container's row under it.
+	nsls_run -T process -u -t pid -o NS,TYPE,PID,PPID,COMMAND
 	assert_success
-	grep -q "conmon" <<<"$output" ||
-		skip "nsls -T process shows only namespace rows, and conmon holds none of its own (needs rows for runtime processes in lib/nsview.c)"
-	assert_output --regexp "conmon.*"$'\n'".*[└├]─/bin/sleep 600"
+	ino=$(nstk_ns_ino "$pid" pid)
+	assert_output --regexp "(^|"$'\n'") +$parent +[0-9]+ [│ ]*[├└]─[^"$'\n'"]*$comm[^"$'\n'"]*"$'\n'" *$ino +pid +$pid +$parent +[│ ]*└─/bin/sleep 600"
+}
+
+@test "podman: nsls --tree=process shows conmon above the container's rows" {
+	podman_facts
+	assert_via "$POD_PID" "$POD_CONMON" conmon
+}
+
+@test "podman: the container's name, from conmon's command line, in JSON and for --container" {
+	podman_facts
+	# The cgroup path has only the id: the name is conmon's "-n".
+	[[ "$POD_CGROUP" != *"$CTR_PODMAN"* ]] || fail "the cgroup path holds the name: $POD_CGROUP"
+	tr '\0' '\n' <"/proc/$POD_CONMON/cmdline" | grep -qxF -- "$CTR_PODMAN"
+	assert_equal "$(ctr_podman inspect -f '{{.Name}}' "$POD_ID")" "$CTR_PODMAN"
+	nsls_json --container "$CTR_PODMAN" -o NS,TYPE,CONTAINER
+	assert_equal "$(jqn '[.namespaces[].container | "\(.id) \(.name)"] | unique | join(",")')" "$POD_ID $CTR_PODMAN"
+	assert_equal "$(jqn '.namespaces[] | "\(.type):\(.ns)"' | sort)" "$(ctr_ns_set "$POD_PID")"
+	# The label stays the id's: it is what -Q and cgtop --check compare.
+	nsls_run --container "$CTR_PODMAN" -l -n -o CONTAINER
+	assert_success
+	assert_equal "$(sort -u <<<"$output")" "podman:${POD_ID:0:12}"
+	# A name is matched whole.
+	nsls_assert_failure_with "nsls: no container matches '${CTR_PODMAN%?}'" --container "${CTR_PODMAN%?}"
+	# nsenter-lite lands in the same container by its name.
+	assert_equal "$(ns_seen_by "$NSENTER_LITE" --container "$CTR_PODMAN" -a)" "$(ns_of_pid "$POD_PID")"
+	run --separate-stderr "$NSENTER_LITE" --container "$CTR_PODMAN" -a --dry-run -J true
+	assert_success
+	assert_equal "$(jq -r '"\(.target.pid) \(.target.container)"' <<<"$output")" "$POD_PID podman:${POD_ID:0:12}"
 }
 
 @test "runc: CONTAINER and --container name the container from its cgroupsPath" {
@@ -319,4 +368,25 @@ assert_limits_row() {
 	assert_equal "$(cat "/proc/$shim/comm")" containerd-shim
 	nsls_json -p "$CTRD_PID" -t pid -o NS,PID,PPID
 	assert_equal "$(jqn '.namespaces[0].ppid')" "$shim"
+}
+
+@test "containerd: nsls --tree=process shows containerd-shim above the container's rows" {
+	ctrd_facts
+	local shim
+	shim="$(awk '/^PPid:/ { print $2 }' "/proc/$CTRD_PID/status")"
+	assert_via "$CTRD_PID" "$shim" containerd-shim
+}
+
+@test "containerd: JSON's container object has its namespace, in nsls and cgtop" {
+	ctrd_facts
+	nsls_json --container "default/$CTR_CTRD" -o NS,CONTAINER
+	assert_equal "$(jqn '[.namespaces[].container | "\(.namespace) \(.id) \(.name)"] | unique | join(",")')" \
+		"default $CTR_CTRD null"
+	cgtop_json "/default/$CTR_CTRD" 1
+	assert_equal "$(cg '"\(.container.namespace) \(.container.id)"')" "default $CTR_CTRD"
+	# Other runtimes have none.
+	runc_facts
+	nsls_json --container "$CTR_RUNC" -o NS,CONTAINER
+	assert_equal "$(jqn '[.namespaces[].container.namespace] | unique | join(",")')" ""
+	assert_equal "$(jqn '[.namespaces[].container | has("namespace")] | all')" true
 }

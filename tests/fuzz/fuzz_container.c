@@ -1,6 +1,7 @@
 /*
  * fuzz_container.c — libFuzzer harness for the container decoder. Every
- * input goes to the cgroup, /proc/PID/cgroup and nsfs decoders alike; the
+ * input goes to the cgroup, /proc/PID/cgroup and nsfs decoders alike, and as
+ * a conmon command line to the podman name reader; the
  * harness checks what callers rely on: a result is terminated and non-empty,
  * labels fit NSTK_CONTAINER_LABEL_MAX, a container matches its own id, and
  * *c is left alone unless a container was found.
@@ -75,6 +76,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	c = before;
 	check_result(nstk_container_from_nsfs_path(text, size, &c), &c, &before);
+
+	/* The input as conmon's /proc/PID/cmdline: a name is set only when the
+	 * -c id is the container's, and is then a whole name that matches. */
+	static const char pod_id[] = "3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a";
+	struct nstk_container pod = { .runtime = "podman" };
+	memcpy(pod.id, pod_id, sizeof(pod_id));
+	struct nstk_container pod_before = pod;
+	int r = nstk_container_name_from_conmon(text, size, &pod);
+	if (r == 1) {
+		check_terminated(pod.name, sizeof(pod.name));
+		if (!pod.name[0] || strchr(pod.name, ' ') || !nstk_container_matches(&pod, pod.name) ||
+		    strcmp(pod.id, pod_id) != 0)
+			abort();
+	} else if (r != 0 || memcmp(&pod, &pod_before, sizeof(pod)) != 0) {
+		abort();
+	}
 
 	/* The input as what a user typed for --container. */
 	char *typed = malloc(size + 1);

@@ -525,6 +525,84 @@ static void nsfs_pins(void **state)
 	assert_int_equal(decode_nsfs(long_path, &c), -ENAMETOOLONG);
 }
 
+/* conmon's argv as /proc/PID/cmdline holds it: NUL-separated, one NUL at the end. */
+#define ARGV(...) argv_of((const char *[]){ __VA_ARGS__, NULL }, buf, sizeof(buf), &len)
+
+static const char *argv_of(const char **args, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	for (; *args; args++) {
+		size_t l = strlen(*args) + 1;
+		assert_true(n + l <= size);
+		memcpy(buf + n, *args, l);
+		n += l;
+	}
+	*len = n;
+	return buf;
+}
+
+static void podman_names_from_conmon(void **state)
+{
+	(void)state;
+	char buf[1024];
+	size_t len;
+	struct nstk_container c = expect("/libpod_parent/libpod-" HEX_A, "podman", HEX_A);
+	const char *t;
+
+	/* As podman 4 starts it (shortened): -c and -n, values of passthrough options skipped. */
+	t = ARGV("/usr/bin/conmon", "--api-version", "1", "-c", HEX_A, "-u", HEX_A, "-r", "/usr/bin/runc",
+		 "-n", "web_1.x-y", "--exit-command", "/usr/bin/podman", "--exit-command-arg", "-n",
+		 "--exit-command-arg", "cleanup", "--runtime-arg", "--name=bogus");
+	assert_int_equal(nstk_container_name_from_conmon(t, len, &c), 1);
+	assert_string_equal(c.name, "web_1.x-y");
+	/* The name matches whole and in its case; the id still does; the label does not change. */
+	assert_true(nstk_container_matches(&c, "web_1.x-y"));
+	assert_false(nstk_container_matches(&c, "web"));
+	assert_false(nstk_container_matches(&c, "WEB_1.X-Y"));
+	assert_true(nstk_container_matches(&c, "3f2a"));
+	char label[NSTK_CONTAINER_LABEL_MAX];
+	assert_int_equal(nstk_container_label(&c, label, sizeof(label)), 0);
+	assert_string_equal(label, "podman:3f2a1b0c9d8e");
+
+	/* Long forms, and without the trailing NUL. */
+	c = expect("/libpod_parent/libpod-" HEX_A, "podman", HEX_A);
+	t = ARGV("conmon", "--cid=" HEX_A, "--name", "db");
+	assert_int_equal(nstk_container_name_from_conmon(t, len - 1, &c), 1);
+	assert_string_equal(c.name, "db");
+	c = expect("/libpod_parent/libpod-" HEX_A, "podman", HEX_A);
+	t = ARGV("conmon", "--cid", HEX_A, "--name=db2");
+	assert_int_equal(nstk_container_name_from_conmon(t, len, &c), 1);
+	assert_string_equal(c.name, "db2");
+
+	/* Not this container's conmon, not conmon, no name, a bad name, after "--": nothing. */
+	struct nstk_container before = expect("/libpod_parent/libpod-" HEX_A, "podman", HEX_A);
+	const char *none[][8] = {
+		{ "/usr/bin/conmon", "-c", HEX_B, "-n", "other", NULL },
+		{ "/usr/bin/conmon", "-c", "3f2a1b0c9d8e", "-n", "short-id", NULL },
+		{ "/usr/bin/notconmon", "-c", HEX_A, "-n", "web", NULL },
+		{ "/usr/bin/conmon-x", "-c", HEX_A, "-n", "web", NULL },
+		{ "sh", "-c", HEX_A, "-n", "web", NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, "-n", "has space", NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, "-n", "-dash", NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, "-n", "", NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, "-n", NULL },
+		{ "/usr/bin/conmon", "-c", HEX_A, "--", "-n", "web", NULL },
+		{ "/usr/bin/conmon", "--exit-command-arg", "-c", HEX_A, "-n", "web", NULL },
+	};
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		c = before;
+		t = argv_of(none[i], buf, sizeof(buf), &len);
+		assert_int_equal(nstk_container_name_from_conmon(t, len, &c), 0);
+		assert_memory_equal(&c, &before, sizeof(c));
+	}
+	/* Empty, NULL. */
+	assert_int_equal(nstk_container_name_from_conmon("", 0, &c), 0);
+	assert_int_equal(nstk_container_name_from_conmon(NULL, 0, &c), 0);
+	assert_int_equal(nstk_container_name_from_conmon(NULL, 3, &c), -EINVAL);
+	assert_int_equal(nstk_container_name_from_conmon("conmon", 6, NULL), -EINVAL);
+}
+
 static void matching_what_a_user_types(void **state)
 {
 	(void)state;
@@ -648,6 +726,7 @@ int main(void)
 		cmocka_unit_test(names_with_odd_characters_and_lengths),
 		cmocka_unit_test(not_containers),
 		cmocka_unit_test(nsfs_pins),
+		cmocka_unit_test(podman_names_from_conmon),
 		cmocka_unit_test(matching_what_a_user_types),
 		cmocka_unit_test(labels_for_tables),
 	};

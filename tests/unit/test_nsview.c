@@ -1,7 +1,8 @@
 /*
  * test_nsview.c — from a census to nsls's rows, on hand-built censuses:
  * filters, sorting, the owner and parent trees, ancestor-only rows, and the
- * JSON document's top-level keys. PIDs are above pid_max, so no process
+ * JSON document's top-level keys, and the process rows a table draws for
+ * a row's via. PIDs are above pid_max, so no process
  * facts are found and those cells must come out null. Also NETMODE's
  * decision (nstk_netmode) on hand-built interface lists, and the kernel
  * release test behind its host detection.
@@ -20,6 +21,7 @@
 
 #include "nstk/nsview.h"
 #include "nstk/util.h"
+#include "../../lib/nsview_via.h"
 
 #define NO_SUCH_PID 2000000000
 
@@ -338,6 +340,71 @@ static void netmode_null_where_not_known(void **state)
 	nstk_census_free(&c);
 }
 
+/*
+ * via: two namespace rows under one parent row through the same process
+ * (two containers under one shim) share its row; a third has its own chain
+ * of two; a root keeps none; the hidden column goes.
+ */
+static void via_becomes_process_rows(void **state)
+{
+	(void)state;
+	const struct nstk_out_column *vcols[] = { &nstk_nscols[NSTK_NSCOL_NS], &nstk_nscols[NSTK_NSCOL_PID],
+						 &nstk_nscols[NSTK_NSCOL_COMMAND], &nstk_nsview_via_column };
+	struct nstk_out_table *t = nstk_out_table_new(vcols, 4);
+	assert_non_null(t);
+	struct nstk_out_row *r[4];
+	for (int i = 0; i < 4; i++) {
+		r[i] = nstk_out_row_add(t);
+		assert_non_null(r[i]);
+		nstk_out_set_u64(r[i], 0, 100 + (uint64_t)i);
+		nstk_out_set_i64(r[i], 1, 10 + i);
+	}
+	r[1]->parent = r[2]->parent = r[3]->parent = r[0];
+	struct nstk_proc_facts shim = { .pid = 50, .ppid = 1, .user = "root", .command = "containerd-shim" };
+	struct nstk_proc_facts sh = { .pid = 60, .ppid = 1, .user = "root", .command = "bash" };
+	struct nstk_proc_facts un = { .pid = 61, .ppid = 60, .user = "root", .command = "unshare -f" };
+	const struct nstk_proc_facts *one[] = { &shim }, *two[] = { &sh, &un };
+	assert_int_equal(nstk_nsview_via_set(r[1], 3, one, 1), 0);
+	assert_int_equal(nstk_nsview_via_set(r[2], 3, two, 2), 0);
+	assert_int_equal(nstk_nsview_via_set(r[3], 3, one, 1), 0);
+	assert_int_equal(nstk_nsview_via_set(r[0], 3, one, 1), 0); /* a root: ignored */
+	json_t *j;
+	assert_int_equal(nstk_out_render_json(t, true, &j), 0);
+	json_t *via = json_object_get(json_array_get(json_object_get(json_array_get(j, 0), "children"), 1), "via");
+	assert_int_equal(json_array_size(via), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(via, 0), "pid")), 60);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(via, 1), "command")), "unshare -f");
+	json_decref(j);
+
+	assert_int_equal(nstk_nsview_via_rows(t, 3), 0);
+	assert_int_equal(t->ncols, 3);
+	/* 100, shim 50, 101, bash 60, unshare 61, 102, 103: each process row just before its first child. */
+	assert_int_equal(t->nrows, 7);
+	const int64_t pids[] = { 10, 50, 11, 60, 61, 12, 13 };
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(t->rows[i]->index, i);
+		assert_int_equal(t->rows[i]->cells[1].i64, pids[i]);
+	}
+	assert_null(t->rows[0]->parent);
+	assert_ptr_equal(t->rows[1]->parent, t->rows[0]);
+	assert_ptr_equal(t->rows[2]->parent, t->rows[1]);
+	assert_ptr_equal(t->rows[3]->parent, t->rows[0]);
+	assert_ptr_equal(t->rows[4]->parent, t->rows[3]);
+	assert_ptr_equal(t->rows[5]->parent, t->rows[4]);
+	assert_ptr_equal(t->rows[6]->parent, t->rows[1]);
+	/* A process row: no NS, its PID and command. */
+	assert_int_equal(t->rows[1]->cells[0].type, NSTK_VALUE_NULL);
+	assert_string_equal(t->rows[1]->cells[2].str, "containerd-shim");
+
+	struct nstk_out_text_options o = { .tree = true, .notruncate = true };
+	t->tree_column = 2;
+	char *text;
+	assert_int_equal(nstk_out_render_text(t, &o, &text), 0);
+	assert_non_null(strstr(text, "containerd-shim\n"));
+	free(text);
+	nstk_out_table_free(t);
+}
+
 static void tree_names(void **state)
 {
 	(void)state;
@@ -358,6 +425,7 @@ int main(void)
 		cmocka_unit_test(text_marks_ancestors_when_asked),
 		cmocka_unit_test(holders_shown_twice_are_the_same_list),
 		cmocka_unit_test(tree_names),
+		cmocka_unit_test(via_becomes_process_rows),
 		cmocka_unit_test(netmode_decisions),
 		cmocka_unit_test(kernel_release_compare),
 		cmocka_unit_test(netmode_null_where_not_known),

@@ -111,6 +111,17 @@ static void sleep_until(const struct timespec *deadline)
 }
 
 /* One sample's output in the chosen mode. */
+/*
+ * 0 once a sample is out, or -errno when stdout took it not (a full disk):
+ * without this check cgtop -b would sample on forever into the void.
+ */
+static int stdout_written(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
 static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, bool first, bool last)
 {
 	_cleanup_free_ const struct nstk_cg_stats **rows = NULL;
@@ -130,8 +141,7 @@ static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, 
 		r = json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 		json_decref(doc);
 		fputc('\n', stdout);
-		fflush(stdout);
-		return r < 0 ? -EIO : 0;
+		return r < 0 ? -EIO : stdout_written();
 	}
 	case CGTOP_PROMETHEUS: {
 		_cleanup_free_ char *text = NULL;
@@ -147,8 +157,7 @@ static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, 
 		if (o->output_file)
 			return cgtop_write_atomic(o->output_file, text, len);
 		fwrite(text, 1, len, stdout);
-		fflush(stdout);
-		return 0;
+		return stdout_written();
 	}
 	case CGTOP_TEXT: {
 		_cleanup_free_ char *text = NULL;
@@ -158,8 +167,7 @@ static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, 
 			fputc('\n', stdout);
 		if (n || !o->nchecks)
 			puts(text);
-		fflush(stdout);
-		return 0;
+		return stdout_written();
 	}
 	}
 	return 0;
@@ -383,6 +391,7 @@ int main(int argc, char **argv)
 {
 	struct cgtop_options o = { .iterations = -1, .delay_s = 1, .depth = -1, .sort_field = -1 };
 
+	sigpipe_default();
 	setlocale(LC_ALL, "");
 	o.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	int r = parse_options(argc, argv, &o);

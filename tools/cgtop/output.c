@@ -4,7 +4,8 @@
  *
  * Text is for people: sizes in K/M/G, limits as ∞ (or "max" outside a UTF-8
  * locale), an inherited limit followed by "@" and the cgroup that sets it,
- * "-" where there is nothing to show (a first sample's rates). JSON is for
+ * "-" where there is nothing to show (a first sample's rates, a file not
+ * there), "?" where a file was there but could not be read. JSON is for
  * programs: bytes as integers, unlimited and unknown as null, nested as the
  * field names say ("cpu.effective.from" is cgroups[].cpu.effective.from).
  */
@@ -92,6 +93,8 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 	double d = cgtop_field_number(f, s);
 	struct nstk_value v;
 	char tmp[NSTK_CONTAINER_LABEL_MAX];
+	/* No value: "?" when a file it needs was there but could not be read, else "-". */
+	const char *none = (s->now.unreadable & f->reads) ? "?" : "-";
 
 	switch (format) {
 	case CGTOP_CELL_PLAIN:
@@ -101,17 +104,17 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 		else if (v.type == NSTK_VALUE_U64)
 			snprintf(buf, size, "%" PRIu64, v.u64);
 		else
-			snprintf(buf, size, f->kind == CGTOP_F_CONTAINER ? "" : "-");
+			snprintf(buf, size, "%s", f->kind == CGTOP_F_CONTAINER ? "" : none);
 		return;
 	case CGTOP_CELL_PCT:
 		if (isnan(d))
-			snprintf(buf, size, "-");
+			snprintf(buf, size, "%s", none);
 		else
 			snprintf(buf, size, "%.1f", d);
 		return;
 	case CGTOP_CELL_BYTES:
 		if (isnan(d))
-			snprintf(buf, size, "-");
+			snprintf(buf, size, "%s", none);
 		else
 			human_bytes(d, buf, size);
 		return;
@@ -119,7 +122,7 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 		const struct cgtop_field *delta = &cgtop_fields[cgtop_field_find("memory.oom_kills_delta")];
 		double dd = cgtop_field_number(delta, s);
 		if (isnan(d))
-			snprintf(buf, size, "-");
+			snprintf(buf, size, "%s", none);
 		else if (!isnan(dd) && dd > 0)
 			snprintf(buf, size, "%.0f(+%.0f)", d, dd);
 		else
@@ -131,7 +134,7 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 	}
 	/* A limit: its value, and where it comes from when that is not the cgroup itself. */
 	if (isnan(d)) {
-		snprintf(buf, size, "-");
+		snprintf(buf, size, "%s", none);
 		return;
 	}
 	if (isinf(d)) {
@@ -204,9 +207,11 @@ static json_t *container_json(const struct nstk_container *k)
 	char label[NSTK_CONTAINER_LABEL_MAX];
 	if (nstk_container_label(k, label, sizeof(label)) < 0)
 		snprintf(label, sizeof(label), "%s", k->runtime);
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:b}", "runtime", k->runtime, "id", k->id, "label",
-			 label, "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL, "unit",
-			 k->unit[0] ? k->unit : NULL, "monitor", k->monitor);
+	/* "namespace": containerd's, for a ctr container (its id is unique only there). */
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}", "runtime", k->runtime, "id", k->id,
+			 "label", label, "namespace", k->space[0] ? k->space : NULL, "pod", k->pod[0] ? k->pod : NULL,
+			 "qos", k->qos[0] ? k->qos : NULL, "unit", k->unit[0] ? k->unit : NULL, "monitor",
+			 k->monitor);
 }
 
 /* x rounded to the nearest integer, halves away from zero (no libm: the tool links without it). */
@@ -235,7 +240,8 @@ static json_t *field_json(const struct cgtop_field *f, const struct nstk_cg_stat
 	case CGTOP_F_PATH:
 	case CGTOP_F_FROM: {
 		const char *str = *(const char *const *)p;
-		return str ? json_string(str) : json_null();
+		/* A cgroup's name is any bytes: json_string() refuses what is not UTF-8. */
+		return nstk_json_text_or_null(str);
 	}
 	case CGTOP_F_CONTAINER: {
 		const struct nstk_container *c = *(const struct nstk_container *const *)p;

@@ -105,9 +105,15 @@ static const struct metric metrics[] = {
 	  AT(now.io_full_usec), false, USEC_TO_S, -1 },
 };
 
-/* A label value with \, " and newline escaped, as the exposition format wants. */
-static void put_label_value(FILE *out, const char *s)
+/*
+ * A label value with \, " and newline escaped, as the exposition format
+ * wants. It must be UTF-8 too, and a cgroup's name is any bytes: each byte
+ * that is not UTF-8 becomes \xNN, as in JSON (nstk_json_text).
+ */
+static void put_label_value(FILE *out, const char *raw)
 {
+	json_t *text = nstk_json_text(raw);
+	const char *s = text ? json_string_value(text) : "";
 	fputc('"', out);
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -120,6 +126,7 @@ static void put_label_value(FILE *out, const char *s)
 			fputc(*s, out);
 	}
 	fputc('"', out);
+	json_decref(text);
 }
 
 static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_stats *s)

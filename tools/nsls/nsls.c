@@ -69,7 +69,8 @@ static void usage(FILE *f)
 	      " -P, --persistent       only namespaces no process sits in\n"
 	      " -Q, --filter <expr>    only rows the expression matches, e.g.\n"
 	      "                        'TYPE == \"net\" && NPROCS == 0' (see nsls(8))\n"
-	      "     --container <id>   only the namespaces of this container (id, id prefix or name)\n"
+	      "     --container <id>   only the namespaces of this container (id, id prefix or name;\n"
+	      "                        podman's name as its conmon has it)\n"
 	      "                        and those of another container it joined\n"
 	      "     --sockets          also find network namespaces held by sockets (SIOCGSKNS;\n"
 	      "                        costs a pidfd_getfd and an ioctl per socket)\n"
@@ -80,6 +81,9 @@ static void usage(FILE *f)
 	      "                        may be repeated\n"
 	      " -T, --tree[=<rel>]     use tree format: process, owner or parent\n"
 	      "                        (-T alone means owner; without -T, -l or -J: process)\n"
+	      "                        process: processes between a row and its parent row\n"
+	      "                        (conmon, containerd-shim, ...) are drawn as rows of their\n"
+	      "                        own, and are each row's \"via\" in JSON\n"
 	      "\n"
 	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n"
@@ -151,6 +155,7 @@ int main(int argc, char **argv)
 	uint64_t task_ns[NSTK_NS_KIND_COUNT];
 	int c;
 
+	sigpipe_default();
 	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
 	setlocale(LC_ALL, "");
 	while ((c = getopt_long(argc, argv, "Jlno:p:PQ:ruWt:T::hV", longopts, NULL)) != -1) {
@@ -278,6 +283,7 @@ int main(int argc, char **argv)
 	view.columns = columns;
 	view.ncols = ncols;
 	view.mark_no_process = !json;
+	view.via_rows = !json;
 	view.task = task;
 	view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	text.tree = view.tree != NSTK_NSTREE_NONE;
