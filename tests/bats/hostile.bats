@@ -259,6 +259,22 @@ text_row() {
 	[ "$n" -eq 1 ] || fail "$ino on $n lines: $output"
 }
 
+@test "nsls -J: a command line with bytes that start no UTF-8 sequence (0xf5-0xff) stays valid JSON" {
+	# fuzz_out found it: such bytes were taken for a 3-byte lead, jansson
+	# refused the "escaped" text and one hostile argv failed nsls -J for
+	# the whole host. Here the process is the lowest PID of its own uts
+	# namespace, so its command line is what the row shows.
+	nstk_spawn unshare -u bash -c 'exec -a "$(printf "x\370\200\200y\377")" sleep 60'
+	nstk_wait_comm "$NSTK_PID" sleep
+	local ino
+	ino="$(nstk_ns_ino "$NSTK_PID" uts)"
+	nsls_json -t uts -o NS,TYPE,PID,COMMAND
+	assert_equal "$(jqn 'node("uts"; $i).command' --argjson i "$ino")" 'x\xf8\x80\x80y\xff 60'
+	nsls_run -t uts -o NS,COMMAND -u
+	[ "$status" -eq 0 ]
+	assert_table_text "$output"
+}
+
 @test "nsls: a cgroup namespace rooted at a cgroup with an odd name shows its root escaped" {
 	[ "$(stat -f -c %T $CG)" != cgroup2fs ] && [ -w "$CG/unified" ] || skip "needs the hybrid unified hierarchy"
 	local name=$'odd \t\e[1m\xff\\x41' dir

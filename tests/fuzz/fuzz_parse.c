@@ -4,6 +4,7 @@
  * text, so one corpus covers them all; each parser must return 0 or -errno
  * and, on success, hand back values that lie inside the input.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			inside(m.source, m.source_len, text, len);
 			inside(m.super_options, m.super_options_len, text, len);
 		}
-		char out[64];
-		ssize_t n = nstk_unescape_octal(text, len, out, sizeof(out));
-		if (n >= (ssize_t)sizeof(out))
-			abort();
+		/* Unescaping never grows the text, stays inside out and ends it with
+		 * a NUL; text without a backslash comes back as it was. The
+		 * selector's high bits pick out's size, so small ones are tried. */
+		static const size_t sizes[] = { 4096, 64, 8, 2, 1, 0 };
+		size_t osize = sizes[(which / 10) % (sizeof(sizes) / sizeof(sizes[0]))];
+		char *out = malloc(osize ? osize : 1);
+		if (!out)
+			break;
+		ssize_t n = nstk_unescape_octal(text, len, out, osize);
+		if (n >= 0) {
+			if ((size_t)n >= osize || (size_t)n > len || out[n] != '\0')
+				abort();
+			if (!memchr(text, '\\', len) && ((size_t)n != len || memcmp(out, text, len) != 0))
+				abort();
+		} else if (n != -ENAMETOOLONG || len + 1 <= osize) {
+			abort(); /* too long only when it does not fit */
+		}
+		free(out);
 		break;
 	}
 	case 2: {

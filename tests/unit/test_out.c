@@ -212,6 +212,12 @@ static void json_text_escapes_what_is_not_utf8(void **state)
 		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },	 /* a surrogate */
 		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" }, /* past U+10FFFF */
 		{ "new\nline", "new\nline" },		 /* JSON escapes it itself */
+		/* Bytes 0xf5..0xff lead nothing, even before continuation bytes
+		 * (fuzz_out found "\xfe\x9d\x80", which a hostile argv could hold:
+		 * it made nstk_json_text return NULL and nsls -J fail). */
+		{ "\xff\xfe\x9d\x80", "\\xff\\xfe\\x9d\\x80" },
+		{ "x\xf8\x80\x80y", "x\\xf8\\x80\\x80y" },
+		{ "\xf5\x80\x80\x80", "\\xf5\\x80\\x80\\x80" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *j = nstk_json_text(cases[i].in);
