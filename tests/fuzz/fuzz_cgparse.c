@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nstk/cgparse.h"
+#include "fuzz_input.h"
 
 /* Numbers from a parser are at most INT64_MAX, or one of the two sentinels. */
 static void in_range(uint64_t v)
@@ -29,15 +30,12 @@ static void psi_in_range(const struct nstk_cg_psi_line *l)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
+	struct fuzz_input in;
+	if (!fuzz_input_split(data, size, &in))
 		return 0;
-	unsigned which = data[0];
-	/* A private copy, not NUL-terminated, so a read past the end trips ASan. */
-	size_t len = size - 1;
-	char *text = malloc(len ? len : 1);
-	if (!text)
-		return 0;
-	memcpy(text, data + 1, len);
+	unsigned which = in.which;
+	char *text = in.text;
+	size_t len = in.len;
 	int r = 0;
 
 	switch (which % 12) {

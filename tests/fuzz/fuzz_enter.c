@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "nstk/enter.h"
+#include "fuzz_input.h"
 
 /* Each entry is a whole NUL-free "NAME=value" of the input, in order. */
 static void check_environ(const char *text, size_t len, char **env)
@@ -42,15 +43,12 @@ static void check_environ(const char *text, size_t len, char **env)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
+	struct fuzz_input in;
+	if (!fuzz_input_split(data, size, &in))
 		return 0;
-	unsigned which = data[0];
-	/* A private copy, not NUL-terminated, so a read past the end trips ASan. */
-	size_t len = size - 1;
-	char *text = malloc(len ? len : 1);
-	if (!text)
-		return 0;
-	memcpy(text, data + 1, len);
+	unsigned which = in.which;
+	char *text = in.text;
+	size_t len = in.len;
 
 	switch (which % 4) {
 	case 0: {

@@ -11,6 +11,7 @@
 
 #include "nstk/netlink.h"
 #include "nstk/parse.h"
+#include "fuzz_input.h"
 
 static void inside(const char *p, size_t len, const char *buf, size_t size)
 {
@@ -20,15 +21,12 @@ static void inside(const char *p, size_t len, const char *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
+	struct fuzz_input in;
+	if (!fuzz_input_split(data, size, &in))
 		return 0;
-	unsigned which = data[0];
-	/* A private copy, not NUL-terminated, so a read past the end trips ASan. */
-	size_t len = size - 1;
-	char *text = malloc(len ? len : 1);
-	if (!text)
-		return 0;
-	memcpy(text, data + 1, len);
+	unsigned which = in.which;
+	char *text = in.text;
+	size_t len = in.len;
 
 	switch (which % 10) {
 	case 0: {
