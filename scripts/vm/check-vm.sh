@@ -4,16 +4,20 @@
 # end with the guest's "N passed, N failed" line (", N skipped" when some
 # were), the format of scripts/run-tests.sh, which folds it into its total.
 #
-#   1. fetch-kernel.sh: the kernel (vmlinux) and its 9p/virtio, overlay and
-#      veth modules, fetched once into a cache outside the work tree.
+#   1. fetch-kernel.sh: the kernel (vmlinux) and its 9p/virtio, virtio disk,
+#      overlay and veth modules, fetched once into a cache outside the work
+#      tree.
 #   2. an initramfs (busybox cpio, newc): a static busybox, those modules,
-#      init.sh as /init and nstk.env (the settings below).
+#      init.sh as /init, nstk.env (the settings below) and the host's
+#      locales as one locale-archive (see below).
 #   3. qemu: TCG (KVM only where it really works), 1 CPU, no network, the
 #      host's / shared read-only over virtio-9p (and the work tree again, in
 #      case it lies under /tmp, /run or /var/tmp, which get a tmpfs in the
-#      guest). The guest's init mounts a pure cgroup2 hierarchy, switches
-#      root into the host's tree and runs scripts/vm/guest-tests.sh, which
-#      prints bats's TAP between console markers.
+#      guest), and a sparse 64 MiB scratch disk, /dev/vda in the guest (for
+#      io.stat: tests write to it raw). The guest's init mounts a pure
+#      cgroup2 hierarchy, switches root into the host's tree and runs
+#      scripts/vm/guest-tests.sh, which prints bats's TAP between console
+#      markers.
 #   4. the console is read back: the TAP lines are printed as they come,
 #      everything else prefixed "# vm: "; the guest's exit status also comes
 #      back through isa-debug-exit. After NSTK_VM_TIMEOUT seconds qemu is
@@ -26,13 +30,18 @@
 #                    empty: every test of those files)
 #   NSTK_VM_FILTER   and of those only the ones whose name matches this regex
 #                    (bats -f), e.g. to look at one test in the guest
-#   NSTK_VM_TIMEOUT  seconds before qemu is killed (150)
+#   NSTK_VM_TIMEOUT  seconds before qemu is killed (300: a guard against a
+#                    hung guest, not the budget; the tagged tests take about
+#                    2 minutes on a quiet 2-core host, TCG slows down with
+#                    the host's load)
 #   NSTK_VM_MEM      guest memory in MiB (1024)
 #   NSTK_VM_SMP      guest CPUs (1: as fast as 2 on a quiet 2-core host, twice as
 #                    fast on a busy one; 2 for a test that needs two)
 #   NSTK_VM_ACCEL    tcg or kvm (default: kvm where it works, else tcg)
 #   NSTK_VM_APPEND   more kernel command line (e.g. loglevel=7 to see the kernel)
 #   NSTK_VM_CACHE    the kernel cache (see fetch-kernel.sh)
+#   NSTK_VM_SKIP     a reason not to run: print "SKIP: <reason>" and exit 0
+#                    (e.g. NSTK_VM_SKIP="no time" make check)
 #
 # Where qemu, a static busybox or the kernel cannot be had, it prints
 # "SKIP: <reason>" and exits 0. Exit status: 0 when nothing failed, else 1.
@@ -40,7 +49,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd -P)
 export NSTK_BUILD="${NSTK_BUILD:-build}"
-timeout=${NSTK_VM_TIMEOUT:-150}
+timeout=${NSTK_VM_TIMEOUT:-300}
 mem=${NSTK_VM_MEM:-1024}
 smp=${NSTK_VM_SMP:-1}
 t0=$(date +%s.%N)
@@ -59,6 +68,7 @@ elapsed() {
 	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 }
 
+[ -z "${NSTK_VM_SKIP:-}" ] || skip "$NSTK_VM_SKIP"
 [ "$(uname -m)" = x86_64 ] || skip "the VM rig boots Debian's amd64 kernel: this host is $(uname -m)"
 command -v qemu-system-x86_64 >/dev/null ||
 	skip "qemu-system-x86_64 not installed (apt-get install --no-install-recommends qemu-system-x86)"
@@ -120,6 +130,21 @@ ln -s busybox "$ird/bin/sh"
 cp "$kdir"/modules/* "$ird/lib/modules/"
 install -m 0755 scripts/vm/init.sh "$ird/init"
 mknod -m 600 "$ird/dev/console" c 5 1 2>/dev/null || true
+# The host's compiled locales (C.utf8 here, which the tests use) as one
+# locale-archive, as the locales package makes: glibc then maps one file at
+# each exec instead of opening twelve, over 9p under TCG ~30 ms an exec.
+# init.sh lays it over the guest's /usr/lib/locale. Only where the host has
+# locale directories and no archive.
+if [ ! -e /usr/lib/locale/locale-archive ] && command -v localedef >/dev/null &&
+	compgen -G "/usr/lib/locale/*/LC_CTYPE" >/dev/null; then
+	mkdir -p "$ird/locale/usr/lib/locale"
+	locales=()
+	for d in /usr/lib/locale/*/; do
+		locales+=("${d%/}") # named by its directory: no trailing slash
+	done
+	localedef --prefix="$ird/locale" --add-to-archive "${locales[@]}" >/dev/null 2>&1 ||
+		rm -rf "$ird/locale"
+fi
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
 	echo "NSTK_ROOT=$(q "$root")"
@@ -133,6 +158,8 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	fail_early "busybox cpio could not build the initramfs"
 
 console=$tmp/console
+# The scratch disk: sparse, so it costs only what the tests write.
+truncate -s 64M "$tmp/disk.img" || fail_early "cannot make a scratch disk image in $tmp"
 # Under TCG every instruction counts: no Spectre/Meltdown mitigations and no
 # zeroing of every kernel allocation (a test VM holds no secrets).
 cmdline="console=ttyS0 panic=-1 quiet mitigations=off init_on_alloc=0 ${NSTK_VM_APPEND:-}"
@@ -142,6 +169,7 @@ run_qemu() {
 		-kernel "$kdir/vmlinux" -initrd "$tmp/initrd" -append "$cmdline" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$root,mount_tag=nstkroot,security_model=none,readonly=on,multidevs=remap" \
+		-drive "file=$tmp/disk.img,if=virtio,format=raw,cache=unsafe" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-pidfile "$tmp/qemu.pid" </dev/null 2>&1
 	echo $? >"$tmp/qemu.rc"

@@ -3,8 +3,11 @@
 # cache, and print the directory that holds it:
 #
 #   vmlinux          the ELF kernel, extracted from the package's bzImage
-#   modules/*.ko     the modules the guest loads (9p over virtio, overlay, veth)
+#   modules/*.ko     the modules the guest loads (9p over virtio, the virtio
+#                    disk, overlay, veth)
 #   modules/order    their names in an order insmod accepts (dependencies first)
+#   modules/want     the modules asked for (WANT below): a cache made for
+#                    another list is made again
 #   release          the kernel release (uname -r in the guest)
 #   package          the package name and version it came from
 #
@@ -26,7 +29,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
 # The modules the guest needs, by name; what they depend on is added.
-WANT="virtio_pci 9pnet_virtio 9p overlay veth"
+WANT="virtio_pci 9pnet_virtio 9p virtio_blk overlay veth"
 
 say() { echo "fetch-kernel: $*" >&2; }
 unavailable() {
@@ -43,7 +46,12 @@ if [ -z "$cache" ]; then
 fi
 mkdir -p "$cache"
 
-if [ -z "${NSTK_VM_REFRESH:-}" ] && [ -f "$cache/current/ready" ]; then
+# ready: a complete cache entry, made for these modules.
+ready() {
+	[ -f "$1/ready" ] && [ "$(cat "$1/modules/want" 2>/dev/null)" = "$WANT" ]
+}
+
+if [ -z "${NSTK_VM_REFRESH:-}" ] && ready "$cache/current"; then
 	(cd "$cache/current" && pwd -P)
 	exit 0
 fi
@@ -67,7 +75,7 @@ ver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || unavailable "no candidate version of $pkg"
 
 dest=$cache/${pkg}_$ver
-if [ -f "$dest/ready" ]; then
+if ready "$dest"; then
 	ln -sfn "${dest##*/}" "$cache/current"
 	echo "$dest"
 	exit 0
@@ -139,6 +147,7 @@ add() {
 for m in $WANT; do
 	add "$m"
 done
+echo "$WANT" >"$out/modules/want"
 
 echo "$release" >"$out/release"
 echo "$pkg $ver" >"$out/package"

@@ -6,12 +6,13 @@
 # Stage 1 (in the initramfs): mount proc, sysfs and devtmpfs; load the 9p
 # modules; mount the host's / read-only over virtio-9p on /newroot; put
 # tmpfs on /tmp, /run and /var/tmp there (bats, ip netns and the tests write
-# nowhere else) and a writable overlay on /root; the work tree (its own
-# share) at its host path again, over them if it lies under one; lo up; a
-# pure cgroup2 hierarchy on /sys/fs/cgroup with cpu, memory, io and pids
-# enabled for its children; then switch_root into the host's tree, so the
-# tests run with the host's own binaries and libraries and see one root, as
-# on a real host.
+# nowhere else) and a writable overlay on /root; the host's locales as one
+# locale-archive over /usr/lib/locale (check-vm.sh says why); the work tree
+# (its own share) at its host path again, over them if it lies under one;
+# lo up; a pure cgroup2 hierarchy on /sys/fs/cgroup with cpu, memory, io
+# and pids enabled for its children; then switch_root into the host's
+# tree, so the tests run with the host's own binaries and libraries and see
+# one root, as on a real host.
 #
 # Stage 2 (the same file, read from the host's tree, run by the host's
 # busybox as PID 1): run scripts/vm/guest-tests.sh with a clean environment,
@@ -59,6 +60,14 @@ if [ "${1:-}" != stage2 ]; then
 	mkdir -p /rw && mount -t tmpfs -o mode=755 tmpfs /rw && mkdir /rw/root /rw/work &&
 		mount -t overlay -o "lowerdir=$r/root,upperdir=/rw/root,workdir=/rw/work" overlay "$r/root" ||
 		finish 1 "cannot make /root writable"
+	# check-vm.sh's locale-archive of the host's locales, over the host's
+	# /usr/lib/locale (an overlay: its directories stay too).
+	a=/locale/usr/lib/locale
+	if [ -f "$a/locale-archive" ]; then
+		mkdir -p /rw/locale /rw/locale-work && cp "$a/locale-archive" /rw/locale/ &&
+			mount -t overlay -o "lowerdir=$r/usr/lib/locale,upperdir=/rw/locale,workdir=/rw/locale-work" \
+				overlay "$r/usr/lib/locale" || finish 1 "cannot lay the locale-archive over /usr/lib/locale"
+	fi
 	# The work tree again, on its own share: it may lie under one of those.
 	mkdir -p "$r$NSTK_ROOT" 2>/dev/null
 	mount -t 9p -o "$o" nstkroot "$r$NSTK_ROOT" || finish 1 "cannot mount the work tree $NSTK_ROOT"

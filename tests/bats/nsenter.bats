@@ -65,6 +65,7 @@ differential() {
 # ---------------------------------------------------------------------------
 # Where it lands: the same namespaces as util-linux nsenter
 
+# bats test_tags=vm
 @test "-m lands in the target's mount namespace, as nsenter does" {
 	spawn_target
 	differential mnt -m
@@ -100,11 +101,13 @@ differential() {
 	differential time -T
 }
 
+# bats test_tags=vm
 @test "-a lands in all the target's namespaces, as nsenter does" {
 	spawn_target
 	differential "cgroup ipc mnt net pid time uts" -a
 }
 
+# bats test_tags=vm
 @test "-a into a user namespace with a map lands where nsenter does, as uid 0 inside" {
 	spawn_userns_target
 	T=$U differential user -a
@@ -220,12 +223,15 @@ differential() {
 	refute_output --partial NSTK_CALLER
 }
 
+# bats test_tags=vm
 @test "-c joins the target's cgroups in every hierarchy, v1 and unified, and leaves stdin alone" {
 	spawn_target
-	local name="nstk-bats-$$-$BATS_TEST_NUMBER"
+	local name="nstk-bats-$$-$BATS_TEST_NUMBER" root
 	cgroup_make "$name"
-	echo "$T" >"/sys/fs/cgroup/pids/$name/cgroup.procs"
-	echo "$T" >"/sys/fs/cgroup/unified/$name/cgroup.procs"
+	# Hybrid: pids v1 and unified; pure v2 (the VM): the one tree.
+	for root in "${NSENTER_CG_ROOTS[@]}"; do
+		echo "$T" >"$root/$name/cgroup.procs"
+	done
 	nsenter_run -t "$T" -c cat /proc/self/cgroup
 	assert_success
 	assert_equal "$output" "$(cat "/proc/$T/cgroup")"
@@ -241,16 +247,18 @@ differential() {
 	cgroup_make "$parent"
 	cgroup_make "$parent/libpod-conmon-$id.scope"
 	cgroup_make "$parent/libpod-$id.scope"
+	# The pids v1 hierarchy on a hybrid host, the one cgroup2 tree on pure v2.
+	local cg=${NSENTER_CG_ROOTS[0]}
 	nstk_spawn sleep 1000
 	local monitor=$NSTK_PID
-	echo "$monitor" >"/sys/fs/cgroup/pids/$parent/libpod-conmon-$id.scope/cgroup.procs"
+	echo "$monitor" >"$cg/$parent/libpod-conmon-$id.scope/cgroup.procs"
 	nsenter_run --container "${id:0:12}" -n true
 	assert_fails_with "nsenter-lite: container podman:${id:0:12} runs only its monitor (PID $monitor), whose namespaces are the host's"
 	spawn_target
 	nstk_spawn unshare --net sleep 1000
 	nstk_wait_comm "$NSTK_PID" sleep
-	echo "$NSTK_PID" >"/sys/fs/cgroup/pids/$parent/libpod-$id.scope/cgroup.procs"
-	echo "$T" >"/sys/fs/cgroup/pids/$parent/libpod-$id.scope/cgroup.procs"
+	echo "$NSTK_PID" >"$cg/$parent/libpod-$id.scope/cgroup.procs"
+	echo "$T" >"$cg/$parent/libpod-$id.scope/cgroup.procs"
 	local want=$T
 	[ "$NSTK_PID" -lt "$T" ] && want=$NSTK_PID
 	nsenter_run --container "${id:0:12}" -a --dry-run -J
@@ -276,6 +284,7 @@ differential() {
 	assert_equal "$(echo $output)" "0 1 2 3"
 }
 
+# bats test_tags=vm
 @test "no host fd, namespace fd or pidfd reaches the command, forked or not" {
 	spawn_target
 	exec 7</etc/hostname
@@ -543,6 +552,7 @@ _state_is() {
 	assert_equal "$(jq -c '[.method, .user_namespace, .fork]' <<<"$output")" '["nsfs-files","last",false]'
 }
 
+# bats test_tags=vm
 @test "the /proc/PID/ns path (kernels before 5.8) lands where the pidfd path does" {
 	spawn_target
 	local by_pidfd by_files

@@ -25,8 +25,11 @@
 #                             unshare has reaped it; call from teardown before
 #                             nstk_cleanup (killed together, $T becomes an
 #                             orphan that PID 1 here reaps only every 2 s)
-#   cgroup_make NAME          mkdir NAME in the pids v1 hierarchy and the
-#                             unified one; recorded for nsenter_cleanup
+#   cgroup_make NAME          mkdir NAME in each of $NSENTER_CG_ROOTS;
+#                             recorded for nsenter_cleanup
+#   $NSENTER_CG_ROOTS         the pids v1 hierarchy and the unified one on
+#                             a hybrid host; the one cgroup2 tree on a pure
+#                             v2 one (make check-vm's guest)
 #   nsenter_cleanup           rmdir what cgroup_make made (deepest first);
 #                             call from teardown after nstk_cleanup
 
@@ -129,9 +132,15 @@ wait_gone_or_zombie() {
 	}
 }
 
+if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	NSENTER_CG_ROOTS=(/sys/fs/cgroup)
+else
+	NSENTER_CG_ROOTS=(/sys/fs/cgroup/pids /sys/fs/cgroup/unified)
+fi
+
 cgroup_make() {
 	local root
-	for root in /sys/fs/cgroup/pids /sys/fs/cgroup/unified; do
+	for root in "${NSENTER_CG_ROOTS[@]}"; do
 		mkdir -p "$root/$1"
 		NSENTER_CGROUPS+=("$root/$1")
 	done

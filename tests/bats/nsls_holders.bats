@@ -467,7 +467,10 @@ h_root_mount() {
 
 @test "a process in a cgroup named like a docker scope is labelled, and --container finds it" {
 	local pids=/sys/fs/cgroup/pids hex cg p k ino want=() lowest
-	[ "$(stat -f -c %T "$pids" 2>/dev/null)" = cgroupfs ] || fail "no cgroup v1 pids hierarchy at $pids"
+	if [ "$(stat -f -c %T "$pids" 2>/dev/null)" != cgroupfs ]; then
+		[ -z "${NSTK_IN_VM:-}" ] || skip "the VM is pure cgroup v2: no cgroup v1 pids hierarchy at $pids"
+		fail "no cgroup v1 pids hierarchy at $pids"
+	fi
 	hex=$(printf '%s' "$H_NAME-$(date +%s%N)-$RANDOM" | sha256sum | cut -c1-64)
 	cg="$pids/docker-$hex.scope"
 	H_CGROUPS+=("$cg")
@@ -561,7 +564,7 @@ h_root_mount() {
 	assert_output --regexp "^ *$t +monotonic \+1000\.000000000s, boottime \+2000\.000000000s *\$"
 }
 
-# bats test_tags=vm
+# (Not tagged vm: vm.bats checks the same, nested, in the VM.)
 @test "a cgroup namespace shows its root in the host's cgroup tree" {
 	local root cg p c
 	root=$(h_cgroup2_root)
