@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ struct view {
 	struct nstk_container *containers; /* per census namespace, when asked */
 	const struct nstk_container *named; /* the one --container names by its podman name */
 	bool *in_container;
+	pid_t *owner; /* per census namespace in a container: its oldest process */
 	bool *joined; /* per census namespace: --container's processes sit in another's */
 	struct nstk_container task_container; /* the -p task's, for NETMODE */
 	bool task_in_container;
@@ -134,18 +136,18 @@ static bool wanted(const struct view *v, const struct nstk_namespace *ns)
 }
 
 /*
- * The container a namespace belongs to: from the cgroup of its lowest
- * process (read in this, the initial, cgroup namespace's view), else from
- * the path of an nsfs bind mount that holds it.
+ * The container a namespace belongs to: from the cgroup of the process pid
+ * in it (read in this, the initial, cgroup namespace's view), else from the
+ * path of an nsfs bind mount that holds it.
  */
-static bool decode_container(const struct nstk_census *c, const struct nstk_namespace *ns,
+static bool decode_container(const struct nstk_census *c, const struct nstk_namespace *ns, pid_t pid,
 			     struct nstk_container *out)
 {
-	if (ns->lowest_pid) {
+	if (pid) {
 		char path[64];
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)ns->lowest_pid);
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 &&
 		    nstk_container_from_proc_cgroup(text, len, out) == 1)
 			return true;
@@ -218,20 +220,35 @@ static int find_joined(struct view *v)
 	return 0;
 }
 
-/* The parent of pid, from /proc/PID/stat (after the comm, which may hold ") "); 0 when gone. */
-static pid_t read_ppid(pid_t pid)
+/*
+ * The parent and start time (clock ticks after boot) of pid, from
+ * /proc/PID/stat, read after the comm, which may hold ") "; false when gone.
+ */
+static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
 	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0)
-		return 0;
+		return false;
 	const char *close = strrchr(text, ')');
-	int ppid;
-	if (!close || sscanf(close + 1, " %*c %d", &ppid) != 1 || ppid < 0)
-		return 0;
-	return ppid;
+	int parent;
+	unsigned long long started;
+	/* Fields 3 (state) and 4 (ppid), then 5-21, then 22 (starttime). */
+	if (!close || sscanf(close + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			     &parent, &started) != 2 || parent < 0)
+		return false;
+	*ppid = parent;
+	*start = started;
+	return true;
+}
+
+static pid_t read_ppid(pid_t pid)
+{
+	pid_t ppid;
+	unsigned long long start;
+	return read_stat(pid, &ppid, &start) ? ppid : 0;
 }
 
 /*
@@ -243,8 +260,7 @@ static pid_t read_ppid(pid_t pid)
 static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
 {
 	struct nstk_container *k = &v->containers[i];
-	const struct nstk_namespace *ns = &v->census->namespaces[i];
-	if (strcmp(k->runtime, "podman") != 0 || k->monitor || k->sandbox || !ns->lowest_pid)
+	if (strcmp(k->runtime, "podman") != 0 || k->monitor || k->sandbox || !v->owner[i])
 		return 0;
 	uint64_t key = 0;
 	for (size_t d = 0; d < 16 && k->id[d]; d++)
@@ -254,7 +270,7 @@ static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
 		memcpy(k->name, v->containers[j].name, sizeof(k->name));
 		return 0;
 	}
-	pid_t conmon = read_ppid(ns->lowest_pid);
+	pid_t conmon = read_ppid(v->owner[i]);
 	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -264,22 +280,71 @@ static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
 	return nstk_hash_put(seen, key, (uint32_t)i);
 }
 
+/*
+ * A namespace belongs to the container of its oldest process: the one that
+ * made it, or came first. The lowest PID says the same until PIDs wrap;
+ * then a container that joined later (podman run --network container:X)
+ * can hold the lowest PID of X's namespace and would take it over. Only
+ * namespaces the lowest PID put in a container are checked, so only their
+ * processes have their start time read, once each.
+ */
+static int settle_owners(struct view *v)
+{
+	const struct nstk_census *c = v->census;
+	_cleanup_free_ unsigned long long *oldest = calloc(c->n_namespaces ? c->n_namespaces : 1,
+							   sizeof(*oldest));
+	if (!oldest)
+		return -ENOMEM;
+	bool any = false;
+	for (size_t i = 0; i < c->n_namespaces; i++) {
+		pid_t ppid;
+		v->owner[i] = c->namespaces[i].lowest_pid;
+		oldest[i] = ULLONG_MAX;
+		if (v->in_container[i] && v->owner[i] && read_stat(v->owner[i], &ppid, &oldest[i]))
+			any = true;
+	}
+	for (size_t p = 0; any && p < c->n_processes; p++) {
+		const struct nstk_census_process *proc = &c->processes[p];
+		bool have = false;
+		unsigned long long start = 0;
+		for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
+			const struct nstk_namespace *ns = proc->ns[k] ? nstk_census_find(c, k, proc->ns[k]) : NULL;
+			size_t i = ns ? (size_t)(ns - c->namespaces) : 0;
+			if (!ns || !v->in_container[i] || oldest[i] == ULLONG_MAX || proc->pid == v->owner[i])
+				continue;
+			pid_t ppid;
+			if (!have && !(have = read_stat(proc->pid, &ppid, &start)))
+				break; /* gone */
+			if (start < oldest[i]) {
+				oldest[i] = start;
+				v->owner[i] = proc->pid;
+			}
+		}
+	}
+	for (size_t i = 0; any && i < c->n_namespaces; i++)
+		if (v->in_container[i] && v->owner[i] != c->namespaces[i].lowest_pid)
+			v->in_container[i] = decode_container(c, &c->namespaces[i], v->owner[i], &v->containers[i]);
+	return 0;
+}
+
 static int decode_containers(struct view *v)
 {
 	const struct nstk_census *c = v->census;
-	v->containers = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->containers));
-	v->in_container = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*v->in_container));
-	if (!v->containers || !v->in_container)
+	size_t n = c->n_namespaces ? c->n_namespaces : 1;
+	v->containers = calloc(n, sizeof(*v->containers));
+	v->in_container = calloc(n, sizeof(*v->in_container));
+	v->owner = calloc(n, sizeof(*v->owner));
+	if (!v->containers || !v->in_container || !v->owner)
 		return -ENOMEM;
+	for (size_t i = 0; i < c->n_namespaces; i++)
+		if (v->opt->kinds & (1u << c->namespaces[i].kind))
+			v->in_container[i] = decode_container(c, &c->namespaces[i], c->namespaces[i].lowest_pid,
+							      &v->containers[i]);
+	int r = settle_owners(v);
 	struct nstk_hash seen = { 0 };
-	int r = 0;
-	for (size_t i = 0; i < c->n_namespaces && r == 0; i++) {
-		if (!(v->opt->kinds & (1u << c->namespaces[i].kind)))
-			continue;
-		v->in_container[i] = decode_container(c, &c->namespaces[i], &v->containers[i]);
+	for (size_t i = 0; i < c->n_namespaces && r == 0; i++)
 		if (v->in_container[i])
 			r = podman_name(v, &seen, i);
-	}
 	nstk_hash_free(&seen);
 	/* --container by a name only conmon knows: its processes in other
 	 * containers' namespaces (find_joined) are matched by its id. */
@@ -646,7 +711,7 @@ static const struct nstk_container *joined_owner(struct view *v, const struct ns
 	const struct nstk_container *owner = NULL;
 	if (v->in_container)
 		owner = v->in_container[ci] ? &v->containers[ci] : NULL;
-	else if (decode_container(v->census, ns, scratch))
+	else if (decode_container(v->census, ns, ns->lowest_pid, scratch))
 		owner = scratch;
 	if (!owner || owner->sandbox || owner->monitor || same_container(owner, &v->task_container))
 		return NULL;
@@ -806,7 +871,9 @@ static int build_rows(const struct nstk_census *c, const struct nstk_nsview_opti
 	if (!t)
 		goto out;
 	t->tree_column = tree_column(o);
-	if (o->container || shows_column(o, NSTK_NSCOL_CONTAINER)) {
+	/* NETMODE of the -p task's net row names the container that owns it. */
+	if (o->container || shows_column(o, NSTK_NSCOL_CONTAINER) ||
+	    (o->task && shows_column(o, NSTK_NSCOL_NETMODE))) {
 		r = decode_containers(&v);
 		if (r < 0)
 			goto out;
@@ -871,6 +938,7 @@ out:
 	free(v.info);
 	free(v.containers);
 	free(v.in_container);
+	free(v.owner);
 	free(v.joined);
 	free(v.via);
 	free(v.n_via);

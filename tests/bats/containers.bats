@@ -16,6 +16,17 @@ teardown_file() {
 	ctr_teardown_all
 }
 
+# A test's own podman containers ($CTR_PODMAN-<what>) go when it ends, also
+# when it fails: one left running would hold the shared container's
+# namespaces for the tests after it.
+teardown() {
+	[ -e "${CTR_DIR:-}/podman/containers.conf" ] || return 0
+	local extra
+	extra=$(ctr_podman ps -a --format '{{.Names}}' 2>/dev/null | grep "^$CTR_PODMAN-") || return 0
+	# shellcheck disable=SC2086 # one name per word
+	ctr_podman rm -f -t 0 $extra >/dev/null 2>&1 || true
+}
+
 # Facts about the podman container, from podman.
 podman_facts() {
 	ctr_need podman

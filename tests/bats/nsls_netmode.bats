@@ -287,14 +287,25 @@ m_join_cgroup() {
 	assert_equal "$(m_mode "$ia")" "$(m_oracle "$a")"
 }
 
-@test "a container that joined another's network namespace shows container:<owner id>" {
-	local brns y x ny nx ino owner joiner owner_pid joiner_pid k lowest want=() got
+# m_next_pid N: the next process made on the host gets the first free PID
+# after N (ns_last_pid: how CRIU restores PIDs); a fork elsewhere between
+# the write and our fork only moves it a little.
+m_next_pid() {
+	echo "$1" >/proc/sys/kernel/ns_last_pid
+}
+
+# The joined-namespace case; with "wrapped", PIDs wrap between the two
+# containers, so the one that joined holds the lower PID.
+m_joined_case() {
+	local wrapped="$1" brns y x ny nx ino owner joiner owner_pid joiner_pid k lowest want=() got max
+	max=$(cat /proc/sys/kernel/pid_max)
 	m_fake_container y
 	local cg_y=$M_CG id_y=$M_ID
 	m_fake_container x
 	local cg_x=$M_CG id_x=$M_ID
 
 	# y: its own net and uts namespaces, eth0 on br0 in a namespace of its own.
+	[ "$wrapped" = wrapped ] && m_next_pid $((max - 3000 - RANDOM % 1000))
 	nstk_spawn unshare --net --uts sleep 1000
 	y=$NSTK_PID
 	nstk_wait_comm "$y" sleep
@@ -305,6 +316,7 @@ m_join_cgroup() {
 	ip -n "$brns" link add vy type veth peer name eth0 netns "$y"
 	ip -n "$brns" link set vy master br0
 	# x: its own uts namespace, y's network (podman run --network container:y).
+	[ "$wrapped" = wrapped ] && m_next_pid $((300 + RANDOM % 1000))
 	nstk_spawn nsenter -t "$y" -n unshare --uts sleep 1000
 	x=$NSTK_PID
 	nstk_wait_comm "$x" sleep
@@ -313,12 +325,14 @@ m_join_cgroup() {
 	assert_equal "$(nstk_ns_ino "$x" net)" "$ino"
 	assert_equal "$(m_oracle "pid:$y")" bridge:br0
 
-	# The namespace belongs to the container of its lowest PID (y, unless PIDs wrapped).
-	if [ "$y" -lt "$x" ]; then
-		owner=$id_y owner_pid=$y joiner=$id_x joiner_pid=$x
+	# The namespace belongs to the container of its oldest process, y,
+	# whichever holds the lower PID.
+	if [ "$wrapped" = wrapped ]; then
+		[ "$x" -lt "$y" ] || fail "PIDs did not wrap: joiner $x, owner $y"
 	else
-		owner=$id_x owner_pid=$x joiner=$id_y joiner_pid=$y
+		[ "$x" -gt "$y" ] || skip "PIDs wrapped by themselves between $y and $x"
 	fi
+	owner=$id_y owner_pid=$y joiner=$id_x joiner_pid=$x
 
 	# Listed as a namespace: its own mode, and its owner.
 	nsls_json -t net -o NS,CONTAINER,NETMODE
@@ -355,6 +369,14 @@ m_join_cgroup() {
 	nsls_run -l -n -u --container "${joiner:0:12}" -t net -o NS,NETMODE
 	assert_success
 	assert_output --regexp "^ *$ino +container:$owner *\$"
+}
+
+@test "a container that joined another's network namespace shows container:<owner id>" {
+	m_joined_case ordered
+}
+
+@test "after a PID wrap the joiner holds the lower PID: the namespace is still the owner's" {
+	m_joined_case wrapped
 }
 
 @test "where the host's network namespace cannot be known, NETMODE is null with a reason" {
