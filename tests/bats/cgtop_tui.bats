@@ -454,6 +454,17 @@ sgr_colours() {
 	[ "$(cat "$TUI_STDERR")" = "cgtop: cgroup /$CG_NAME is gone" ]
 }
 
+@test "on a terminal, a cgroup that does not exist is one line and exit 1, as in batch mode" {
+	# script(1) gives it a terminal: the screen's path, which opens its own
+	# monitor; it fails before drawing anything.
+	run script -qec "$(printf '%q ' "$CGTOP" "/$CG_NAME-none") 2>$(printf '%q' "$TUI_STDERR")" /dev/null
+	[ "$status" -eq 1 ]
+	[ "$(cat "$TUI_STDERR")" = "cgtop: no cgroup /$CG_NAME-none under /sys/fs/cgroup" ]
+	run --separate-stderr "$CGTOP" -b "/$CG_NAME-none"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "cgtop: no cgroup /$CG_NAME-none under /sys/fs/cgroup" ]
+}
+
 @test "-n N ends the screen after N samples" {
 	cg_make "$CG_NAME"
 	# 3 samples last 1 s: in the VM (TCG) cgtop would be gone before

@@ -3,9 +3,10 @@
  * ancestor whose limit bites: a table per sample, NDJSON, Prometheus text,
  * or threshold checks for cron.
  *
- * main() parses options, opens a monitor (libnstk's cgroup model), and
- * hands it either to the interactive screen (tui.c, when it exists and
- * stdout is a terminal) or to the batch loop below: sample, render, sleep.
+ * main() parses options and hands them either to the interactive screen
+ * (tui.c, when it exists and stdout is a terminal), which opens the monitor
+ * (libnstk's cgroup model) its columns need, or to the batch loop below:
+ * open a monitor, then sample, render, sleep.
  * Exit status: 0 success (or no --check matched), 1 runtime failure (or a
  * --check matched), 2 bad usage.
  */
@@ -387,6 +388,20 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 	return 0;
 }
 
+int cgtop_monitor_error(const struct cgtop_options *o, int r)
+{
+	const char *root = o->root ? o->root : "/sys/fs/cgroup";
+	if (r == -ENOENT && o->subtree)
+		fprintf(stderr, "cgtop: no cgroup %s under %s\n", o->subtree, root);
+	else if (r == -ENOENT)
+		fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
+	else if (r == -EINVAL)
+		fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o->subtree);
+	else
+		fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
+	return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
 	struct cgtop_options o = { .iterations = -1, .delay_s = 1, .depth = -1, .sort_field = -1 };
@@ -405,6 +420,18 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	bool interactive = o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO);
+	if (interactive && cgtop_interactive) {
+		/* The interactive screen: tools/cgtop/tui.c. */
+		int status = cgtop_interactive(&o);
+		free_filters(&o);
+		return status;
+	}
+	if (interactive)
+		fputs("cgtop: no interactive screen in this build yet; printing batch output "
+		      "(-b silences this)\n",
+		      stderr);
+
 	struct nstk_cg_monitor_options mo = {
 		.root = o.root,
 		.subtree = o.subtree,
@@ -416,31 +443,11 @@ int main(int argc, char **argv)
 	struct nstk_cg_monitor *m;
 	r = nstk_cg_monitor_new(&mo, &m);
 	if (r < 0) {
-		const char *root = o.root ? o.root : "/sys/fs/cgroup";
-		if (r == -ENOENT && o.subtree)
-			fprintf(stderr, "cgtop: no cgroup %s under %s\n", o.subtree, root);
-		else if (r == -ENOENT)
-			fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
-		else if (r == -EINVAL)
-			fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o.subtree);
-		else
-			fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
+		int status = cgtop_monitor_error(&o, r);
 		free_filters(&o);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+		return status;
 	}
-
-	int status;
-	bool interactive = o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO);
-	if (interactive && cgtop_interactive) {
-		/* The interactive screen: tools/cgtop/tui.c. */
-		status = cgtop_interactive(&o, m);
-	} else {
-		if (interactive)
-			fputs("cgtop: no interactive screen in this build yet; printing batch output "
-			      "(-b silences this)\n",
-			      stderr);
-		status = run_batch(&o, m);
-	}
+	int status = run_batch(&o, m);
 	nstk_cg_monitor_free(m);
 	free_filters(&o);
 	return status;

@@ -4,9 +4,9 @@
  * JSON, --check, --sort and the text columns all read), and the renderers.
  *
  * The interactive screen (tui.c) plugs in through cgtop_interactive(): it
- * gets the parsed options and a monitor that has not sampled yet, and uses
- * the same fields and cell text as batch mode, so the two never disagree
- * about a number.
+ * gets the parsed options, opens the monitor its columns need, and uses the
+ * same fields and cell text as batch mode, so the two never disagree about
+ * a number.
  */
 #ifndef CGTOP_H
 #define CGTOP_H
@@ -143,6 +143,13 @@ int cgtop_write_atomic(const char *path, const char *text, size_t len);
  * Defined by tools/cgtop/tui.c; a weak reference, so until that file exists
  * main() sees NULL here and runs batch mode instead.
  */
-int cgtop_interactive(const struct cgtop_options *o, struct nstk_cg_monitor *m) __attribute__((weak));
+int cgtop_interactive(const struct cgtop_options *o) __attribute__((weak));
+
+/*
+ * Say on stderr why a monitor of o's tree could not be opened (r, a
+ * -errno from nstk_cg_monitor_new) and return the exit status for it: the
+ * one message for batch mode and the screen.
+ */
+int cgtop_monitor_error(const struct cgtop_options *o, int r);
 
 #endif

@@ -1009,14 +1009,13 @@ static struct outcome run(struct tui *t, int in_fd, int wake_rd)
 	return (struct outcome){ EXIT_SUCCESS, 0 };
 }
 
-int cgtop_interactive(const struct cgtop_options *o, struct nstk_cg_monitor *m)
+int cgtop_interactive(const struct cgtop_options *o)
 {
 	/*
-	 * main()'s monitor reads what the batch table shows, not pressure;
-	 * the screen opens its own that reads what its columns need, and again
-	 * when + asks for a level below the ones it reads.
+	 * The screen opens a monitor that reads what its columns need (pressure
+	 * too, which the batch table does not show), and again when + asks for
+	 * a level below the ones it reads.
 	 */
-	(void)m;
 	struct tui t = {
 		.o = o,
 		.depth = o->depth,
@@ -1033,13 +1032,8 @@ int cgtop_interactive(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 	t.oom_kills_delta = cgtop_field_find(OOM_KILLS_DELTA);
 
 	int r = open_monitor(&t, o->depth);
-	if (r < 0) {
-		if (r == -ENOENT)
-			fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
-		else
-			fprintf(stderr, "cgtop: cannot read the cgroup tree: %s\n", strerror(-r));
-		return EXIT_FAILURE;
-	}
+	if (r < 0)
+		return cgtop_monitor_error(o, r);
 
 	/* Keys come from the terminal even when standard input is redirected. */
 	FILE *in = stdin;
