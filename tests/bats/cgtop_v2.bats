@@ -25,26 +25,11 @@ setup() {
 	[ -x "$CGTOP" ] || fail "no cgtop at $CGTOP: run make first"
 	[ -x "$MEMHOG" ] || fail "no memhog at $MEMHOG: run make $NSTK_BUILD/helpers/memhog"
 	V2="nstk-v2-$$-$BATS_TEST_NUMBER"
-	V2_MADE=() # cgroup directories to remove, parents first
 }
 
 teardown() {
 	[ -n "${NSTK_IN_VM:-}" ] || return 0
-	local rc=0 i n d
-	nstk_cleanup || rc=1
-	for ((i = ${#V2_MADE[@]} - 1; i >= 0; i--)); do
-		d=${V2_MADE[i]}
-		for ((n = 0; n < 250; n++)); do
-			[ -d "$d" ] || break
-			rmdir "$d" 2>/dev/null && break
-			sleep 0.02
-		done
-		if [ -d "$d" ]; then
-			echo "teardown: cgroup $d still there: $(cat "$d/cgroup.procs" 2>/dev/null)" >&2
-			rc=1
-		fi
-	done
-	return "$rc"
+	nstk_cleanup
 }
 
 # v2_make PATH...: make cgroups under $CG (parents first), recorded for
@@ -54,8 +39,7 @@ teardown() {
 v2_make() {
 	local p
 	for p in "$@"; do
-		mkdir "$CG/$p"
-		V2_MADE+=("$CG/$p")
+		nstk_cgroup_mkdir "$CG/$p"
 		[ "${p%/*}" = "$p" ] || echo "+cpu +memory +io +pids" >"$CG/${p%/*}/cgroup.subtree_control"
 	done
 }

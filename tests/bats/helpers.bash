@@ -10,10 +10,13 @@
 #                            for nstk_cleanup; its PID lands in $NSTK_PID
 #   nstk_netns_add           make a uniquely named netns, recorded for
 #                            cleanup; its name lands in $NSTK_NETNS_NAME
+#   nstk_cgroup_mkdir DIR... make cgroup directories (parents first),
+#                            recorded for cleanup
 #   nstk_cleanup             kill (SIGKILL, by process group and by PID) all
 #                            that nstk_spawn started, wait until every one of
-#                            them is reaped, delete the netns made; call it
-#                            from teardown
+#                            them is reaped, delete the netns made, remove
+#                            the cgroups made (deepest first); call it from
+#                            teardown
 #   nstk_wait_comm PID COMM  wait (max 5 s) until PID runs COMM
 #   nstk_descendant PID COMM print the first descendant of PID running COMM
 #                            (waits max 5 s)
@@ -50,6 +53,7 @@ NSTK_KINDS=(cgroup ipc mnt net pid time user uts)
 # What nstk_cleanup must undo.
 NSTK_PGIDS=()
 NSTK_NETNS=()
+NSTK_CGROUPS=()
 
 # Poll interval and limit (0.02 s x 250 = 5 s).
 _NSTK_POLL=0.02
@@ -152,6 +156,14 @@ nstk_ns_ino() {
 	echo "${BASH_REMATCH[1]}"
 }
 
+nstk_cgroup_mkdir() {
+	local d
+	for d in "$@"; do
+		NSTK_CGROUPS+=("$d")
+		mkdir "$d" || return 1
+	done
+}
+
 nstk_netns_add() {
 	NSTK_NETNS_NAME="nstk-bats-$$-${BATS_TEST_NUMBER}-${#NSTK_NETNS[@]}"
 	NSTK_NETNS+=("$NSTK_NETNS_NAME")
@@ -194,6 +206,18 @@ nstk_cleanup() {
 		[ -e "/run/netns/$name" ] && left+=("netns $name")
 	done
 	NSTK_NETNS=()
+	# A cgroup is busy until its last task is reaped: retry for 5 s each.
+	local k d
+	for ((k = ${#NSTK_CGROUPS[@]} - 1; k >= 0; k--)); do
+		d=${NSTK_CGROUPS[k]}
+		for ((i = 0; i < _NSTK_POLLS; i++)); do
+			[ -d "$d" ] || break
+			rmdir "$d" 2>/dev/null && break
+			sleep "$_NSTK_POLL"
+		done
+		[ -d "$d" ] && left+=("cgroup $d (tasks: $(tr '\n' ' ' <"$d/cgroup.procs" 2>/dev/null))")
+	done
+	NSTK_CGROUPS=()
 	if [ "${#left[@]}" -gt 0 ]; then
 		echo "nstk_cleanup: still there after 5 s: ${left[*]}" >&2
 		return 1

@@ -27,33 +27,16 @@ ODD_CG_NAMES=("with space" $'tab\there' $'esc\e[31mred' $'bad\xff\xfe' 'back\x41
 
 setup() {
 	[ -x "$NSLS" ] || skip "nsls not built"
-	HO_CGROUPS=()
 	HO_BINDIR=
 	HO_TAG="nstk-ho-$$-$BATS_TEST_NUMBER"
 	MARK="$BATS_TEST_TMPDIR/ran"
 }
 
 teardown() {
-	local st=0 c n
+	local st=0
 	nstk_cleanup || st=1
-	for ((n = ${#HO_CGROUPS[@]} - 1; n >= 0; n--)); do
-		c="${HO_CGROUPS[$n]}"
-		local i
-		for ((i = 0; i < 100; i++)); do
-			[ -d "$c" ] || break
-			rmdir "$c" 2>/dev/null && break
-			sleep 0.05
-		done
-		[ -d "$c" ] && echo "teardown: cgroup $c is still there" >&2 && st=1
-	done
 	[ -n "$HO_BINDIR" ] && rm -rf "$HO_BINDIR"
 	return "$st"
-}
-
-# cg_mkdir DIR: make a cgroup, recorded for teardown.
-cg_mkdir() {
-	mkdir "$1"
-	HO_CGROUPS+=("$1")
 }
 
 # run_tool TOOL ARGS...: stdout and stderr apart; no sanitizer report.
@@ -207,7 +190,7 @@ text_row() {
 	[ "$(stat -f -c %T $CG)" != cgroup2fs ] && [ -w "$CG/pids" ] || skip "needs the v1 pids hierarchy"
 	local name i
 	for name in "${ODD_CG_NAMES[@]}"; do
-		cg_mkdir "$CG/pids/$HO_TAG-$name"
+		nstk_cgroup_mkdir "$CG/pids/$HO_TAG-$name"
 	done
 	echo 7 >"$CG/pids/$HO_TAG-"$'bad\xff\xfe'/pids.max
 	run_tool "$CGTOP" -J -n 1
@@ -279,7 +262,7 @@ text_row() {
 	[ "$(stat -f -c %T $CG)" != cgroup2fs ] && [ -w "$CG/unified" ] || skip "needs the hybrid unified hierarchy"
 	local name=$'odd \t\e[1m\xff\\x41' dir
 	dir="$CG/unified/$HO_TAG-$name"
-	cg_mkdir "$dir"
+	nstk_cgroup_mkdir "$dir"
 	nstk_spawn sh -c 'echo $$ >"$1/cgroup.procs" && exec unshare -C sleep 60' join "$dir"
 	nstk_wait_comm "$NSTK_PID" sleep
 	local ino

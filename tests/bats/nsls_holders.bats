@@ -23,7 +23,6 @@ setup() {
 	H_NETNS=()   # ip netns names to delete
 	H_LINKS=()   # host interfaces to delete
 	H_MOUNTS=()  # host mount points to unmount, in order made
-	H_CGROUPS=() # cgroup directories to remove, in order made
 	H_DIR="$BATS_TEST_TMPDIR/$H_NAME"
 	mkdir -p "$H_DIR"
 }
@@ -52,19 +51,6 @@ teardown() {
 		umount "$x" 2>/dev/null || umount -l "$x" 2>/dev/null || true
 		if mountpoint -q "$x"; then
 			echo "teardown: $x still mounted" >&2
-			rc=1
-		fi
-	done
-	# A cgroup is busy until its last task is reaped: retry for 5 s.
-	for ((i = ${#H_CGROUPS[@]} - 1; i >= 0; i--)); do
-		x=${H_CGROUPS[i]}
-		for ((n = 0; n < 250 && ${#x} > 0; n++)); do
-			[ -d "$x" ] || break
-			rmdir "$x" 2>/dev/null && break
-			sleep 0.02
-		done
-		if [ -d "$x" ]; then
-			echo "teardown: cgroup $x still there" >&2
 			rc=1
 		fi
 	done
@@ -473,8 +459,7 @@ h_root_mount() {
 	fi
 	hex=$(printf '%s' "$H_NAME-$(date +%s%N)-$RANDOM" | sha256sum | cut -c1-64)
 	cg="$pids/docker-$hex.scope"
-	H_CGROUPS+=("$cg")
-	mkdir "$cg"
+	nstk_cgroup_mkdir "$cg"
 	nstk_spawn unshare --uts --net sleep 1000
 	p=$NSTK_PID
 	nstk_wait_comm "$p" sleep
@@ -569,8 +554,7 @@ h_root_mount() {
 	local root cg p c
 	root=$(h_cgroup2_root)
 	cg="$root/$H_NAME"
-	H_CGROUPS+=("$cg" "$cg/sub")
-	mkdir "$cg" "$cg/sub"
+	nstk_cgroup_mkdir "$cg" "$cg/sub"
 	# A shell moves itself into $cg, then makes a cgroup namespace there.
 	nstk_spawn sh -c 'echo $$ >"$1/cgroup.procs" && exec unshare --cgroup sleep 1000' sh "$cg"
 	p=$NSTK_PID

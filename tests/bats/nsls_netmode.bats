@@ -22,7 +22,6 @@ setup() {
 	M_TAG="nm$$x$BATS_TEST_NUMBER"
 	M_NETNS=()   # ip netns names to delete
 	M_LINKS=()   # host interfaces to delete
-	M_CGROUPS=() # cgroup directories to remove, in order made
 }
 
 teardown() {
@@ -40,19 +39,6 @@ teardown() {
 		ip netns del "$x" 2>/dev/null || true
 		if [ -e "/run/netns/$x" ]; then
 			echo "teardown: netns $x still there" >&2
-			rc=1
-		fi
-	done
-	# A cgroup is busy until its last task is reaped: retry for 5 s.
-	for ((i = ${#M_CGROUPS[@]} - 1; i >= 0; i--)); do
-		x=${M_CGROUPS[i]}
-		for ((n = 0; n < 250; n++)); do
-			[ -d "$x" ] || break
-			rmdir "$x" 2>/dev/null && break
-			sleep 0.02
-		done
-		if [ -d "$x" ]; then
-			echo "teardown: cgroup $x still there" >&2
 			rc=1
 		fi
 	done
@@ -168,14 +154,10 @@ m_fake_container() {
 	local pids=/sys/fs/cgroup/pids parent
 	[ "$(stat -f -c %T "$pids" 2>/dev/null)" = cgroupfs ] || fail "no cgroup v1 pids hierarchy at $pids"
 	parent="$pids/nstk-test-$M_TAG"
-	if [ ! -d "$parent" ]; then
-		M_CGROUPS+=("$parent")
-		mkdir "$parent"
-	fi
+	[ -d "$parent" ] || nstk_cgroup_mkdir "$parent"
 	M_ID="$(printf '%s' "$M_TAG-$1-$(date +%s%N)-$RANDOM" | sha256sum | cut -c1-64)"
 	M_CG="$parent/libpod-$M_ID"
-	M_CGROUPS+=("$M_CG")
-	mkdir "$M_CG"
+	nstk_cgroup_mkdir "$M_CG"
 }
 
 # Move PID into the cgroup $2 and check the kernel shows it there.

@@ -23,26 +23,11 @@ setup() {
 	[ -n "${NSTK_IN_VM:-}" ] || skip "VM only (make check-vm)"
 	[ -x "$NSLS" ] || fail "no nsls at $NSLS: run make (or make SAN=1) first"
 	V_NAME="nstk-vm-$$-$BATS_TEST_NUMBER"
-	V_CGROUPS=() # cgroup directories to remove, parents first
 }
 
 teardown() {
 	[ -n "${NSTK_IN_VM:-}" ] || return 0
-	local rc=0 i n x
-	nstk_cleanup || rc=1
-	for ((i = ${#V_CGROUPS[@]} - 1; i >= 0; i--)); do
-		x=${V_CGROUPS[i]}
-		for ((n = 0; n < 250; n++)); do
-			[ -d "$x" ] || break
-			rmdir "$x" 2>/dev/null && break
-			sleep 0.02
-		done
-		if [ -d "$x" ]; then
-			echo "teardown: cgroup $x still there" >&2
-			rc=1
-		fi
-	done
-	return "$rc"
+	nstk_cleanup
 }
 
 # v_mkcg PATH...: make cgroups (relative to $CG, parents first), recorded
@@ -50,8 +35,7 @@ teardown() {
 v_mkcg() {
 	local p
 	for p in "$@"; do
-		mkdir "$CG/$p"
-		V_CGROUPS+=("$CG/$p")
+		nstk_cgroup_mkdir "$CG/$p"
 	done
 }
 
