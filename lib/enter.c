@@ -133,13 +133,12 @@ static bool read_podman_name(int procfd, pid_t pid, struct nstk_container *c, co
 	snprintf(path, sizeof(path), "%d/stat", (int)pid);
 	if (nstk_read_file_at(procfd, path, &text, &len) < 0)
 		return false;
-	const char *close = strrchr(text, ')');
-	int ppid;
-	if (!close || sscanf(close + 1, " %*c %d", &ppid) != 1 || ppid <= 1)
+	struct nstk_proc_stat st;
+	if (nstk_parse_proc_stat(text, len, &st) < 0 || st.ppid <= 1)
 		return false;
 	free(text);
 	text = NULL;
-	snprintf(path, sizeof(path), "%d/cmdline", ppid);
+	snprintf(path, sizeof(path), "%d/cmdline", (int)st.ppid);
 	return nstk_read_file_at(procfd, path, &text, &len) == 0 &&
 	       nstk_container_name_from_conmon(text, len, c) == 1 && nstk_container_matches(c, want);
 }

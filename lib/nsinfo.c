@@ -22,6 +22,7 @@
 
 #include "nsinfo_child.h"
 #include "nstk/nsinfo.h"
+#include "nstk/parse.h"
 #include "nstk/util.h"
 
 #define MAX_ID_MAP_LINES 340 /* the kernel's limit since 4.15 */
@@ -223,12 +224,9 @@ static bool is_kernel_thread(pid_t pid)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	unsigned long flags;
-	if (read_member_file(pid, "stat", &text, &len) < 0)
-		return false;
-	const char *comm_end = strrchr(text, ')');
-	return comm_end && sscanf(comm_end + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) == 1 &&
-	       (flags & 0x00200000ul) != 0;
+	struct nstk_proc_stat st;
+	return read_member_file(pid, "stat", &text, &len) == 0 && nstk_parse_proc_stat(text, len, &st) == 0 &&
+	       (st.flags & 0x00200000u) != 0;
 }
 
 int nstk_nsinfo_initial_net(const struct nstk_census *c, uint64_t *ino)

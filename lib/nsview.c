@@ -18,6 +18,7 @@
 #include "nsview_details.h"
 #include "nsview_via.h"
 #include "nstk/nsview.h"
+#include "nstk/parse.h"
 #include "nstk/proc.h"
 #include "nstk/util.h"
 
@@ -220,27 +221,18 @@ static int find_joined(struct view *v)
 	return 0;
 }
 
-/*
- * The parent and start time (clock ticks after boot) of pid, from
- * /proc/PID/stat, read after the comm, which may hold ") "; false when gone.
- */
+/* The parent and start time (clock ticks after boot) of pid; false when gone. */
 static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
 {
 	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
+	struct nstk_proc_stat st;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0)
+	if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 || nstk_parse_proc_stat(text, len, &st) < 0)
 		return false;
-	const char *close = strrchr(text, ')');
-	int parent;
-	unsigned long long started;
-	/* Fields 3 (state) and 4 (ppid), then 5-21, then 22 (starttime). */
-	if (!close || sscanf(close + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			     &parent, &started) != 2 || parent < 0)
-		return false;
-	*ppid = parent;
-	*start = started;
+	*ppid = st.ppid;
+	*start = st.starttime;
 	return true;
 }
 

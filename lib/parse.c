@@ -344,3 +344,38 @@ int nstk_parse_cgroup_line(const char *line, size_t len, struct nstk_cgroup_line
 	*out = l;
 	return 0;
 }
+
+int nstk_parse_proc_stat(const char *text, size_t len, struct nstk_proc_stat *out)
+{
+	size_t pos = len;
+	while (pos > 0 && text[pos - 1] != ')')
+		pos--;
+	if (pos == 0)
+		return -EINVAL;
+	/* Field 3 (state) is the first after the comm; 4 ppid, 9 flags, 22 starttime. */
+	struct nstk_proc_stat st = { 0 };
+	size_t flen;
+	const char *f;
+	uint64_t v;
+	for (int field = 3; field <= 22; field++) {
+		if (!(f = next_field(text, len, &pos, &flen)))
+			return -EINVAL;
+		if (field == 3) {
+			if (flen != 1)
+				return -EINVAL;
+			st.state = f[0];
+		} else if (field == 4) {
+			if (nstk_parse_u64(f, flen, &v) < 0 || v > INT_MAX)
+				return -EINVAL;
+			st.ppid = (pid_t)v;
+		} else if (field == 9) {
+			if (nstk_parse_u64(f, flen, &st.flags) < 0)
+				return -EINVAL;
+		} else if (field == 22) {
+			if (nstk_parse_u64(f, flen, &st.starttime) < 0)
+				return -EINVAL;
+		}
+	}
+	*out = st;
+	return 0;
+}

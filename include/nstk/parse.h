@@ -101,4 +101,17 @@ struct nstk_cgroup_line {
 };
 int nstk_parse_cgroup_line(const char *line, size_t len, struct nstk_cgroup_line *out);
 
+/*
+ * The fields nstk uses of /proc/PID/stat: "pid (comm) state ppid ... flags
+ * ... starttime ...". The comm may hold spaces and ")", so the fields are
+ * counted from its last ")". Returns 0 or -EINVAL.
+ */
+struct nstk_proc_stat {
+	char state;
+	pid_t ppid;
+	uint64_t flags;	    /* PF_* (PF_KTHREAD 0x00200000: a kernel thread) */
+	uint64_t starttime; /* clock ticks after boot */
+};
+int nstk_parse_proc_stat(const char *text, size_t len, struct nstk_proc_stat *out);
+
 #endif

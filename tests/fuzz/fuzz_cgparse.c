@@ -30,12 +30,11 @@ static void psi_in_range(const struct nstk_cg_psi_line *l)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in;
-	if (!fuzz_input_split(data, size, &in))
+	unsigned which;
+	char *text;
+	size_t len;
+	if (!fuzz_input_split(data, size, &which, &text, &len))
 		return 0;
-	unsigned which = in.which;
-	char *text = in.text;
-	size_t len = in.len;
 	int r = 0;
 
 	switch (which % 12) {

@@ -43,12 +43,11 @@ static void check_environ(const char *text, size_t len, char **env)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in;
-	if (!fuzz_input_split(data, size, &in))
+	unsigned which;
+	char *text;
+	size_t len;
+	if (!fuzz_input_split(data, size, &which, &text, &len))
 		return 0;
-	unsigned which = in.which;
-	char *text = in.text;
-	size_t len = in.len;
 
 	switch (which % 4) {
 	case 0: {

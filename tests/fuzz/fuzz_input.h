@@ -12,23 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fuzz_input {
-	unsigned which; /* the parser, modulo how many the harness has */
-	char *text;	/* len bytes, free() it */
-	size_t len;
-};
-
-/* False for an empty input (nothing to pick with) or no memory. */
-static inline bool fuzz_input_split(const uint8_t *data, size_t size, struct fuzz_input *in)
+/*
+ * which: the parser (modulo how many the harness has); text: len bytes, to
+ * free(). False for an empty input (nothing to pick with) or no memory.
+ */
+static inline bool fuzz_input_split(const uint8_t *data, size_t size, unsigned *which, char **text,
+				    size_t *len)
 {
 	if (size < 1)
 		return false;
-	in->which = data[0];
-	in->len = size - 1;
-	in->text = malloc(in->len ? in->len : 1);
-	if (!in->text)
+	*which = data[0];
+	*len = size - 1;
+	*text = malloc(*len ? *len : 1);
+	if (!*text)
 		return false;
-	memcpy(in->text, data + 1, in->len);
+	memcpy(*text, data + 1, *len);
 	return true;
 }
 

@@ -21,14 +21,13 @@ static void inside(const char *p, size_t len, const char *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_input in;
-	if (!fuzz_input_split(data, size, &in))
+	unsigned which;
+	char *text;
+	size_t len;
+	if (!fuzz_input_split(data, size, &which, &text, &len))
 		return 0;
-	unsigned which = in.which;
-	char *text = in.text;
-	size_t len = in.len;
 
-	switch (which % 10) {
+	switch (which % 11) {
 	case 0: {
 		enum nstk_ns_kind kind;
 		uint64_t ino;
@@ -132,6 +131,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nstk_nl_parse_addr(aligned, len, &a) == 0 && !memchr(a.text, 0, sizeof(a.text)))
 			abort();
 		free(aligned);
+		break;
+	}
+	case 10: {
+		struct nstk_proc_stat st;
+		if (nstk_parse_proc_stat(text, len, &st) == 0 && (st.ppid < 0 || st.state == ' '))
+			abort();
 		break;
 	}
 	}

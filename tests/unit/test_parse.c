@@ -233,6 +233,34 @@ static void cgroup_lines(void **state)
 	assert_int_equal(nstk_parse_cgroup_line("1:/", 3, &l), -EINVAL);
 }
 
+static void proc_stat_fields_after_a_hostile_comm(void **state)
+{
+	(void)state;
+	struct nstk_proc_stat st;
+	/* kthreadd as this kernel writes it: PF_KTHREAD in flags. */
+	const char *kthreadd = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 "
+			       "18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+	assert_int_equal(nstk_parse_proc_stat(kthreadd, strlen(kthreadd), &st), 0);
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ppid, 0);
+	assert_true(st.flags & 0x00200000u);
+	assert_int_equal(st.starttime, 1);
+	/* A comm any process can choose: spaces and ") " inside, negative
+	 * fields (tpgid, priority) where they may be, a huge start time. */
+	const char *odd = "4242 (a) b ) R 7 (x) S 1 4242 4242 0 -1 4194560 10 0 0 0 3 1 0 0 -21 0 1 0 "
+			  "18446744073709551615 2 3";
+	assert_int_equal(nstk_parse_proc_stat(odd, strlen(odd), &st), 0);
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ppid, 1);
+	assert_int_equal(st.flags, 4194560);
+	assert_int_equal(st.starttime, UINT64_MAX);
+	/* Cut before field 22, no comm, a ppid that is no number: refused. */
+	assert_int_equal(nstk_parse_proc_stat(kthreadd, 40, &st), -EINVAL);
+	assert_int_equal(nstk_parse_proc_stat("2 kthreadd S 0", 14, &st), -EINVAL);
+	const char *bad = "9 (x) S -1 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5";
+	assert_int_equal(nstk_parse_proc_stat(bad, strlen(bad), &st), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +278,7 @@ int main(void)
 		cmocka_unit_test(status_nspid_of_a_nested_process),
 		cmocka_unit_test(overlay_layers),
 		cmocka_unit_test(cgroup_lines),
+		cmocka_unit_test(proc_stat_fields_after_a_hostile_comm),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
