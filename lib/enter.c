@@ -18,12 +18,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
-static int set_error(struct nstk_enter_error *e, enum nstk_enter_stage stage, int err,
-		     unsigned kinds, const char *path)
+int nstk_enter_fail(struct nstk_enter_error *e, enum nstk_enter_stage stage, int err, unsigned kinds,
+		    const char *path)
 {
 	e->stage = stage;
 	e->err = err;
@@ -53,7 +54,7 @@ int nstk_enter_target_open(pid_t pid, struct nstk_enter_target *t, struct nstk_e
 					    .pidfd = pidfd_open_process(pid),
 					    .procfd = -1 };
 	if (pinned.pidfd < 0)
-		return set_error(e, NSTK_ENTER_STAGE_OPEN_TARGET, -pinned.pidfd, 0, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_OPEN_TARGET, -pinned.pidfd, 0, NULL);
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	pinned.procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -63,8 +64,8 @@ int nstk_enter_target_open(pid_t pid, struct nstk_enter_target *t, struct nstk_e
 	if (!alive) {
 		nstk_enter_target_close(&pinned);
 		if (err && err != ENOENT)
-			return set_error(e, NSTK_ENTER_STAGE_OPEN_TARGET, err, 0, path);
-		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_OPEN_TARGET, err, 0, path);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	}
 	*t = pinned;
 	return 0;
@@ -201,11 +202,11 @@ int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_contai
 	memset(pick, 0, sizeof(*pick));
 	int r = scan_for_container(id_or_prefix, pick);
 	if (r < 0)
-		return set_error(e, NSTK_ENTER_STAGE_FIND_CONTAINER, -r, 0, "/proc");
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_FIND_CONTAINER, -r, 0, "/proc");
 	if (pick->ambiguous)
-		return set_error(e, NSTK_ENTER_STAGE_FIND_CONTAINER, ENOTUNIQ, 0, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_FIND_CONTAINER, ENOTUNIQ, 0, NULL);
 	if (!pick->pid)
-		return set_error(e, NSTK_ENTER_STAGE_FIND_CONTAINER,
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_FIND_CONTAINER,
 				 pick->monitor_pid ? ESRCH : ENOENT, 0, NULL);
 	r = nstk_enter_target_open(pick->pid, t, e);
 	if (r < 0)
@@ -215,7 +216,7 @@ int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_contai
 	if (cgroup_names_container(t->procfd, "", NULL, &c) != 1 ||
 	    !same_container(&c, &pick->found) || !nstk_enter_target_alive(t)) {
 		nstk_enter_target_close(t);
-		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	}
 	return 0;
 }
@@ -256,14 +257,14 @@ static int open_ns_file(struct nstk_enter_ns *ns, enum nstk_ns_kind kind,
 	 * would become our terminal without O_NOCTTY. Both change nothing for an nsfs file. */
 	int fd = open(ns->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
-		return set_error(e, NSTK_ENTER_STAGE_OPEN_FILE, errno, 1u << kind, ns->file);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_OPEN_FILE, errno, 1u << kind, ns->file);
 	ns->fd = fd;
 	int k = nstk_ns_fd_kind(fd);
 	if (k != (int)kind)
-		return set_error(e, NSTK_ENTER_STAGE_WRONG_KIND, k < 0 ? -k : EINVAL, 1u << kind,
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_WRONG_KIND, k < 0 ? -k : EINVAL, 1u << kind,
 				 ns->file);
 	int r = nstk_ns_fd_inode(fd, &ns->target_ino);
-	return r < 0 ? set_error(e, NSTK_ENTER_STAGE_OPEN_FILE, -r, 1u << kind, ns->file) : 0;
+	return r < 0 ? nstk_enter_fail(e, NSTK_ENTER_STAGE_OPEN_FILE, -r, 1u << kind, ns->file) : 0;
 }
 
 int nstk_enter_plan_read(struct nstk_enter_plan *p, const struct nstk_enter_target *t,
@@ -285,7 +286,7 @@ int nstk_enter_plan_read(struct nstk_enter_plan *p, const struct nstk_enter_targ
 		}
 	}
 	if (t->pidfd >= 0 && !nstk_enter_target_alive(t))
-		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	return 0;
 }
 
@@ -322,7 +323,7 @@ int nstk_enter_plan_decide(struct nstk_enter_plan *p, bool privileged, bool pidf
 		ns->enter = ns->reason == NSTK_ENTER_ASKED || ns->reason == NSTK_ENTER_DIFFERS;
 	}
 	if (unreadable)
-		return set_error(e, NSTK_ENTER_STAGE_READ_NS, first_err, unreadable, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_NS, first_err, unreadable, NULL);
 	p->use_pidfd = pidfd_setns;
 	p->user_first = !privileged;
 	p->fork = p->ns[NSTK_NS_PID].enter && !p->no_fork;
@@ -409,16 +410,16 @@ static int open_target_ns_fds(struct nstk_enter_plan *p, const struct nstk_enter
 		snprintf(path, sizeof(path), "ns/%s", nstk_ns_kind_name(k));
 		ns->fd = openat(t->procfd, path, O_RDONLY | O_CLOEXEC);
 		if (ns->fd < 0)
-			return set_error(e,
+			return nstk_enter_fail(e,
 					 errno == ENOENT ? NSTK_ENTER_STAGE_TARGET_EXITED
 							 : NSTK_ENTER_STAGE_READ_NS,
 					 errno == ENOENT ? ESRCH : errno, 1u << k, NULL);
 		uint64_t ino;
 		if (nstk_ns_fd_inode(ns->fd, &ino) == 0 && ns->target_ino && ino != ns->target_ino)
-			return set_error(e, NSTK_ENTER_STAGE_NS_CHANGED, ESTALE, 1u << k, NULL);
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_NS_CHANGED, ESTALE, 1u << k, NULL);
 	}
 	if (!nstk_enter_target_alive(t))
-		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	return 0;
 }
 
@@ -431,7 +432,7 @@ static int run_steps(const struct nstk_enter_plan *p, const struct nstk_enter_ta
 		const struct nstk_enter_step *s = &steps[*done];
 		int fd = s->fd_kind < 0 ? t->pidfd : p->ns[s->fd_kind].fd;
 		if (setns(fd, nstk_enter_clone_flags(s->kinds)) < 0)
-			return set_error(e, NSTK_ENTER_STAGE_SETNS, errno, s->kinds,
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_SETNS, errno, s->kinds,
 					 s->fd_kind >= 0 ? p->ns[s->fd_kind].file : NULL);
 	}
 	return 0;
@@ -460,6 +461,6 @@ int nstk_enter_namespaces(struct nstk_enter_plan *p, const struct nstk_enter_tar
 			p->user_first = !p->user_first;
 	}
 	if (r == -ESRCH || (r < 0 && t->pidfd >= 0 && !nstk_enter_target_alive(t)))
-		return set_error(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, e->kinds, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, e->kinds, NULL);
 	return r;
 }

@@ -23,18 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
-
-static int fail(struct nstk_enter_error *e, enum nstk_enter_stage stage, int err, const char *path)
-{
-	e->stage = stage;
-	e->err = err;
-	e->kinds = 0;
-	snprintf(e->path, sizeof(e->path), "%s", path ? path : "");
-	return -err;
-}
 
 /* ---- root and working directory --------------------------------------- */
 
@@ -44,10 +36,10 @@ static int open_target_dir(const struct nstk_enter_target *t, const char *link,
 {
 	int fd = openat(t->procfd, link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(e, stage, errno, NULL);
+		return nstk_enter_fail(e, stage, errno, 0, NULL);
 	if (!nstk_enter_target_alive(t)) {
 		close(fd);
-		return fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	}
 	return fd;
 }
@@ -58,9 +50,9 @@ static int change_root(const struct nstk_enter_dirs *d, const struct nstk_enter_
 	_cleanup_close_ int fd = d->root_dir ? open(d->root_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)
 					     : open_target_dir(t, "root", NSTK_ENTER_STAGE_ROOT, e);
 	if (fd < 0)
-		return d->root_dir ? fail(e, NSTK_ENTER_STAGE_ROOT, errno, d->root_dir) : fd;
+		return d->root_dir ? nstk_enter_fail(e, NSTK_ENTER_STAGE_ROOT, errno, 0, d->root_dir) : fd;
 	if (fchdir(fd) < 0 || chroot(".") < 0)
-		return fail(e, NSTK_ENTER_STAGE_ROOT, errno, d->root_dir);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_ROOT, errno, 0, d->root_dir);
 	return 0;
 }
 
@@ -70,13 +62,13 @@ static int change_wd(const struct nstk_enter_dirs *d, const struct nstk_enter_ta
 	if (d->wd_dir) {
 		/* Relative to the (new) root, as nsenter's --wdns. */
 		if (chdir("/") < 0 || chdir(d->wd_dir) < 0)
-			return fail(e, NSTK_ENTER_STAGE_CWD, errno, d->wd_dir);
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_CWD, errno, 0, d->wd_dir);
 		return 0;
 	}
 	_cleanup_close_ int fd = open_target_dir(t, "cwd", NSTK_ENTER_STAGE_CWD, e);
 	if (fd < 0)
 		return fd;
-	return fchdir(fd) < 0 ? fail(e, NSTK_ENTER_STAGE_CWD, errno, NULL) : 0;
+	return fchdir(fd) < 0 ? nstk_enter_fail(e, NSTK_ENTER_STAGE_CWD, errno, 0, NULL) : 0;
 }
 
 /* The kernel's getcwd, which says "(unreachable)" where glibc's says ENOENT. */
@@ -84,9 +76,9 @@ static int check_cwd_reachable(struct nstk_enter_error *e)
 {
 	char buf[PATH_MAX];
 	if (syscall(SYS_getcwd, buf, sizeof(buf)) < 0)
-		return fail(e, NSTK_ENTER_STAGE_CWD, errno, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CWD, errno, 0, NULL);
 	if (buf[0] != '/')
-		return fail(e, NSTK_ENTER_STAGE_CWD_UNREACHABLE, EXDEV, buf);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CWD_UNREACHABLE, EXDEV, 0, buf);
 	return 0;
 }
 
@@ -99,7 +91,7 @@ int nstk_enter_set_root_and_cwd(const struct nstk_enter_dirs *d, const struct ns
 	if (d->wd)
 		r = change_wd(d, t, e);
 	else if (d->root || mnt_entered)
-		r = chdir("/") < 0 ? fail(e, NSTK_ENTER_STAGE_CWD, errno, "/") : 0;
+		r = chdir("/") < 0 ? nstk_enter_fail(e, NSTK_ENTER_STAGE_CWD, errno, 0, "/") : 0;
 	else
 		r = 0;
 	return r < 0 ? r : check_cwd_reachable(e);
@@ -173,11 +165,11 @@ static int read_target_ids(struct nstk_enter_creds *c, const struct nstk_enter_t
 	gid_t gid;
 	int r = nstk_read_file_at(t->procfd, "status", &text, &len);
 	if (r < 0)
-		return fail(e, NSTK_ENTER_STAGE_READ_IDS, -r, "status");
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_IDS, -r, 0, "status");
 	if (!nstk_enter_target_alive(t))
-		return fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	if (nstk_enter_parse_status_ids(text, len, &uid, &gid) < 0)
-		return fail(e, NSTK_ENTER_STAGE_READ_IDS, EPROTO, "status");
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_IDS, EPROTO, 0, "status");
 	if (c->uid_follow)
 		c->uid = uid;
 	if (c->gid_follow)
@@ -217,16 +209,16 @@ int nstk_enter_set_credentials(struct nstk_enter_creds *c, const struct nstk_ent
 	if ((c->uid_follow || c->gid_follow) && (r = read_target_ids(c, t, e)) < 0)
 		return r;
 	if (c->set_gid && setgroups(0, NULL) < 0 && !c->groups_cleared)
-		return fail(e, NSTK_ENTER_STAGE_SETGROUPS, errno, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SETGROUPS, errno, 0, NULL);
 	if (c->set_gid && setgid(c->gid) < 0)
-		return fail(e, NSTK_ENTER_STAGE_SETGID, errno, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SETGID, errno, 0, NULL);
 	/* Keep the permitted set through a setuid away from 0. */
 	if (c->keep_caps && c->set_uid && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return fail(e, NSTK_ENTER_STAGE_KEEP_CAPS, errno, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_KEEP_CAPS, errno, 0, NULL);
 	if (c->set_uid && setuid(c->uid) < 0)
-		return fail(e, NSTK_ENTER_STAGE_SETUID, errno, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SETUID, errno, 0, NULL);
 	if (c->keep_caps && (r = raise_permitted_to_ambient()) < 0)
-		return fail(e, NSTK_ENTER_STAGE_KEEP_CAPS, -r, NULL);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_KEEP_CAPS, -r, 0, NULL);
 	return 0;
 }
 

@@ -15,18 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
-
-static int fail(struct nstk_enter_error *e, enum nstk_enter_stage stage, int err, const char *path)
-{
-	e->stage = stage;
-	e->err = err;
-	e->kinds = 0;
-	snprintf(e->path, sizeof(e->path), "%s", path ? path : "");
-	return -err;
-}
 
 /* Read a file of the target's /proc directory, then make sure it was the target's. */
 static int read_target_file(const struct nstk_enter_target *t, const char *name, char **text,
@@ -39,8 +31,8 @@ static int read_target_file(const struct nstk_enter_target *t, const char *name,
 			free(*text);
 			*text = NULL;
 		}
-		return gone ? fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, NULL)
-			    : fail(e, stage, -r, name);
+		return gone ? nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL)
+			    : nstk_enter_fail(e, stage, -r, 0, name);
 	}
 	return 0;
 }
@@ -93,7 +85,7 @@ int nstk_enter_read_environ(const struct nstk_enter_target *t, char ***env,
 	if (r < 0)
 		return r;
 	r = nstk_enter_split_environ(text, len, env);
-	return r < 0 ? fail(e, NSTK_ENTER_STAGE_READ_ENVIRON, -r, "environ") : 0;
+	return r < 0 ? nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_ENVIRON, -r, 0, "environ") : 0;
 }
 
 /* ---- -c ----------------------------------------------------------------- */
@@ -198,11 +190,11 @@ static int join_cgroup_dir(const char *dir, struct nstk_enter_error *e)
 {
 	char procs[PATH_MAX];
 	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir) >= (int)sizeof(procs))
-		return fail(e, NSTK_ENTER_STAGE_CGROUP, ENAMETOOLONG, dir);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, ENAMETOOLONG, 0, dir);
 	_cleanup_close_ int fd = open(procs, O_WRONLY | O_CLOEXEC);
 	/* "0" is the writer itself, whatever pid namespace reads it. */
 	if (fd < 0 || write(fd, "0", 1) != 1)
-		return fail(e, NSTK_ENTER_STAGE_CGROUP, errno, procs);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, errno, 0, procs);
 	return 0;
 }
 
@@ -216,7 +208,7 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 		return r;
 	r = nstk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, &mi_len);
 	if (r < 0)
-		return fail(e, NSTK_ENTER_STAGE_CGROUP, -r, "/proc/self/mountinfo");
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, -r, 0, "/proc/self/mountinfo");
 	*joined = 0;
 	for (size_t i = 0; i < cg_len;) {
 		const char *line = cgroups + i;
@@ -226,7 +218,7 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 		char dir[PATH_MAX];
 		r = nstk_enter_cgroup_dir(mountinfo, mi_len, line, line_len, dir, sizeof(dir));
 		if (r < 0)
-			return fail(e, NSTK_ENTER_STAGE_CGROUP, -r, NULL);
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, -r, 0, NULL);
 		if (r == 0)
 			continue;
 		r = join_cgroup_dir(dir, e);
@@ -234,5 +226,5 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 			return r;
 		(*joined)++;
 	}
-	return *joined ? 0 : fail(e, NSTK_ENTER_STAGE_CGROUP, ENOENT, NULL);
+	return *joined ? 0 : nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, ENOENT, 0, NULL);
 }
