@@ -9,105 +9,25 @@
 # is touched.
 
 load helpers
+load cgroup_helpers
 
 CGTOP="${NSLS%/nsls}/cgtop"
 MEMHOG="$NSTK_HELPERS/memhog"
 FIXTURES="$NSTK_ROOT/tests/fixtures/cgroup"
-CG=/sys/fs/cgroup
-
-# The cgroups made by this test, deepest last.
-CG_MADE=()
 
 setup() {
 	[ -x "$CGTOP" ] || skip "cgtop not built"
-	if [ "$(stat -f -c %T $CG)" = cgroup2fs ]; then
-		CG_LAYOUT=unified
-		CG_DIRS=("$CG")
-	else
-		CG_LAYOUT=v1
-		CG_DIRS=()
-		local h
-		for h in cpu cpuacct memory pids; do
-			[ -d "$CG/$h" ] && CG_DIRS+=("$CG/$h")
-		done
-	fi
+	cg_layout
 }
 
 teardown() {
 	nstk_cleanup
-	local i d n
-	for ((i = ${#CG_MADE[@]} - 1; i >= 0; i--)); do
-		for d in "${CG_DIRS[@]}"; do
-			[ -d "$d/${CG_MADE[$i]}" ] || continue
-			# A killed task leaves its cgroup a moment later.
-			for ((n = 0; n < 100; n++)); do
-				rmdir "$d/${CG_MADE[$i]}" 2>/dev/null && break
-				sleep 0.05
-			done
-		done
-	done
-	CG_MADE=()
 	rm -f "$BATS_TEST_TMPDIR"/*.prom
 }
 
 # cg_name: a fresh name for this test, in $CG_NAME.
 cg_name() {
-	CG_NAME="nstk-cgtop-$$-${BATS_TEST_NUMBER}-${#CG_MADE[@]}"
-}
-
-# cg_make PATH: make the cgroup PATH (relative, parents first) everywhere.
-cg_make() {
-	local d
-	for d in "${CG_DIRS[@]}"; do
-		mkdir "$d/$1"
-	done
-	CG_MADE+=("$1")
-	if [ "$CG_LAYOUT" = unified ]; then
-		echo "+cpu +memory +pids" >"$CG/$1/../cgroup.subtree_control" 2>/dev/null || true
-	fi
-}
-
-# cg_cpu_quota PATH QUOTA_US PERIOD_US
-cg_cpu_quota() {
-	if [ "$CG_LAYOUT" = unified ]; then
-		echo "$2 $3" >"$CG/$1/cpu.max"
-	else
-		echo "$3" >"$CG/cpu/$1/cpu.cfs_period_us"
-		echo "$2" >"$CG/cpu/$1/cpu.cfs_quota_us"
-	fi
-}
-
-# cg_memory_max PATH BYTES
-cg_memory_max() {
-	if [ "$CG_LAYOUT" = unified ]; then
-		echo "$2" >"$CG/$1/memory.max"
-	else
-		echo "$2" >"$CG/memory/$1/memory.limit_in_bytes"
-	fi
-}
-
-# cg_pids_max PATH N
-cg_pids_max() {
-	local d="$CG/$1"
-	[ "$CG_LAYOUT" = unified ] || d="$CG/pids/$1"
-	echo "$2" >"$d/pids.max"
-}
-
-# cg_spawn PATH CMD...: run CMD inside PATH in every hierarchy (via nstk_spawn).
-cg_spawn() {
-	local path="$1" d dirs=""
-	shift
-	for d in "${CG_DIRS[@]}"; do
-		dirs="$dirs $d/$path"
-	done
-	nstk_spawn sh -c 'for d in '"$dirs"'; do echo $$ >"$d/cgroup.procs" || exit 1; done; exec "$@"' cgtop-task "$@"
-	# Return only once the task has joined every hierarchy (it joins the last one last).
-	local i last="${dirs##* }"
-	for ((i = 0; i < 250; i++)); do
-		grep -qx "$NSTK_PID" "$last/cgroup.procs" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	fail "task $NSTK_PID did not join $last within 5 s"
+	CG_NAME="nstk-cgtop-$$-${BATS_TEST_NUMBER}-${#NSTK_CGROUPS[@]}"
 }
 
 # cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.

@@ -14,27 +14,14 @@
 # returns, so a test waits for the row that counts it.
 
 load helpers
+load cgroup_helpers
 
 CGTOP="${NSLS%/nsls}/cgtop"
-CG=/sys/fs/cgroup
-
-# The cgroups made by this test, deepest last.
-CG_MADE=()
 
 setup() {
 	[ -x "$CGTOP" ] || skip "cgtop not built"
 	command -v tmux >/dev/null || skip "tmux not installed (Debian package tmux)"
-	if [ "$(stat -f -c %T $CG)" = cgroup2fs ]; then
-		CG_LAYOUT=unified
-		CG_DIRS=("$CG")
-	else
-		CG_LAYOUT=v1
-		CG_DIRS=()
-		local h
-		for h in cpu cpuacct memory pids; do
-			[ -d "$CG/$h" ] && CG_DIRS+=("$CG/$h")
-		done
-	fi
+	cg_layout
 	CG_NAME="nstk-tui-$$-$BATS_TEST_NUMBER"
 	TUI_SOCKET="$BATS_TEST_TMPDIR/tmux"
 	TUI_SESSION="nstk-tui-$$-$BATS_TEST_NUMBER"
@@ -46,59 +33,6 @@ teardown() {
 	tmx kill-session -t "$TUI_SESSION" 2>/dev/null || true
 	[ -n "$TUI_PID" ] && kill -KILL "$TUI_PID" 2>/dev/null || true
 	nstk_cleanup
-	local i d n
-	for ((i = ${#CG_MADE[@]} - 1; i >= 0; i--)); do
-		for d in "${CG_DIRS[@]}"; do
-			[ -d "$d/${CG_MADE[$i]}" ] || continue
-			# A killed task leaves its cgroup a moment later.
-			for ((n = 0; n < 100; n++)); do
-				rmdir "$d/${CG_MADE[$i]}" 2>/dev/null && break
-				sleep 0.05
-			done
-		done
-	done
-	CG_MADE=()
-}
-
-# ---- cgroups ----
-
-# cg_make PATH: make the cgroup PATH (relative, parents first) everywhere.
-cg_make() {
-	local d
-	for d in "${CG_DIRS[@]}"; do
-		mkdir "$d/$1"
-	done
-	CG_MADE+=("$1")
-	if [ "$CG_LAYOUT" = unified ]; then
-		echo "+cpu +memory +pids" >"$CG/$1/../cgroup.subtree_control" 2>/dev/null || true
-	fi
-}
-
-# cg_cpu_quota PATH QUOTA_US PERIOD_US
-cg_cpu_quota() {
-	if [ "$CG_LAYOUT" = unified ]; then
-		echo "$2 $3" >"$CG/$1/cpu.max"
-	else
-		echo "$3" >"$CG/cpu/$1/cpu.cfs_period_us"
-		echo "$2" >"$CG/cpu/$1/cpu.cfs_quota_us"
-	fi
-}
-
-# cg_pids_max PATH N
-cg_pids_max() {
-	local d="$CG/$1"
-	[ "$CG_LAYOUT" = unified ] || d="$CG/pids/$1"
-	echo "$2" >"$d/pids.max"
-}
-
-# cg_spawn PATH CMD...: run CMD inside PATH in every hierarchy (via nstk_spawn).
-cg_spawn() {
-	local path="$1" d dirs=""
-	shift
-	for d in "${CG_DIRS[@]}"; do
-		dirs="$dirs $d/$path"
-	done
-	nstk_spawn sh -c 'for d in '"$dirs"'; do echo $$ >"$d/cgroup.procs" || exit 1; done; exec "$@"' cgtop-task "$@"
 }
 
 # ---- the tmux pane ----
@@ -449,7 +383,6 @@ sgr_colours() {
 	tui_start -- "/$CG_NAME"
 	local d
 	for d in "${CG_DIRS[@]}"; do rmdir "$d/$CG_NAME"; done
-	CG_MADE=()
 	tui_exited 1
 	[ "$(cat "$TUI_STDERR")" = "cgtop: cgroup /$CG_NAME is gone" ]
 }

@@ -1,0 +1,80 @@
+# cgroup_helpers.bash — real cgroups for the cgtop suites (cgtop.bats,
+# cgtop_tui.bats), made the same way on every layout: in each hierarchy that
+# holds cpu, cpuacct, memory or pids (the v1 controller directories on a
+# hybrid or legacy host), or in the one cgroup2 tree on a unified host (the
+# VM rig). Every directory made is recorded with nstk_cgroup_mkdir, so
+# nstk_cleanup removes it, deepest first, once the tasks are gone.
+#
+# Load it after helpers.bash. It gives:
+#   cg_layout                   in setup: $CG_LAYOUT (unified or v1) and
+#                               $CG_DIRS (the hierarchies a cgroup is made in)
+#   cg_make PATH                make PATH (relative, parents first) everywhere
+#   cg_cpu_quota PATH QUOTA_US PERIOD_US, cg_memory_max PATH BYTES,
+#   cg_pids_max PATH N          set a limit in the layout's own files
+#   cg_spawn PATH CMD...        run CMD in PATH in every hierarchy (nstk_spawn);
+#                               returns once it has joined them all
+
+CG=/sys/fs/cgroup
+
+cg_layout() {
+	if [ "$(stat -f -c %T $CG)" = cgroup2fs ]; then
+		CG_LAYOUT=unified
+		CG_DIRS=("$CG")
+	else
+		CG_LAYOUT=v1
+		CG_DIRS=()
+		local h
+		for h in cpu cpuacct memory pids; do
+			[ -d "$CG/$h" ] && CG_DIRS+=("$CG/$h")
+		done
+	fi
+}
+
+cg_make() {
+	local d
+	for d in "${CG_DIRS[@]}"; do
+		nstk_cgroup_mkdir "$d/$1"
+	done
+	if [ "$CG_LAYOUT" = unified ]; then
+		echo "+cpu +memory +pids" >"$CG/$1/../cgroup.subtree_control" 2>/dev/null || true
+	fi
+}
+
+cg_cpu_quota() {
+	if [ "$CG_LAYOUT" = unified ]; then
+		echo "$2 $3" >"$CG/$1/cpu.max"
+	else
+		echo "$3" >"$CG/cpu/$1/cpu.cfs_period_us"
+		echo "$2" >"$CG/cpu/$1/cpu.cfs_quota_us"
+	fi
+}
+
+cg_memory_max() {
+	if [ "$CG_LAYOUT" = unified ]; then
+		echo "$2" >"$CG/$1/memory.max"
+	else
+		echo "$2" >"$CG/memory/$1/memory.limit_in_bytes"
+	fi
+}
+
+cg_pids_max() {
+	local d="$CG/$1"
+	[ "$CG_LAYOUT" = unified ] || d="$CG/pids/$1"
+	echo "$2" >"$d/pids.max"
+}
+
+cg_spawn() {
+	local path="$1" d dirs=""
+	shift
+	for d in "${CG_DIRS[@]}"; do
+		dirs="$dirs $d/$path"
+	done
+	nstk_spawn sh -c 'for d in '"$dirs"'; do echo $$ >"$d/cgroup.procs" || exit 1; done; exec "$@"' cgtop-task "$@"
+	# Return only once the task has joined every hierarchy (it joins the last one last).
+	local i last="${dirs##* }"
+	for ((i = 0; i < 250; i++)); do
+		grep -qx "$NSTK_PID" "$last/cgroup.procs" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	fail "task $NSTK_PID did not join $last within 5 s"
+}
