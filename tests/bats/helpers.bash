@@ -12,11 +12,13 @@
 #                            cleanup; its name lands in $NSTK_NETNS_NAME
 #   nstk_cgroup_mkdir DIR... make cgroup directories (parents first),
 #                            recorded for cleanup
+#   NSTK_LINKS, NSTK_NETNS   host interfaces and ip netns names a test made
+#                            itself: add them for cleanup
 #   nstk_cleanup             kill (SIGKILL, by process group and by PID) all
 #                            that nstk_spawn started, wait until every one of
-#                            them is reaped, delete the netns made, remove
-#                            the cgroups made (deepest first); call it from
-#                            teardown
+#                            them is reaped, delete the links and netns
+#                            made, remove the cgroups made (deepest first);
+#                            call it from teardown
 #   nstk_wait_comm PID COMM  wait (max 5 s) until PID runs COMM
 #   nstk_descendant PID COMM print the first descendant of PID running COMM
 #                            (waits max 5 s)
@@ -53,6 +55,7 @@ NSTK_KINDS=(cgroup ipc mnt net pid time user uts)
 # What nstk_cleanup must undo.
 NSTK_PGIDS=()
 NSTK_NETNS=()
+NSTK_LINKS=()
 NSTK_CGROUPS=()
 
 # Poll interval and limit (0.02 s x 250 = 5 s).
@@ -201,6 +204,11 @@ nstk_cleanup() {
 			[ -e "/proc/$p" ] && left+=("PID $p")
 		done
 	fi
+	for name in "${NSTK_LINKS[@]}"; do
+		ip link del "$name" 2>/dev/null || true
+		ip link show "$name" >/dev/null 2>&1 && left+=("link $name")
+	done
+	NSTK_LINKS=()
 	for name in "${NSTK_NETNS[@]}"; do
 		ip netns del "$name" 2>/dev/null || true
 		[ -e "/run/netns/$name" ] && left+=("netns $name")

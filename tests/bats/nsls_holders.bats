@@ -20,8 +20,6 @@ setup() {
 	[ -x "$NSLS" ] || fail "no nsls at $NSLS: run make (or make SAN=1) first"
 	# Unique per run and test: another run (or suite) may be going on too.
 	H_NAME="nstk-h-$$-$BATS_TEST_NUMBER"
-	H_NETNS=()   # ip netns names to delete
-	H_LINKS=()   # host interfaces to delete
 	H_MOUNTS=()  # host mount points to unmount, in order made
 	H_DIR="$BATS_TEST_TMPDIR/$H_NAME"
 	mkdir -p "$H_DIR"
@@ -31,20 +29,6 @@ teardown() {
 	local rc=0 x i n
 	# Processes first: they pin mounts, cgroups and namespaces.
 	nstk_cleanup || rc=1
-	for x in "${H_LINKS[@]}"; do
-		ip link del "$x" 2>/dev/null || true
-		if ip link show "$x" >/dev/null 2>&1; then
-			echo "teardown: link $x still there" >&2
-			rc=1
-		fi
-	done
-	for x in "${H_NETNS[@]}"; do
-		ip netns del "$x" 2>/dev/null || true
-		if [ -e "/run/netns/$x" ]; then
-			echo "teardown: netns $x still there" >&2
-			rc=1
-		fi
-	done
 	for ((i = ${#H_MOUNTS[@]} - 1; i >= 0; i--)); do
 		x=${H_MOUNTS[i]}
 		mountpoint -q "$x" || continue
@@ -62,7 +46,7 @@ teardown() {
 
 # A netns named NAME, deleted in teardown.
 h_netns_add() {
-	H_NETNS+=("$1")
+	NSTK_NETNS+=("$1")
 	ip netns add "$1"
 }
 
@@ -325,7 +309,7 @@ h_root_mount() {
 	for ((id = 100 + $$ % 1000; id < 2000; id++)); do
 		ip netns set "$a" "$id" 2>/dev/null && break
 	done
-	H_LINKS+=("$host_if")
+	NSTK_LINKS+=("$host_if")
 	ip link add "$host_if" type veth peer name "$ns_if" netns "$a"
 	ip addr add "$host_addr" dev "$host_if"
 	ip -n "$a" addr add "$ns_addr" dev "$ns_if"

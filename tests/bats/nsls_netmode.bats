@@ -20,29 +20,10 @@ setup() {
 	# Unique per run and test: another run (or suite) may be going on too.
 	# Short: interface names have 15 characters at most.
 	M_TAG="nm$$x$BATS_TEST_NUMBER"
-	M_NETNS=()   # ip netns names to delete
-	M_LINKS=()   # host interfaces to delete
 }
 
 teardown() {
-	local rc=0 x i n
-	# Processes first: they pin cgroups and namespaces.
-	nstk_cleanup || rc=1
-	for x in "${M_LINKS[@]}"; do
-		ip link del "$x" 2>/dev/null || true
-		if ip link show "$x" >/dev/null 2>&1; then
-			echo "teardown: link $x still there" >&2
-			rc=1
-		fi
-	done
-	for x in "${M_NETNS[@]}"; do
-		ip netns del "$x" 2>/dev/null || true
-		if [ -e "/run/netns/$x" ]; then
-			echo "teardown: netns $x still there" >&2
-			rc=1
-		fi
-	done
-	return "$rc"
+	nstk_cleanup
 }
 
 # ---------------------------------------------------------------------------
@@ -51,7 +32,7 @@ teardown() {
 # A netns named $M_TAG-SUFFIX, deleted in teardown; its name in $M_NS.
 m_netns_add() {
 	M_NS="$M_TAG-$1"
-	M_NETNS+=("$M_NS")
+	NSTK_NETNS+=("$M_NS")
 	ip netns add "$M_NS"
 }
 
@@ -194,7 +175,7 @@ m_join_cgroup() {
 	host=$(m_host_ino)
 	m_netns_add c
 	ino=$(m_ino "$M_NS")
-	M_LINKS+=("$v" "$br")
+	NSTK_LINKS+=("$v" "$br")
 	ip link add "$br" type bridge
 	ip link add "$v" type veth peer name eth0 netns "$M_NS"
 	ip link set "$v" master "$br"
