@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,26 +220,20 @@ static int find_joined(struct view *v)
 	return 0;
 }
 
-/* The parent and start time (clock ticks after boot) of pid; false when gone. */
-static bool read_stat(pid_t pid, pid_t *ppid, unsigned long long *start)
+/* The /proc/PID/stat fields of pid (parent, start time); false when gone. */
+static bool read_stat(pid_t pid, struct nstk_proc_stat *st)
 {
 	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	struct nstk_proc_stat st;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 || nstk_parse_proc_stat(text, len, &st) < 0)
-		return false;
-	*ppid = st.ppid;
-	*start = st.starttime;
-	return true;
+	return nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 && nstk_parse_proc_stat(text, len, st) == 0;
 }
 
 static pid_t read_ppid(pid_t pid)
 {
-	pid_t ppid;
-	unsigned long long start;
-	return read_stat(pid, &ppid, &start) ? ppid : 0;
+	struct nstk_proc_stat st;
+	return read_stat(pid, &st) ? st.ppid : 0;
 }
 
 /*
@@ -283,32 +276,32 @@ static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
 static int settle_owners(struct view *v)
 {
 	const struct nstk_census *c = v->census;
-	_cleanup_free_ unsigned long long *oldest = calloc(c->n_namespaces ? c->n_namespaces : 1,
-							   sizeof(*oldest));
+	_cleanup_free_ uint64_t *oldest = calloc(c->n_namespaces ? c->n_namespaces : 1, sizeof(*oldest));
 	if (!oldest)
 		return -ENOMEM;
 	bool any = false;
 	for (size_t i = 0; i < c->n_namespaces; i++) {
-		pid_t ppid;
+		struct nstk_proc_stat st;
 		v->owner[i] = c->namespaces[i].lowest_pid;
-		oldest[i] = ULLONG_MAX;
-		if (v->in_container[i] && v->owner[i] && read_stat(v->owner[i], &ppid, &oldest[i]))
+		oldest[i] = UINT64_MAX;
+		if (v->in_container[i] && v->owner[i] && read_stat(v->owner[i], &st)) {
+			oldest[i] = st.starttime;
 			any = true;
+		}
 	}
 	for (size_t p = 0; any && p < c->n_processes; p++) {
 		const struct nstk_census_process *proc = &c->processes[p];
 		bool have = false;
-		unsigned long long start = 0;
+		struct nstk_proc_stat st;
 		for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 			const struct nstk_namespace *ns = proc->ns[k] ? nstk_census_find(c, k, proc->ns[k]) : NULL;
 			size_t i = ns ? (size_t)(ns - c->namespaces) : 0;
-			if (!ns || !v->in_container[i] || oldest[i] == ULLONG_MAX || proc->pid == v->owner[i])
+			if (!ns || !v->in_container[i] || oldest[i] == UINT64_MAX || proc->pid == v->owner[i])
 				continue;
-			pid_t ppid;
-			if (!have && !(have = read_stat(proc->pid, &ppid, &start)))
+			if (!have && !(have = read_stat(proc->pid, &st)))
 				break; /* gone */
-			if (start < oldest[i]) {
-				oldest[i] = start;
+			if (st.starttime < oldest[i]) {
+				oldest[i] = st.starttime;
 				v->owner[i] = proc->pid;
 			}
 		}
