@@ -1,16 +1,19 @@
 /*
  * enter_prepare.c — what nsenter-lite takes from the target before entering
- * its namespaces: its environment (-e) and its cgroups (-c).
+ * its namespaces: its cgroups (-c). (Its environment, -e, has a file of its
+ * own: enter_environ.c.)
  *
- * Both are read through the pinned /proc/PID directory and checked against
- * the pidfd afterwards, so a target that exits (and whose PID is reused)
- * yields an error rather than another process's environment or cgroups.
+ * Files are read through the pinned /proc/PID directory and checked against
+ * the pidfd afterwards (nstk_enter_read_target_file), so a target that exits
+ * (and whose PID is reused) yields an error rather than another process's
+ * cgroups.
  * Joining a cgroup is done before any setns, while the caller still sees the
  * host's cgroupfs mounts and has its full privilege over them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,11 +23,11 @@
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
-/* Read a file of the target's /proc directory, then make sure it was the target's. */
-static int read_target_file(const struct nstk_enter_target *t, const char *name, char **text,
-			    size_t *len, enum nstk_enter_stage stage, struct nstk_enter_error *e)
+int nstk_enter_read_target_file(const struct nstk_enter_target *t, const char *name, size_t max,
+				char **text, size_t *len, enum nstk_enter_stage stage,
+				struct nstk_enter_error *e)
 {
-	int r = nstk_read_file_at(t->procfd, name, text, len);
+	int r = nstk_read_file_at_max(t->procfd, name, max, text, len);
 	if (r < 0 || !nstk_enter_target_alive(t)) {
 		bool gone = r == -ESRCH || r == -ENOENT || r >= 0;
 		if (r >= 0) {
@@ -35,57 +38,6 @@ static int read_target_file(const struct nstk_enter_target *t, const char *name,
 			    : nstk_enter_fail(e, stage, -r, 0, name);
 	}
 	return 0;
-}
-
-/* ---- -e ----------------------------------------------------------------- */
-
-void nstk_enter_environ_free(char **env)
-{
-	if (!env)
-		return;
-	for (char **v = env; *v; v++)
-		free(*v);
-	free(env);
-}
-
-int nstk_enter_split_environ(const char *text, size_t len, char ***env)
-{
-	size_t n = 0, cap = 0;
-	char **v = NULL;
-	for (size_t i = 0; i < len;) {
-		const char *s = text + i;
-		const char *nul = memchr(s, '\0', len - i);
-		size_t slen = nul ? (size_t)(nul - s) : len - i;
-		i += slen + 1;
-		if (slen == 0 || s[0] == '=' || !memchr(s, '=', slen))
-			continue;
-		if (NSTK_GROW(v, cap, n + 1) < 0 || !(v[n] = strndup(s, slen))) {
-			if (v)
-				v[n] = NULL;
-			nstk_enter_environ_free(v);
-			return -ENOMEM;
-		}
-		n++;
-	}
-	if (NSTK_GROW(v, cap, n) < 0) {
-		nstk_enter_environ_free(v);
-		return -ENOMEM;
-	}
-	v[n] = NULL;
-	*env = v;
-	return 0;
-}
-
-int nstk_enter_read_environ(const struct nstk_enter_target *t, char ***env,
-			    struct nstk_enter_error *e)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int r = read_target_file(t, "environ", &text, &len, NSTK_ENTER_STAGE_READ_ENVIRON, e);
-	if (r < 0)
-		return r;
-	r = nstk_enter_split_environ(text, len, env);
-	return r < 0 ? nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_ENVIRON, -r, 0, "environ") : 0;
 }
 
 /* ---- -c ----------------------------------------------------------------- */
@@ -203,7 +155,8 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 {
 	_cleanup_free_ char *cgroups = NULL, *mountinfo = NULL;
 	size_t cg_len, mi_len;
-	int r = read_target_file(t, "cgroup", &cgroups, &cg_len, NSTK_ENTER_STAGE_CGROUP, e);
+	int r = nstk_enter_read_target_file(t, "cgroup", SIZE_MAX - 1, &cgroups, &cg_len,
+					    NSTK_ENTER_STAGE_CGROUP, e);
 	if (r < 0)
 		return r;
 	r = nstk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, &mi_len);

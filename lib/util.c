@@ -29,6 +29,11 @@ int nstk_grow(void **array, size_t *cap, size_t n, size_t elem_size)
 
 int nstk_read_file_at(int dirfd, const char *path, char **buf, size_t *len)
 {
+	return nstk_read_file_at_max(dirfd, path, SIZE_MAX - 1, buf, len);
+}
+
+int nstk_read_file_at_max(int dirfd, const char *path, size_t max, char **buf, size_t *len)
+{
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -53,6 +58,8 @@ int nstk_read_file_at(int dirfd, const char *path, char **buf, size_t *len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > max)
+			return -EFBIG;
 	}
 	b[n] = '\0';
 	*buf = NSTK_TAKE_PTR(b);

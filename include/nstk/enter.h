@@ -11,7 +11,8 @@
  * A tool calls, in this order:
  *   nstk_enter_target_open / nstk_enter_find_container   pin the target
  *   nstk_enter_plan_read, nstk_enter_plan_decide          what to enter
- *   nstk_enter_read_environ, nstk_enter_join_cgroups      before entering
+ *   nstk_enter_read_environ (+ _sanitize), nstk_enter_join_cgroups
+ *                                                        before entering
  *   nstk_enter_namespaces                                 the setns calls
  *   nstk_enter_set_root_and_cwd, nstk_enter_set_credentials,
  *   nstk_enter_close_fds                                  then exec
@@ -216,14 +217,43 @@ int nstk_enter_namespaces(struct nstk_enter_plan *p, const struct nstk_enter_tar
 
 /*
  * The target's environment (/proc/PID/environ) as a NULL-terminated vector
- * of "NAME=value" strings; free with nstk_enter_environ_free.
+ * of "NAME=value" strings; free with nstk_enter_environ_free. An environ
+ * over NSTK_ENTER_ENVIRON_MAX bytes is -EFBIG (stage READ_ENVIRON): exec
+ * cannot make one over 6 MiB (3/4 of the kernel's 8 MiB _STK_LIM), so a
+ * larger one was pointed at other memory with PR_SET_MM by its process.
  */
+#define NSTK_ENTER_ENVIRON_MAX (UINT64_C(8) << 20)
 int nstk_enter_read_environ(const struct nstk_enter_target *t, char ***env,
 			    struct nstk_enter_error *e);
 void nstk_enter_environ_free(char **env);
 /* Split NUL-separated "NAME=value" text into a vector (entries without '='
  * are dropped). Pure; the strings are copies. */
 int nstk_enter_split_environ(const char *text, size_t len, char ***env);
+
+/*
+ * What -e does with a variable of the target's environment, by its name
+ * (lib/enter_environ.c has the table and the reason for each group). Pure.
+ */
+enum nstk_enter_env_rule {
+	NSTK_ENTER_ENV_KEEP,		   /* the target's value */
+	NSTK_ENTER_ENV_DROP,		   /* changes what runs before main: not passed */
+	NSTK_ENTER_ENV_CALLER,		   /* names programs (PATH, SHELL, PAGER): ours */
+	NSTK_ENTER_ENV_CALLER_OUTSIDE_MNT, /* names config (HOME, XDG_*): ours unless -m */
+};
+enum nstk_enter_env_rule nstk_enter_env_rule(const char *name, size_t len);
+
+/*
+ * Rewrite a vector from nstk_enter_split_environ for the command: entries
+ * the rules drop move to *dropped (a NULL-terminated vector the tool names
+ * to the user, then frees with nstk_enter_environ_free), entries the
+ * caller's value replaces are freed, and for each of those rules the target
+ * had, the caller's values (from caller, a NULL-terminated "NAME=value"
+ * vector such as environ, or NULL) are appended: the target's PATH becomes
+ * ours, and a target without PATH gets none. mnt_entered: the command runs in the target's mount namespace.
+ * *env is replaced (or, on -ENOMEM, freed and NULL). Pure.
+ */
+int nstk_enter_environ_sanitize(char ***env, char *const *caller, bool mnt_entered,
+				char ***dropped);
 
 /*
  * Join the target's cgroups: for each line of /proc/PID/cgroup whose

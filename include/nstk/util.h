@@ -51,6 +51,12 @@ int nstk_grow(void **array, size_t *cap, size_t n, size_t elem_size);
  * tell. Returns 0 or -errno.
  */
 int nstk_read_file_at(int dirfd, const char *path, char **buf, size_t *len);
+/*
+ * The same, but a file longer than max bytes is -EFBIG (reading stops as soon as
+ * more than max bytes came): for files another process sizes, such as its
+ * /proc/PID/environ, which PR_SET_MM can point at any amount of memory.
+ */
+int nstk_read_file_at_max(int dirfd, const char *path, size_t max, char **buf, size_t *len);
 
 #define NSTK_GROW(arr, cap, n) nstk_grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
 

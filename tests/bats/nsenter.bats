@@ -213,12 +213,17 @@ differential() {
 	assert_output "1234 4321 4321"
 }
 
-@test "-e gives the command the target's environment and none of ours" {
-	nstk_spawn env -i NSTK_MARK=from-target PATH=/usr/bin:/bin unshare --net sleep 1000
+@test "-e gives the command the target's environment and none of ours, but our PATH" {
+	nstk_spawn env -i NSTK_MARK=from-target PATH=/target/bin LANG=C.UTF-8 TERM=xterm-256color \
+		/usr/bin/unshare --net /bin/sleep 1000
 	nstk_wait_comm "$NSTK_PID" sleep
-	NSTK_CALLER=1 nsenter_run -t "$NSTK_PID" -n -e printenv
+	NSTK_CALLER=1 nsenter_run -t "$NSTK_PID" -n -e /usr/bin/printenv
 	assert_success
-	assert_equal "$output" "$(tr '\0' '\n' <"/proc/$NSTK_PID/environ")"
+	assert_equal "$stderr" ""
+	# The target's entries as the kernel shows them, in order, but PATH: ours, last.
+	assert_equal "$output" "$(tr '\0' '\n' <"/proc/$NSTK_PID/environ" | grep -v '^PATH=')
+PATH=$PATH"
+	assert_equal "${lines[1]}" "LANG=C.UTF-8"
 	assert_line NSTK_MARK=from-target
 	refute_output --partial NSTK_CALLER
 }

@@ -41,6 +41,47 @@ static void check_environ(const char *text, size_t len, char **env)
 	}
 }
 
+static enum nstk_enter_env_rule rule_of(const char *entry)
+{
+	return nstk_enter_env_rule(entry, strcspn(entry, "="));
+}
+
+/*
+ * -e's rewrite of the same vector: nothing the rules drop survives, every
+ * dropped entry is one they drop, and PATH/HOME come from the caller only.
+ */
+static void check_sanitize(char **env, bool mnt)
+{
+	static char *const caller[] = { "PATH=/caller/bin", "HOME=/caller", NULL };
+	size_t n_in = 0;
+	for (char **v = env; *v; v++)
+		n_in++;
+	char **dropped = NULL;
+	if (nstk_enter_environ_sanitize(&env, caller, mnt, &dropped) < 0) {
+		if (env)
+			abort();
+		return;
+	}
+	size_t n_out = 0, n_dropped = 0;
+	for (char **v = env; *v; v++, n_out++) {
+		enum nstk_enter_env_rule r = rule_of(*v);
+		if (r == NSTK_ENTER_ENV_DROP)
+			abort();
+		if ((r == NSTK_ENTER_ENV_CALLER ||
+		     (r == NSTK_ENTER_ENV_CALLER_OUTSIDE_MNT && !mnt)) &&
+		    strcmp(*v, "PATH=/caller/bin") != 0 && strcmp(*v, "HOME=/caller") != 0)
+			abort();
+	}
+	for (char **v = dropped; *v; v++, n_dropped++)
+		if (rule_of(*v) != NSTK_ENTER_ENV_DROP)
+			abort();
+	/* Nothing appears from nowhere: at most the caller's two are added. */
+	if (n_out + n_dropped > n_in + 2)
+		abort();
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned which;
@@ -57,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!env)
 				abort();
 			check_environ(text, len, env);
-			nstk_enter_environ_free(env);
+			check_sanitize(env, which & 4);
 		} else if (r != -ENOMEM) {
 			abort();
 		}

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "nstk/enter.h"
+#include "nstk/util.h"
 
 #define BIT(k) (1u << (k))
 #define USER BIT(NSTK_NS_USER)
@@ -392,6 +393,105 @@ static void environ_is_split_at_nuls(void **state)
 	nstk_enter_environ_free(env);
 }
 
+static void env_rules_drop_what_runs_before_main(void **state)
+{
+	(void)state;
+#define RULE(name) nstk_enter_env_rule(name, strlen(name))
+	static const char *const dropped[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT",
+					       "LD_", "LD_SOMETHING_NEW", "GCONV_PATH",
+					       "GLIBC_TUNABLES", "BASH_ENV", "ENV",
+					       "BASH_FUNC_true%%", "PS4", "SHELLOPTS",
+					       "BASHOPTS", "PROMPT_COMMAND", "IFS",
+					       "TMPDIR", "TZDIR", "NLSPATH", "PYTHONPATH",
+					       "PERL5OPT", "NODE_OPTIONS", "TERMINFO" };
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(dropped); i++)
+		assert_int_equal(RULE(dropped[i]), NSTK_ENTER_ENV_DROP);
+	static const char *const kept[] = { "LANG", "TERM", "APP_TOKEN", "LD", "LDFLAGS",
+					    "ENVIRONMENT", "PATH_INFO", "BASH", "HOMEDIR",
+					    "PS5", "IFS2", "MY_LD_PRELOAD" };
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(kept); i++)
+		assert_int_equal(RULE(kept[i]), NSTK_ENTER_ENV_KEEP);
+	assert_int_equal(RULE("PATH"), NSTK_ENTER_ENV_CALLER);
+	assert_int_equal(RULE("SHELL"), NSTK_ENTER_ENV_CALLER);
+	assert_int_equal(RULE("PAGER"), NSTK_ENTER_ENV_CALLER);
+	assert_int_equal(RULE("GIT_SSH_COMMAND"), NSTK_ENTER_ENV_CALLER);
+	assert_int_equal(RULE("HOME"), NSTK_ENTER_ENV_CALLER_OUTSIDE_MNT);
+	assert_int_equal(RULE("XDG_CONFIG_HOME"), NSTK_ENTER_ENV_CALLER_OUTSIDE_MNT);
+	/* Only the name counts: the length given, not a NUL. */
+	assert_int_equal(nstk_enter_env_rule("LD_PRELOAD=x", 10), NSTK_ENTER_ENV_DROP);
+	assert_int_equal(nstk_enter_env_rule("PATHX", 4), NSTK_ENTER_ENV_CALLER);
+#undef RULE
+}
+
+/* The vector sanitize gives for a target's text and a caller's environment. */
+static char **sanitized(const char *text, size_t len, char *const *caller, bool mnt,
+			char ***dropped)
+{
+	char **env = NULL;
+	assert_int_equal(nstk_enter_split_environ(text, len, &env), 0);
+	assert_int_equal(nstk_enter_environ_sanitize(&env, caller, mnt, dropped), 0);
+	assert_non_null(env);
+	assert_non_null(*dropped);
+	return env;
+}
+
+static void environ_sanitize_keeps_the_application_and_takes_ours(void **state)
+{
+	(void)state;
+	static const char text[] = "HOME=/root\0LD_PRELOAD=/x.so\0LANG=C.UTF-8\0"
+				   "PATH=/evil\0BASH_FUNC_ls%%=() { :; }\0APP=1\0LD_PRELOAD=/y\0"
+				   "SHELL=/evil/sh\0TERM=xterm";
+	char *caller[] = { "PATH=/usr/bin:/bin", "HOME=/home/admin", "SHELL=/bin/bash",
+			   "LANG=de_DE.UTF-8", "LD_PRELOAD=/ours.so", "noequals", NULL };
+	char **dropped;
+	char **env = sanitized(text, sizeof(text) - 1, caller, false, &dropped);
+	const char *want[] = { "LANG=C.UTF-8", "APP=1", "TERM=xterm", "PATH=/usr/bin:/bin",
+			       "HOME=/home/admin", "SHELL=/bin/bash", NULL };
+	for (size_t i = 0; want[i]; i++)
+		assert_string_equal(env[i], want[i]);
+	assert_null(env[6]);
+	const char *gone[] = { "LD_PRELOAD=/x.so", "BASH_FUNC_ls%%=() { :; }", "LD_PRELOAD=/y",
+			       NULL };
+	for (size_t i = 0; gone[i]; i++)
+		assert_string_equal(dropped[i], gone[i]);
+	assert_null(dropped[3]);
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+
+	/* With -m, HOME names the target's own directory: kept. PATH is ours still. */
+	env = sanitized(text, sizeof(text) - 1, caller, true, &dropped);
+	assert_string_equal(env[0], "HOME=/root");
+	assert_string_equal(env[4], "PATH=/usr/bin:/bin");
+	assert_string_equal(env[5], "SHELL=/bin/bash");
+	assert_null(env[6]);
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+
+	/* A caller without PATH: the command gets none (execvp's default), not the target's. */
+	char *bare[] = { NULL };
+	env = sanitized(text, sizeof(text) - 1, bare, false, &dropped);
+	for (char **v = env; *v; v++)
+		assert_false(strncmp(*v, "PATH=", 5) == 0 || strncmp(*v, "HOME=", 5) == 0);
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+
+	/* Ours only where the target had one: no HOME of ours for a target without. */
+	static const char no_home[] = "PATH=/evil\0APP=2";
+	env = sanitized(no_home, sizeof(no_home) - 1, caller, false, &dropped);
+	assert_string_equal(env[0], "APP=2");
+	assert_string_equal(env[1], "PATH=/usr/bin:/bin");
+	assert_null(env[2]);
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+
+	/* An empty environment and no caller: two empty vectors. */
+	env = sanitized("", 0, NULL, false, &dropped);
+	assert_null(env[0]);
+	assert_null(dropped[0]);
+	nstk_enter_environ_free(env);
+	nstk_enter_environ_free(dropped);
+}
+
 static void status_ids_are_the_effective_ones(void **state)
 {
 	(void)state;
@@ -483,6 +583,8 @@ int main(void)
 		cmocka_unit_test(cgroup_dirs_on_a_hybrid_host),
 		cmocka_unit_test(cgroup_dirs_on_a_unified_host_and_a_subtree_mount),
 		cmocka_unit_test(environ_is_split_at_nuls),
+		cmocka_unit_test(env_rules_drop_what_runs_before_main),
+		cmocka_unit_test(environ_sanitize_keeps_the_application_and_takes_ours),
 		cmocka_unit_test(status_ids_are_the_effective_ones),
 		cmocka_unit_test(container_pick_prefers_lowest_payload),
 		cmocka_unit_test(container_pick_sees_two_containers),

@@ -58,7 +58,10 @@ static void usage(FILE *f)
 	      " -G, --setgid <gid>|follow   set the gid, clearing supplementary groups\n"
 	      "     --preserve-credentials  keep our uid, gid and groups when entering a user ns\n"
 	      "     --keep-caps             keep our permitted capabilities across exec (ambient)\n"
-	      " -e, --env                   take the target's environment\n"
+	      " -e, --env                   take the target's environment, but for what\n"
+	      "                             changes what runs (LD_*, BASH_ENV, ...; PATH,\n"
+	      "                             SHELL are ours; HOME is ours unless -m)\n"
+	      "     --env-unsafe            with -e: take all of it, as nsenter -e does\n"
 	      " -c, --join-cgroup           join the target's cgroups (every hierarchy mounted)\n"
 	      " -F, --no-fork               do not fork for a pid namespace\n"
 	      "     --keep-fds              let the program inherit our fds above 2\n"
@@ -83,6 +86,7 @@ enum {
 	OPT_KEEP_CAPS,
 	OPT_KEEP_FDS,
 	OPT_DRY_RUN,
+	OPT_ENV_UNSAFE,
 };
 
 /* The kind of a namespace option letter, or -1. */
@@ -193,6 +197,9 @@ static int take_option(struct options *o, int c, const char *arg)
 	case 'e':
 		o->env = true;
 		return -1;
+	case OPT_ENV_UNSAFE:
+		o->env_unsafe = true;
+		return -1;
 	case 'c':
 		o->join_cgroup = true;
 		return -1;
@@ -244,6 +251,8 @@ static int check_options(const struct options *o)
 		    o->creds.set_gid;
 	if (!anything)
 		return usage_error("%s", "nothing to enter: give -a or -m -u -i -n -p -U -C -T");
+	if (o->env_unsafe && !o->env)
+		return usage_error("%s", "--env-unsafe goes with -e");
 	if (o->json && !o->dry_run)
 		return usage_error("%s", "--json goes with --dry-run");
 	return -1;
@@ -271,6 +280,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
 		{ "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
 		{ "env", no_argument, NULL, 'e' },
+		{ "env-unsafe", no_argument, NULL, OPT_ENV_UNSAFE },
 		{ "join-cgroup", no_argument, NULL, 'c' },
 		{ "no-fork", no_argument, NULL, 'F' },
 		{ "keep-fds", no_argument, NULL, OPT_KEEP_FDS },
@@ -337,15 +347,25 @@ static int pin_target(const struct options *o, struct nstk_enter_target *t, stru
 	return r;
 }
 
-static _Noreturn void exec_command(char **command)
+/*
+ * The program to run: the command, or our $SHELL (else /bin/sh). Decided
+ * before -e swaps the environment, so the target never picks it.
+ */
+static const char *program_of(char **command)
 {
-	const char *file = command[0];
-	if (file) {
+	if (command[0])
+		return command[0];
+	const char *shell = getenv("SHELL");
+	return shell && shell[0] ? shell : "/bin/sh";
+}
+
+static _Noreturn void exec_command(char **command, const char *program)
+{
+	const char *file = program;
+	if (command[0]) {
 		execvp(file, command);
 	} else {
-		const char *shell = getenv("SHELL");
-		if (!shell || !shell[0])
-			shell = "/bin/sh";
+		const char *shell = program;
 		/* A login shell, as nsenter starts it: argv[0] is "-sh". */
 		char copy[PATH_MAX], argv0[PATH_MAX + 1];
 		snprintf(copy, sizeof(copy), "%s", shell);
@@ -368,6 +388,7 @@ static _Noreturn void become_command(struct options *o, const struct nstk_enter_
 		report_error(&e, ti, NULL);
 		exit_entered(EXIT_FAILURE);
 	}
+	const char *program = program_of(o->command);
 	if (env)
 		environ = env;
 	int r = o->keep_fds ? 0 : nstk_enter_close_fds();
@@ -376,15 +397,37 @@ static _Noreturn void become_command(struct options *o, const struct nstk_enter_
 		report_error(&e, ti, NULL);
 		exit_entered(EXIT_FAILURE);
 	}
-	exec_command(o->command);
+	exec_command(o->command, program);
+}
+
+/*
+ * -e: the target's environment, made safe for a program that runs as us
+ * unless --env-unsafe (lib/enter_environ.c says what is left out and why).
+ */
+static int take_environ(const struct options *o, const struct nstk_enter_target *t,
+			const struct target_info *ti, char ***env, struct nstk_enter_error *e)
+{
+	if (nstk_enter_read_environ(t, env, e) < 0)
+		return -1;
+	if (o->env_unsafe)
+		return 0;
+	char **dropped = NULL;
+	int r = nstk_enter_environ_sanitize(env, environ, o->plan.ns[NSTK_NS_MNT].enter, &dropped);
+	if (r < 0) {
+		*e = (struct nstk_enter_error){ .stage = NSTK_ENTER_STAGE_READ_ENVIRON, .err = -r };
+		return -1;
+	}
+	warn_env_dropped(ti, dropped);
+	nstk_enter_environ_free(dropped);
+	return 0;
 }
 
 /* Everything before the first setns that needs the target: -e and -c. */
-static int take_from_target(const struct options *o, const struct nstk_enter_target *t, char ***env,
-			    struct nstk_enter_error *e)
+static int take_from_target(const struct options *o, const struct nstk_enter_target *t,
+			    const struct target_info *ti, char ***env, struct nstk_enter_error *e)
 {
 	size_t joined;
-	if (o->env && nstk_enter_read_environ(t, env, e) < 0)
+	if (o->env && take_environ(o, t, ti, env, e) < 0)
 		return -1;
 	if (o->join_cgroup && nstk_enter_join_cgroups(t, &joined, e) < 0)
 		return -1;
@@ -398,7 +441,7 @@ static _Noreturn void enter_and_run(struct options *o, struct nstk_enter_target 
 	char **env = NULL;
 	if (o->plan.pid_without_mnt)
 		warn_pid_without_mnt();
-	if (take_from_target(o, t, &env, &e) < 0) {
+	if (take_from_target(o, t, ti, &env, &e) < 0) {
 		report_error(&e, ti, NULL);
 		nstk_enter_environ_free(env);
 		nstk_enter_plan_close(&o->plan);

@@ -24,7 +24,7 @@ struct options {
 	struct nstk_enter_dirs dirs;   /* -r, -w */
 	struct nstk_enter_creds creds; /* -S, -G, --keep-caps */
 	bool preserve_credentials;
-	bool env, join_cgroup, keep_fds, dry_run, json;
+	bool env, env_unsafe, join_cgroup, keep_fds, dry_run, json;
 	char **command; /* NULL-terminated; empty: the shell */
 };
 
@@ -39,6 +39,8 @@ struct target_info {
 void report_error(const struct nstk_enter_error *e, const struct target_info *ti,
 		  const struct nstk_enter_container_pick *pick);
 void warn_pid_without_mnt(void);
+/* -e: the names of the variables left out, on one line (nothing when none). */
+void warn_env_dropped(const struct target_info *ti, char *const *dropped);
 
 /* dryrun.c: the plan as a table or as JSON (-J); returns the exit status. */
 int print_plan(const struct nstk_enter_plan *p, const struct target_info *ti, bool json,

@@ -188,6 +188,13 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 	case NSTK_ENTER_STAGE_SETNS:
 		return report_setns(e, ti);
 	case NSTK_ENTER_STAGE_READ_ENVIRON:
+		if (e->err == EFBIG) {
+			fprintf(stderr,
+				PROG ": the environment of PID %d is over %u MiB, more than exec "
+				     "can give a process: not taken\n",
+				(int)ti->pid, (unsigned)(NSTK_ENTER_ENVIRON_MAX >> 20));
+			return;
+		}
 		fprintf(stderr, PROG ": cannot read the environment of PID %d: %s\n", (int)ti->pid,
 			strerror(e->err));
 		return;
@@ -242,5 +249,57 @@ void warn_pid_without_mnt(void)
 {
 	fputs(PROG ": warning: entering a pid namespace without its mount namespace: "
 		   "/proc still shows the host's processes (add -m)\n",
+	      stderr);
+}
+
+/* ---- -e ------------------------------------------------------------------- */
+
+/* A name as it is safe to show on a terminal: bytes outside ! to ~ as \xHH. */
+static void put_name(const char *entry)
+{
+	for (const unsigned char *p = (const unsigned char *)entry; *p && *p != '='; p++) {
+		if (*p > 0x20 && *p < 0x7f && *p != '\\')
+			fputc(*p, stderr);
+		else
+			fprintf(stderr, "\\x%02x", *p);
+	}
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+	return n == strcspn(b, "=") && memcmp(a, b, n) == 0;
+}
+
+/*
+ * One line naming what -e left out, never the values (they may be secrets,
+ * or escape sequences aimed at the admin's terminal). A name given twice is
+ * named once; past the first few, the rest are counted.
+ */
+void warn_env_dropped(const struct target_info *ti, char *const *dropped)
+{
+	enum { SHOWN_MAX = 16 };
+	const char *shown[SHOWN_MAX];
+	size_t n_shown = 0, more = 0;
+	if (!dropped || !dropped[0])
+		return;
+	fprintf(stderr, PROG ": not passed from the environment of PID %d:", (int)ti->pid);
+	for (char *const *d = dropped; *d; d++) {
+		bool seen = false;
+		for (size_t i = 0; i < n_shown && !seen; i++)
+			seen = same_name(shown[i], *d);
+		if (seen)
+			continue;
+		if (n_shown == SHOWN_MAX) {
+			more++;
+			continue;
+		}
+		shown[n_shown++] = *d;
+		fputc(' ', stderr);
+		put_name(*d);
+	}
+	if (more)
+		fprintf(stderr, " and %zu more", more);
+	fputs(" (they change what a program runs before its main; --env-unsafe passes them)\n",
 	      stderr);
 }
