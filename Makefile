@@ -53,6 +53,9 @@ UNIT_LIBS := -lcmocka $(NSLS_LIBS)
 
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+# Helpers that run inside a rootfs without a libc: static, never sanitized.
+STATIC_HELPER_SRCS := $(wildcard tests/helpers/static/*.c)
+HELPER_BINS += $(STATIC_HELPER_SRCS:tests/helpers/static/%.c=$(BUILD)/helpers/%)
 
 # libFuzzer harnesses: clang builds each with the whole library, instrumented.
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -102,6 +105,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+$(BUILD)/helpers/%: tests/helpers/static/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@ (static))
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 $(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)

@@ -90,9 +90,12 @@ in_band() {
 	cg_make "$CG_NAME"
 	cg_memory_max "$CG_NAME" $((64 << 20))
 	cg_spawn "$CG_NAME" "$MEMHOG" 32
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -q '^VmRSS:.*[0-9]\{5\} kB' "/proc/$NSTK_PID/status" 2>/dev/null && break
+	# Wait until all 32 MiB are touched (memhog says so once memset is
+	# done); the bound only catches a hang.
+	local i rss
+	for ((i = 0; i < 400; i++)); do
+		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$NSTK_PID/status" 2>/dev/null)
+		[ "${rss:-0}" -ge $((32 << 10)) ] && break
 		sleep 0.05
 	done
 	cgtop_last_json -n 1 "/$CG_NAME"
