@@ -4,6 +4,12 @@
 # and runs apt-get only for that, so a second run costs a fraction of a second.
 set -eu
 
+# containernetworking-plugins is podman's network backend, named rather
+# than left to apt: Debian 12's podman depends on "containernetworking-plugins
+# | netavark", and without Recommends apt takes CNI (bridge cni-podman0);
+# netavark (bridge podman0) is only a Recommends. The tests read the bridge
+# from podman, so either works; this is the one a fresh machine gets.
+# scripts/fresh-check.sh fails when the tests use a package not named here.
 PACKAGES="
 build-essential
 pkg-config
@@ -25,6 +31,7 @@ clang
 libclang-rt-14-dev
 busybox-static
 podman
+containernetworking-plugins
 runc
 uidmap
 slirp4netns
@@ -36,6 +43,9 @@ curl
 strace
 valgrind
 tmux
+man-db
+groff-base
+bsdextrautils
 qemu-system-x86
 xz-utils
 "

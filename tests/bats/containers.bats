@@ -34,6 +34,13 @@ podman_facts() {
 	f="$(ctr_podman inspect -f '{{.Id}} {{.State.Pid}} {{.State.ConmonPid}} {{.State.CgroupPath}} {{.NetworkSettings.IPAddress}} {{.NetworkSettings.IPPrefixLen}}' "$CTR_PODMAN")"
 	read -r POD_ID POD_PID POD_CONMON POD_CGROUP POD_IP POD_PREFIX <<<"$f"
 	[ -n "$POD_PID" ] && [ "$POD_PID" -gt 0 ] || fail "podman inspect: no PID for $CTR_PODMAN: $f"
+	# The bridge of podman's default network, as this podman's network
+	# backend names it: cni-podman0 with CNI (containernetworking-plugins,
+	# what install-deps.sh installs), podman0 with netavark.
+	POD_BACKEND="$(ctr_podman info -f '{{.Host.NetworkBackend}}')"
+	POD_BRIDGE="$(ctr_podman network inspect podman -f '{{.NetworkInterface}}')"
+	[ -n "$POD_BRIDGE" ] && ip link show "$POD_BRIDGE" >/dev/null ||
+		fail "podman ($POD_BACKEND) names the bridge '$POD_BRIDGE', and the host has no such link"
 }
 
 runc_facts() {
@@ -103,33 +110,31 @@ assert_container_rows() {
 	assert_equal "$(jqn '[.namespaces[].nprocs] | unique | join(" ")')" 2
 }
 
-@test "podman: the net row shows the address, the host veth peer and the bridge podman0" {
+@test "podman: the net row shows the address, the host veth peer and podman's bridge (CNI or netavark)" {
 	podman_facts
-	local bridge host_ino peer_index peer_name peer_master
-	bridge="$(ctr_podman network inspect podman -f '{{.NetworkInterface}}')"
-	assert_equal "$bridge" podman0
+	local host_ino peer_index peer_name peer_master
 	host_ino="$(nstk_ns_ino $$ net)"
 	# The kernel's answer: eth0's link index inside is the host veth's index.
 	peer_index="$(nsenter -t "$POD_PID" -n ip -j link show eth0 | jq -r '.[0].link_index')"
 	peer_name="$(ip -j link show | jq -r --argjson i "$peer_index" '.[] | select(.ifindex == $i) | .ifname')"
 	peer_master="$(ip -j link show "$peer_name" | jq -r '.[0].master')"
-	assert_equal "$peer_master" podman0
+	assert_equal "$peer_master" "$POD_BRIDGE"
 
 	nsls_json -p "$POD_PID" -t net -o NS,IFACES,CONTAINER
 	assert_equal "$(jqn '.namespaces | length')" 1
 	assert_equal "$(jqn '.namespaces[0].container.id')" "$POD_ID"
 	assert_equal "$(jqn '.namespaces[0].ifaces[] | select(.name == "eth0") | .addresses | index($a) != null' --arg a "$POD_IP/$POD_PREFIX")" true
 	assert_equal "$(jqn '.namespaces[0].ifaces[] | select(.name == "eth0") | "\(.kind) \(.peer.name) \(.peer.index) \(.peer.ns) \(.peer.master)"')" \
-		"veth $peer_name $peer_index $host_ino podman0"
+		"veth $peer_name $peer_index $host_ino $POD_BRIDGE"
 	# The table says the same in one cell.
 	nsls_run -p "$POD_PID" -t net -n -u -o IFACES
 	assert_success
 	assert_output --partial "eth0 $POD_IP/$POD_PREFIX"
-	assert_output --partial "peer $peer_name@$host_ino on podman0"
+	assert_output --partial "peer $peer_name@$host_ino on $POD_BRIDGE"
 	# And the host's row shows the other end on the bridge.
 	nsls_run -p $$ -t net -n -u -o IFACES
 	assert_output --partial "$peer_name"
-	assert_output --regexp "$peer_name [^;]*master podman0 peer eth0@$(nstk_ns_ino "$POD_PID" net)"
+	assert_output --regexp "$peer_name [^;]*master $POD_BRIDGE peer eth0@$(nstk_ns_ino "$POD_PID" net)"
 }
 
 # NETMODE belongs to another change; these asserts wait for it.
@@ -155,7 +160,7 @@ netmode_of() {
 		--rootfs "$CTR_DIR/podman/rootfs" /bin/sleep 600
 	ctr_podman_record "$CTR_PODMAN-joined"
 
-	assert_equal "$(netmode_of "$POD_PID")" bridge:podman0
+	assert_equal "$(netmode_of "$POD_PID")" "bridge:$POD_BRIDGE"
 	assert_equal "$(netmode_of "$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-none")")" none
 	assert_equal "$(netmode_of "$(ctr_podman inspect -f '{{.State.Pid}}' "$CTR_PODMAN-host")")" host
 	# The joined container shares the first one's netns: the kernel agrees.

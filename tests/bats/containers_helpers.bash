@@ -282,8 +282,10 @@ ctr_teardown_all() {
 	[ "$p" = 0 ] || left+=("cgroups")
 
 	# netavark's iptables-nft tables outlive the bridge. Another session's
-	# bridged container would still hold podman0: then they are shared.
-	if ! ip link show podman0 >/dev/null 2>&1; then
+	# bridged container would still hold the bridge: then they are shared.
+	local bridge
+	bridge="$(ctr_podman network inspect podman -f '{{.NetworkInterface}}' 2>/dev/null)"
+	if [ -z "$bridge" ] || ! ip link show "$bridge" >/dev/null 2>&1; then
 		while read -r t; do
 			[ -n "$t" ] || continue
 			grep -qxF "$t" "$CTR_DIR/nft.before" && continue
