@@ -20,8 +20,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <linux/sockios.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "census_walk.h"
@@ -449,6 +452,19 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 	return r == -EACCES ? r : r < 0 ? -ESRCH : 0;
 }
 
+/* The network namespace of socket fd of pid, through a copy of the socket. */
+static int open_socket_netns(pid_t pid, int fd)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0)
+		return -errno;
+	int nsfd = ioctl(copy, SIOCGSKNS);
+	return nsfd < 0 ? -errno : nsfd;
+}
+
 int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns)
 {
 	char path[PATH_MAX + 64];
@@ -478,12 +494,15 @@ int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace
 		case NSTK_HOLDER_MOUNT:
 			snprintf(path, sizeof(path), "/proc/%d/root%s", (int)ho->pid, ho->path);
 			break;
+		case NSTK_HOLDER_SOCKET:
+			break;
 		default:
 			continue;
 		}
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		int fd = ho->kind == NSTK_HOLDER_SOCKET ? open_socket_netns(ho->pid, ho->fd)
+							: open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
-			r = -errno;
+			r = ho->kind == NSTK_HOLDER_SOCKET ? fd : -errno;
 			continue;
 		}
 		/* A path may now name something else: make sure it is this namespace. */

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
 	[NSTK_NSCOL_ONS] = { "ONS", "owner namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_HOLDERS] = { "HOLDERS", "what keeps it alive: processes, threads, fds, mounts, children", 0,
 				 NSTK_OUT_TRUNC },
-	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0, NSTK_OUT_WRAP },
+	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0, NSTK_OUT_WRAP | NSTK_OUT_LINES },
 	[NSTK_NSCOL_NETNS] = { "NETNS", "ip netns name (bind mount under /run/netns)", 0, 0 },
 	[NSTK_NSCOL_CONTAINER] = { "CONTAINER", "container runtime and id, from the cgroup or nsfs path", 0, 0 },
 	[NSTK_NSCOL_NETNSID] = { "NETNSID", "net: id this network namespace gives it (RTM_GETNSID)", 0,
@@ -638,7 +639,7 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 			return -ENOMEM;
 		}
 		if (text[0])
-			strcat(text, ",");
+			strcat(text, "\n");
 		strcat(text, m->path);
 	}
 	return nstk_out_set_json(row, col, text, paths);
@@ -709,10 +710,41 @@ static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
 		nstk_out_set_u64(row, col, ino);
 }
 
+/*
+ * UID and USER of a namespace no process sits in (held by an fd, a bind
+ * mount, a socket): as lsns, the user who owns it. For a user namespace,
+ * its creator; for the others, the creator of the user namespace that owns
+ * them (lsns 2.42 asks NS_GET_OWNER_UID of the namespace itself, which only
+ * a user namespace answers, and so says root for every other kind: the same
+ * on the host, wrong for a rootless container's).
+ */
+static bool owner_uid_of(const struct view *v, const struct nstk_namespace *ns, uid_t *uid)
+{
+	_cleanup_close_ int fd = nstk_census_open_ns(v->census, ns);
+	if (fd < 0)
+		return false;
+	if (ns->kind == NSTK_NS_USER)
+		return nstk_ns_owner_uid(fd, uid) == 0;
+	_cleanup_close_ int user = nstk_ns_open_owner(fd);
+	return user >= 0 && nstk_ns_owner_uid(user, uid) == 0;
+}
+
+static int set_user_name(struct nstk_out_row *row, size_t col, uid_t uid)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024], num[16];
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found)
+		return nstk_out_set_str(row, col, found->pw_name);
+	snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	return nstk_out_set_str(row, col, num);
+}
+
 static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index)
 {
 	const struct nstk_namespace *ns = v->shown[shown_index];
 	const struct nstk_proc_facts *f = ns->lowest_pid ? nstk_proc_find(&v->procs, ns->lowest_pid) : NULL;
+	uid_t owner_uid = 0;
+	bool owner_known = false, owner_asked = false;
 	int r = 0;
 
 	for (size_t c = 0; c < v->opt->ncols && r >= 0; c++) {
@@ -749,12 +781,19 @@ static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index
 				r = mark_no_process(row, c, ns);
 			break;
 		case NSTK_NSCOL_UID:
-			if (f)
-				nstk_out_set_i64(row, c, f->euid);
-			break;
 		case NSTK_NSCOL_USER:
-			if (f)
+			if (!f && !owner_asked) {
+				owner_known = owner_uid_of(v, ns, &owner_uid);
+				owner_asked = true;
+			}
+			if (v->opt->columns[c] == NSTK_NSCOL_UID) {
+				if (f || owner_known)
+					nstk_out_set_i64(row, c, f ? f->euid : owner_uid);
+			} else if (f) {
 				r = nstk_out_set_str(row, c, f->user);
+			} else if (owner_known) {
+				r = set_user_name(row, c, owner_uid);
+			}
 			break;
 		case NSTK_NSCOL_PNS:
 			set_ino(row, c, ns->parent_ino);

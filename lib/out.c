@@ -261,14 +261,27 @@ static char *value_text(const struct nstk_value *v)
 	return NULL;
 }
 
+struct text_ctx {
+	struct libscols_table *tb;
+	bool joined_lines; /* NSTK_OUT_LINES cells on one line: --nowrap, --raw */
+	/* Notes are for people reading a table: --raw and --noheadings are
+	 * for scripts, which must see the empty cell that lsns prints. */
+	bool notes;
+};
+
 static int visit_text(const struct nstk_out_table *t, const struct nstk_out_row *row,
 		      void *parent, void **self, void *ctx)
 {
-	struct libscols_line *ln = scols_table_new_line(ctx, parent);
+	const struct text_ctx *tc = ctx;
+	struct libscols_line *ln = scols_table_new_line(tc->tb, parent);
 	if (!ln)
 		return -ENOMEM;
 	for (size_t c = 0; c < t->ncols; c++) {
-		char *s = value_text(&row->cells[c]);
+		const struct nstk_value *v = &row->cells[c];
+		char *s = v->type == NSTK_VALUE_NOTE && !tc->notes ? strdup("") : value_text(v);
+		if (s && tc->joined_lines && (t->columns[c]->flags & NSTK_OUT_LINES))
+			for (char *nl = strchr(s, '\n'); nl; nl = strchr(nl, '\n'))
+				*nl = ',';
 		/* libsmartcols takes ownership of s. */
 		if (!s || scols_line_refer_data(ln, c, s) < 0) {
 			free(s);
@@ -303,11 +316,20 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 			fl |= SCOLS_FL_WRAP;
 		if (draws_tree)
 			fl |= SCOLS_FL_TREE;
-		if (!scols_table_new_column(tb, col->name, col->width_hint, fl))
+		struct libscols_column *cl = scols_table_new_column(tb, col->name, col->width_hint, fl);
+		if (!cl)
+			r = -ENOMEM;
+		else if ((col->flags & NSTK_OUT_LINES) && !o->nowrap && !o->raw &&
+			 (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						    scols_wrapnl_nextchunk, NULL) < 0 ||
+			  scols_column_set_safechars(cl, "\n") < 0))
 			r = -ENOMEM;
 	}
+	struct text_ctx tc = { .tb = tb,
+			       .joined_lines = o->nowrap || o->raw,
+			       .notes = !o->raw && !o->noheadings };
 	if (r == 0)
-		r = walk_table(t, o->tree, visit_text, tb);
+		r = walk_table(t, o->tree, visit_text, &tc);
 	if (r == 0 && scols_print_table_to_string(tb, text) != 0)
 		r = -ENOMEM;
 	scols_unref_table(tb);

@@ -48,6 +48,11 @@ groff-base
 bsdextrautils
 qemu-system-x86
 xz-utils
+git
+meson
+ninja-build
+bison
+flex
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

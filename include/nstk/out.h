@@ -19,6 +19,9 @@ enum nstk_out_flag {
 	NSTK_OUT_RIGHT = 1 << 0, /* right-aligned (numbers) */
 	NSTK_OUT_TRUNC = 1 << 1, /* may be truncated to fit the terminal */
 	NSTK_OUT_WRAP = 1 << 2,	 /* may wrap onto several lines (unless --nowrap) */
+	/* A list whose text has one item per line ('\n' between): shown so in
+	 * a table, joined by ',' with --nowrap or --raw (lsns's NSFS). */
+	NSTK_OUT_LINES = 1 << 3,
 };
 
 struct nstk_out_column {
@@ -31,8 +34,8 @@ struct nstk_out_column {
 /*
  * NSTK_VALUE_JSON is a structured cell (a list of holders, of paths): text
  * shows str, a summary; JSON shows json, the whole structure.
- * NSTK_VALUE_NOTE is no value with a note for people: text shows str, JSON
- * and filters see null.
+ * NSTK_VALUE_NOTE is no value with a note for people: a table with headings
+ * shows str; --raw, --noheadings, JSON and filters see an empty cell.
  */
 enum nstk_value_type {
 	NSTK_VALUE_NULL,

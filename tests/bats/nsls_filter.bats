@@ -81,9 +81,12 @@ teardown() {
 	n=$(stat -L -c %i "/run/netns/$NSTK_NETNS_NAME")
 	nsls_json -o NS -Q "NS == $n && !COMMAND"
 	assert_equal "$(jqn '[.namespaces[].ns] | join(",")')" "$n"
-	nsls_run -l -n -o NS,COMMAND -Q "NS == $n && !COMMAND"
+	nsls_run -l -o NS,COMMAND -Q "NS == $n && !COMMAND"
 	assert_success
-	assert_output "$n (no process: held by 1 mount)"
+	assert_line --regexp "^$n +\(no process: held by 1 mount\)\$"
+	# -n and -r are for scripts: the empty cell, as lsns.
+	nsls_run -l -n -o NS,COMMAND -Q "NS == $n && !COMMAND"
+	assert_output --regexp "^$n *\$"
 	nsls_run -l -n -o NS -Q 'COMMAND =~ "no process"'
 	assert_success
 	assert_output ""

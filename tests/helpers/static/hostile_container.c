@@ -263,6 +263,8 @@ static int child(void *arg)
 {
 	struct child_args *a = arg;
 	char c;
+	/* Never outlive the launcher (a test killed by timeout). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close(a->sync[1]);
 	if (read(a->sync[0], &c, 1) != 1)
 		die("waiting for the uid map");
