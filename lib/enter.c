@@ -11,10 +11,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -35,10 +38,53 @@ int nstk_enter_fail(struct nstk_enter_error *e, enum nstk_enter_stage stage, int
 
 /* ---- the target ---------------------------------------------------------- */
 
-static int pidfd_open_process(pid_t pid)
+/* pidfd_open(2)'s flag for a thread's pidfd, Linux 6.9 (O_EXCL). */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+static int pidfd_open_flags(pid_t pid, unsigned flags)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, pid, flags);
 	return fd < 0 ? -errno : fd;
+}
+
+/* The Tgid of /proc/<tid>/status, or -errno. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[48];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = nstk_read_file_at(AT_FDCWD, path, &text, &len);
+	if (r < 0)
+		return r;
+	const char *line = strstr(text, "\nTgid:\t");
+	return line ? (pid_t)atoi(line + 7) : -EINVAL;
+}
+
+/*
+ * The pidfd that pins pid: a process's, else (pidfd_open says ENOENT or
+ * EINVAL for a thread ID) the thread's own with PIDFD_THREAD, else, before
+ * 6.9, its process's; t->tgid and t->pidfd_is_target say which.
+ */
+static int pin_pid(pid_t pid, struct nstk_enter_target *t)
+{
+	int fd = pidfd_open_flags(pid, 0);
+	t->tgid = 0;
+	t->pidfd_is_target = true;
+	if (fd != -ENOENT && fd != -EINVAL)
+		return fd;
+	pid_t tgid = tgid_of(pid);
+	if (tgid <= 0 || tgid == pid)
+		return -ESRCH;
+	t->tgid = tgid;
+	int thread = pidfd_open_flags(pid, PIDFD_THREAD);
+	if (thread >= 0 || thread != -EINVAL)
+		return thread == -ENOENT ? -ESRCH : thread;
+	t->pidfd_is_target = false;
+	fd = pidfd_open_flags(tgid, 0);
+	return fd == -ENOENT ? -ESRCH : fd;
 }
 
 bool nstk_enter_target_alive(const struct nstk_enter_target *t)
@@ -50,17 +96,19 @@ bool nstk_enter_target_alive(const struct nstk_enter_target *t)
 
 int nstk_enter_target_open(pid_t pid, struct nstk_enter_target *t, struct nstk_enter_error *e)
 {
-	struct nstk_enter_target pinned = { .pid = pid,
-					    .pidfd = pidfd_open_process(pid),
-					    .procfd = -1 };
+	struct nstk_enter_target pinned = NSTK_ENTER_TARGET_NONE;
+	pinned.pid = pid;
+	pinned.pidfd = pin_pid(pid, &pinned);
 	if (pinned.pidfd < 0)
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_OPEN_TARGET, -pinned.pidfd, 0, NULL);
 	char path[32];
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	pinned.procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int err = pinned.procfd < 0 ? errno : 0;
-	/* Only now, with the pidfd saying "alive", is the directory the target's. */
-	bool alive = pinned.procfd >= 0 && nstk_enter_target_alive(&pinned);
+	/* Only now, with the pidfd saying "alive", is the directory the target's;
+	 * a thread pinned by its process's pidfd must still be that process's. */
+	bool alive = pinned.procfd >= 0 && nstk_enter_target_alive(&pinned) &&
+		     (pinned.pidfd_is_target || tgid_of(pid) == pinned.tgid);
 	if (!alive) {
 		nstk_enter_target_close(&pinned);
 		if (err && err != ENOENT)
@@ -329,6 +377,66 @@ int nstk_enter_plan_decide(struct nstk_enter_plan *p, bool privileged, bool pidf
 	p->fork = p->ns[NSTK_NS_PID].enter && !p->no_fork;
 	p->pid_without_mnt = p->ns[NSTK_NS_PID].enter && !p->ns[NSTK_NS_MNT].enter;
 	return 0;
+}
+
+/* Put fd (owned) in the plan as kind's namespace, described as source. */
+static int plan_take_fd(struct nstk_enter_plan *p, enum nstk_ns_kind kind, int fd,
+			const char *source, enum nstk_enter_stage stage, struct nstk_enter_error *e)
+{
+	struct nstk_enter_ns *ns = &p->ns[kind];
+	uint64_t ino;
+	int r = nstk_ns_fd_inode(fd, &ino);
+	if (r < 0) {
+		close(fd);
+		return nstk_enter_fail(e, stage, -r, 1u << kind, source);
+	}
+	nstk_closep(&ns->fd);
+	ns->fd = fd;
+	ns->target_ino = ino;
+	ns->target_err = 0;
+	ns->asked = true;
+	snprintf(p->source[kind], sizeof(p->source[kind]), "%s", source);
+	ns->file = p->source[kind];
+	return 0;
+}
+
+int nstk_enter_plan_net_socket(struct nstk_enter_plan *p, const struct nstk_enter_target *t,
+			       int sockfd, struct nstk_enter_error *e)
+{
+	char source[64];
+	snprintf(source, sizeof(source), "socket %d of PID %d", sockfd, (int)t->pid);
+	if (t->pidfd < 0)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, ESRCH, 1u << NSTK_NS_NET, source);
+	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, t->pidfd, sockfd, 0);
+	if (copy < 0)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, errno, 1u << NSTK_NS_NET, source);
+	int nsfd = ioctl(copy, SIOCGSKNS);
+	if (nsfd < 0)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, errno, 1u << NSTK_NS_NET, source);
+	return plan_take_fd(p, NSTK_NS_NET, nsfd, source, NSTK_ENTER_STAGE_SOCKET, e);
+}
+
+int nstk_enter_plan_user_parent(struct nstk_enter_plan *p, const struct nstk_enter_target *t,
+				struct nstk_enter_error *e)
+{
+	struct nstk_enter_ns *user = &p->ns[NSTK_NS_USER];
+	const unsigned kind = 1u << NSTK_NS_USER;
+	_cleanup_close_ int own = -1;
+	int base = user->fd;
+	if (base < 0) {
+		if (t->procfd < 0)
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_USER_PARENT, ESRCH, kind, NULL);
+		own = openat(t->procfd, "ns/user", O_RDONLY | O_CLOEXEC);
+		if (own < 0)
+			return nstk_enter_fail(e, NSTK_ENTER_STAGE_READ_NS, errno, kind, NULL);
+		base = own;
+	}
+	/* NS_GET_USERNS of a user namespace is its parent (the one that owns it). */
+	int parent = nstk_ns_open_owner(base);
+	if (parent < 0)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_USER_PARENT, -parent, kind, NULL);
+	return plan_take_fd(p, NSTK_NS_USER, parent, "parent user namespace",
+			    NSTK_ENTER_STAGE_USER_PARENT, e);
 }
 
 unsigned nstk_enter_plan_kinds(const struct nstk_enter_plan *p)

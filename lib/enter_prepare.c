@@ -1,7 +1,7 @@
 /*
  * enter_prepare.c — what nsenter-lite takes from the target before entering
- * its namespaces: its cgroups (-c). (Its environment, -e, has a file of its
- * own: enter_environ.c.)
+ * its namespaces: its cgroups (-c) and its SELinux context (-Z). (Its
+ * environment, -e, has a file of its own: enter_environ.c.)
  *
  * Files are read through the pinned /proc/PID directory and checked against
  * the pidfd afterwards (nstk_enter_read_target_file), so a target that exits
@@ -180,4 +180,35 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 		(*joined)++;
 	}
 	return *joined ? 0 : nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, ENOENT, 0, NULL);
+}
+
+/*
+ * -Z: run the command in the target's SELinux context, as nsenter -Z
+ * (libselinux's getpidcon + setexeccon, done here through procfs): the
+ * target's attr/current becomes our attr/exec, which the next execve uses
+ * (fork copies it to the relay's child). Without SELinux there is no
+ * context to follow, and nsenter built with SELinux does nothing then too.
+ */
+int nstk_enter_follow_context(const struct nstk_enter_target *t, bool *applied,
+			      struct nstk_enter_error *e)
+{
+	*applied = false;
+	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
+		return 0;
+	_cleanup_free_ char *context = NULL;
+	size_t len;
+	int r = nstk_enter_read_target_file(t, "attr/current", 4096, &context, &len,
+					    NSTK_ENTER_STAGE_CONTEXT, e);
+	if (r < 0)
+		return r;
+	while (len > 0 && (context[len - 1] == '\0' || context[len - 1] == '\n'))
+		len--;
+	if (len == 0)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CONTEXT, ENODATA, 0, "attr/current");
+	_cleanup_close_ int fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, context, len) != (ssize_t)len)
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CONTEXT, errno, 0,
+				       "/proc/thread-self/attr/exec");
+	*applied = true;
+	return 0;
 }

@@ -55,6 +55,9 @@ enum nstk_enter_stage {
 	NSTK_ENTER_STAGE_SETUID,
 	NSTK_ENTER_STAGE_KEEP_CAPS,
 	NSTK_ENTER_STAGE_CLOSE_FDS,
+	NSTK_ENTER_STAGE_SOCKET,      /* -N: the target's socket (pidfd_getfd, SIOCGSKNS) */
+	NSTK_ENTER_STAGE_USER_PARENT, /* --user-parent: NS_GET_USERNS */
+	NSTK_ENTER_STAGE_CONTEXT,     /* -Z: the target's SELinux context */
 };
 
 struct nstk_enter_error {
@@ -68,20 +71,28 @@ struct nstk_enter_error {
 
 struct nstk_enter_target {
 	pid_t pid;  /* 0: none (namespace files only) */
-	int pidfd;  /* pins the process; -1 without a target */
+	int pidfd;  /* pins the process (or the thread); -1 without a target */
 	int procfd; /* /proc/PID (O_PATH), opened while the pidfd said alive */
+	pid_t tgid; /* pid is a thread of process tgid; 0: pid is a process */
+	/* setns(pidfd) enters pid's own namespaces: false for a thread pinned
+	 * by its process's pidfd (before Linux 6.9's PIDFD_THREAD), whose
+	 * namespaces are entered through /proc/TID/ns files instead. */
+	bool pidfd_is_target;
 };
 
 #define NSTK_ENTER_TARGET_NONE                                                                     \
 	{                                                                                          \
-		.pid = 0, .pidfd = -1, .procfd = -1                                                \
+		.pid = 0, .pidfd = -1, .procfd = -1, .tgid = 0, .pidfd_is_target = false           \
 	}
 
 /*
  * Pin pid: pidfd_open, then open /proc/PID, then check the pidfd still says
  * the process runs, so the directory is that process's and not a successor's
- * with the same number. Stages: OPEN_TARGET (-ESRCH: no such process,
- * -EINVAL: a thread, not a process), TARGET_EXITED (a zombie).
+ * with the same number. A thread ID is pinned too, as nsenter and lsns take
+ * one (a thread can unshare namespaces of its own): with a PIDFD_THREAD
+ * pidfd (Linux 6.9+), else with its process's pidfd and a check that
+ * /proc/TID still belongs to that process. Stages: OPEN_TARGET (-ESRCH: no
+ * such process), TARGET_EXITED (a zombie).
  */
 int nstk_enter_target_open(pid_t pid, struct nstk_enter_target *t, struct nstk_enter_error *e);
 void nstk_enter_target_close(struct nstk_enter_target *t);
@@ -143,6 +154,8 @@ struct nstk_enter_ns {
 
 struct nstk_enter_plan {
 	struct nstk_enter_ns ns[NSTK_NS_KIND_COUNT];
+	/* What ns[k].file says when the fd came from elsewhere (-N, --user-parent). */
+	char source[NSTK_NS_KIND_COUNT][64];
 	bool all;     /* -a */
 	bool no_fork; /* -F */
 	/* Decided: */
@@ -178,6 +191,29 @@ int nstk_enter_plan_read(struct nstk_enter_plan *p, const struct nstk_enter_targ
  */
 int nstk_enter_plan_decide(struct nstk_enter_plan *p, bool privileged, bool pidfd_setns,
 			   struct nstk_enter_error *e);
+
+/*
+ * -N, --net-socket FD: the plan's network namespace becomes that of socket
+ * FD of the target (a copy taken with pidfd_getfd, then SIOCGSKNS; Linux
+ * 5.6+), as nsenter 2.42. Call after plan_read. Stage SOCKET.
+ */
+int nstk_enter_plan_net_socket(struct nstk_enter_plan *p, const struct nstk_enter_target *t,
+			       int sockfd, struct nstk_enter_error *e);
+/*
+ * --user-parent: the plan's user namespace becomes the parent of the one it
+ * names (-U FILE's, else the target's), as nsenter 2.42. Call after
+ * plan_read. Stage USER_PARENT (-EPERM: the parent is outside our reach).
+ */
+int nstk_enter_plan_user_parent(struct nstk_enter_plan *p, const struct nstk_enter_target *t,
+				struct nstk_enter_error *e);
+
+/*
+ * -Z: the target's SELinux context (attr/current) as the context of our
+ * next exec (attr/exec). *applied false, and 0, when SELinux is not enabled
+ * here (nothing to follow). Stage CONTEXT.
+ */
+int nstk_enter_follow_context(const struct nstk_enter_target *t, bool *applied,
+			      struct nstk_enter_error *e);
 
 /* Bitmask (1 << kind) of the kinds the plan enters. */
 unsigned nstk_enter_plan_kinds(const struct nstk_enter_plan *p);

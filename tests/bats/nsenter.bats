@@ -682,7 +682,121 @@ race() {
 	for o in --target --container --netns --all --mount --uts --ipc --net --pid --user --cgroup \
 		--time --root --wd --setuid --setgid --preserve-credentials --keep-caps --env \
 		--join-cgroup --no-fork --keep-fds --dry-run --json --help --version \
+		--net-socket --user-parent --wdns --follow-context --env-unsafe \
 		NSENTER_LITE_PROC_NS 126 127 128+n; do
 		[[ "$text" == *"$o"* ]] || fail "nsenter-lite(1) does not mention $o"
 	done
+}
+
+# ---------------------------------------------------------------------------
+# nsenter 2.42's newer options, and thread targets (issue 12)
+
+# bats test_tags=vm
+@test "-t TID of a thread enters the thread's own namespaces, as nsenter (PIDFD_THREAD, else the process's pidfd)" {
+	[ -x "$NSTK_HELPERS/unshare_thread" ] || fail "$NSTK_HELPERS/unshare_thread not built"
+	spawn_logged "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$NSTK_HELPERS/unshare_thread" nstk-thread
+	local p=$NSTK_PID tid="" i
+	for ((i = 0; i < 250; i++)); do
+		tid=$(head -n 1 "$BATS_TEST_TMPDIR/out")
+		[ -n "$tid" ] && break
+		sleep 0.02
+	done
+	[ -n "$tid" ] && [ "$tid" != "$p" ] || fail "no thread id: $(cat "$BATS_TEST_TMPDIR/err")"
+	# The kernel's answer: the thread's uts namespace is not its process's.
+	[ "$(readlink "/proc/$p/task/$tid/ns/uts")" != "$(readlink "/proc/$p/ns/uts")" ]
+	nsenter_run -t "$tid" -u hostname
+	assert_success
+	assert_output nstk-thread
+	assert_equal "$stderr" ""
+	# The same through /proc/TID/ns files (the path before setns(pidfd)).
+	NSENTER_LITE_PROC_NS=1 nsenter_run -t "$tid" -u hostname
+	assert_output nstk-thread
+	nsenter_run -t "$p" -u hostname
+	assert_output "$(hostname)"
+	nsenter_run -t "$tid" -u --dry-run -J
+	assert_success
+	assert_equal "$(jq -r '.namespaces[] | select(.type == "uts") | .target' <<<"$output")" \
+		"$(stat -L -c %i "/proc/$p/task/$tid/ns/uts")"
+}
+
+# bats test_tags=vm
+@test "-N, --net-socket FD enters the network namespace of the target's socket" {
+	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "$NSTK_HELPERS/socket_in_netns not built"
+	nstk_netns_add
+	local n p fd="" i
+	n=$(stat -L -c %i "/run/netns/$NSTK_NETNS_NAME")
+	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "/run/netns/$NSTK_NETNS_NAME"
+	p=$NSTK_PID
+	for ((i = 0; i < 250; i++)); do
+		fd=$(find "/proc/$p/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
+		[ -n "$fd" ] && break
+		sleep 0.02
+	done
+	[ -n "$fd" ] || fail "the helper opened no socket"
+	# The process itself is in ours; its socket is in the other one.
+	[ "$(nstk_ns_ino "$p" net)" = "$(nstk_ns_ino self net)" ]
+	nsenter_run -t "$p" -N "$fd" readlink /proc/self/ns/net
+	assert_success
+	assert_output "net:[$n]"
+	nsenter_run -t "$p" --net-socket="$fd" --dry-run -J
+	assert_equal "$(jq -r '.namespaces[] | select(.type == "net") | "\(.target) \(.file)"' <<<"$output")" \
+		"$n socket $fd of PID $p"
+	# Not a socket, no such fd, no target: one line each.
+	nsenter_run -t "$p" -N 0 true
+	assert_failure 1
+	assert_equal "$stderr" "nsenter-lite: cannot take the network namespace of socket 0 of PID $p: Inappropriate ioctl for device (not a socket)"
+	nsenter_run -t "$p" -N 999 true
+	assert_failure 1
+	assert_equal "$stderr" "nsenter-lite: cannot take the network namespace of socket 999 of PID $p: Bad file descriptor (no such fd)"
+	nsenter_run -N 3 true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nsenter-lite: --net-socket needs a target (-t or --container); try 'nsenter-lite --help'"
+	nsenter_run -t "$p" -N 3 -n true
+	assert_failure 2
+}
+
+# bats test_tags=vm
+@test "--user-parent enters the parent of the target's user namespace (or of -U FILE's)" {
+	nstk_spawn unshare --user --map-root-user --fork unshare --user --map-root-user --fork sleep 1000
+	local outer=$NSTK_PID u1_member inner
+	# outer moves itself into a new user namespace U1 and forks u1_member
+	# there, which moves itself into U2 (whose parent is U1) and forks
+	# inner (sleep) in U2.
+	inner=$(nstk_descendant "$outer" sleep)
+	u1_member=$(awk '{ print $4 }' "/proc/$inner/stat")
+	u1_member=$(awk '{ print $4 }' "/proc/$u1_member/stat")
+	NSENTER_INITS+=("$inner:$outer")
+	local want
+	want=$(readlink "/proc/$u1_member/ns/user")
+	[ "$want" != "$(readlink "/proc/$inner/ns/user")" ]
+	nsenter_run -t "$inner" --user-parent --preserve-credentials readlink /proc/self/ns/user
+	assert_success
+	assert_output "$want"
+	nsenter_run --user="/proc/$inner/ns/user" --user-parent --preserve-credentials readlink /proc/self/ns/user
+	assert_output "$want"
+	nsenter_run --user-parent true
+	assert_failure 2
+}
+
+@test "-W, --wdns is -w (the directory inside); not with --wd; -Z without SELinux runs the command as nsenter does" {
+	spawn_target
+	nsenter_run -t "$T" -m -W/proc pwd
+	assert_success
+	assert_output /proc
+	nsenter_run -t "$T" -m --wdns=/proc -w/ pwd
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nsenter-lite: --wd and --wdns are mutually exclusive; try 'nsenter-lite --help'"
+	if [ -e /sys/fs/selinux/enforce ]; then
+		# With SELinux: the command's context is the target's.
+		nsenter_run -t "$T" -u -Z cat /proc/self/attr/current
+		assert_output "$(tr -d '\0' <"/proc/$T/attr/current")"
+	else
+		nsenter_run -t "$T" -u -Z echo ran
+		assert_success
+		assert_output ran
+		assert_equal "$stderr" ""
+	fi
+	nsenter_run -Z -n/proc/self/ns/net true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "nsenter-lite: --follow-context needs a target (-t or --container); try 'nsenter-lite --help'"
 }

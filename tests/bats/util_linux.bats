@@ -21,3 +21,12 @@ ul_suite() {
 	[ "$status" -eq 0 ] || fail "$output"
 	assert_line "util-linux lsns: 7 of 7 passed"
 }
+
+@test "util-linux 2.42.2's nsenter suite: 1 of 1 (enter-via-socket) on nsenter itself and on nsenter-lite" {
+	ul_suite --anchor nsenter
+	assert_success
+	assert_line "util-linux nsenter: 1 of 1 passed"
+	ul_suite nsenter
+	[ "$status" -eq 0 ] || fail "$output"
+	assert_line "util-linux nsenter: 1 of 1 passed"
+}

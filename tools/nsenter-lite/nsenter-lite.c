@@ -46,14 +46,19 @@ static void usage(FILE *f)
 	      " -u, --uts[=<file>]          UTS namespace (hostname)\n"
 	      " -i, --ipc[=<file>]          System V IPC namespace\n"
 	      " -n, --net[=<file>]          network namespace\n"
+	      " -N, --net-socket <fd>       the network namespace of the target's socket <fd>\n"
 	      " -p, --pid[=<file>]          pid namespace (forks, unless -F)\n"
 	      " -U, --user[=<file>]         user namespace\n"
+	      "     --user-parent           the parent of that user namespace (of the target's\n"
+	      "                             without -U)\n"
 	      " -C, --cgroup[=<file>]       cgroup namespace\n"
 	      " -T, --time[=<file>]         time namespace\n"
 	      "\n"
 	      "In there:\n"
 	      " -r, --root[=<dir>]          root: <dir> (looked up inside), else the target's\n"
 	      " -w, --wd[=<dir>]            working directory: <dir> (inside), else the target's\n"
+	      " -W, --wdns[=<dir>]          the same (nsenter's -w opens <dir> before entering;\n"
+	      "                             nsenter-lite's -w, like --wdns, always inside)\n"
 	      " -S, --setuid <uid>|follow   set the uid (follow: the target's)\n"
 	      " -G, --setgid <gid>|follow   set the gid, clearing supplementary groups\n"
 	      "     --preserve-credentials  keep our uid, gid and groups when entering a user ns\n"
@@ -63,6 +68,7 @@ static void usage(FILE *f)
 	      "                             SHELL are ours; HOME is ours unless -m)\n"
 	      "     --env-unsafe            with -e: take all of it, as nsenter -e does\n"
 	      " -c, --join-cgroup           join the target's cgroups (every hierarchy mounted)\n"
+	      " -Z, --follow-context        run in the target's SELinux context (when enabled)\n"
 	      " -F, --no-fork               do not fork for a pid namespace\n"
 	      "     --keep-fds              let the program inherit our fds above 2\n"
 	      "\n"
@@ -87,6 +93,7 @@ enum {
 	OPT_KEEP_FDS,
 	OPT_DRY_RUN,
 	OPT_ENV_UNSAFE,
+	OPT_USER_PARENT,
 };
 
 /* The kind of a namespace option letter, or -1. */
@@ -175,9 +182,25 @@ static int take_option(struct options *o, int c, const char *arg)
 		o->dirs.root_dir = arg;
 		return arg && !arg[0] ? usage_error("%s", "empty directory for --root") : -1;
 	case 'w':
+	case 'W':
+		if (o->dirs.wd)
+			return usage_error("%s", "--wd and --wdns are mutually exclusive");
 		o->dirs.wd = true;
 		o->dirs.wd_dir = arg;
 		return arg && !arg[0] ? usage_error("%s", "empty directory for --wd") : -1;
+	case 'N': {
+		uint64_t fd;
+		if (nstk_parse_u64(arg, strlen(arg), &fd) < 0 || fd > INT_MAX)
+			return usage_error("invalid file descriptor: '%s'", arg);
+		o->net_socket = (int)fd;
+		return -1;
+	}
+	case OPT_USER_PARENT:
+		o->user_parent = true;
+		return -1;
+	case 'Z':
+		o->follow_context = true;
+		return -1;
 	case 'S':
 		o->creds.set_uid = true;
 		return parse_id(arg, &o->creds.uid, &o->creds.uid_follow) < 0
@@ -243,12 +266,18 @@ static int check_options(const struct options *o)
 				   : o->dirs.wd && !o->dirs.wd_dir ? "--wd without a directory"
 				   : o->env			   ? "--env"
 				   : o->join_cgroup		   ? "--join-cgroup"
+				   : o->net_socket >= 0		   ? "--net-socket"
+				   : o->follow_context		   ? "--follow-context"
+				   : o->user_parent && !o->plan.ns[NSTK_NS_USER].file
+					   ? "--user-parent without -U FILE"
 				   : o->creds.uid_follow || o->creds.gid_follow ? "follow"
 										: NULL;
 	if (needs_target && !target)
 		return usage_error("%s needs a target (-t or --container)", needs_target);
 	anything |= o->dirs.root || o->dirs.wd || o->env || o->join_cgroup || o->creds.set_uid ||
-		    o->creds.set_gid;
+		    o->creds.set_gid || o->net_socket >= 0 || o->user_parent;
+	if (o->net_socket >= 0 && o->plan.ns[NSTK_NS_NET].asked)
+		return usage_error("%s", "--net-socket and --net (or --netns) are mutually exclusive");
 	if (!anything)
 		return usage_error("%s", "nothing to enter: give -a or -m -u -i -n -p -U -C -T");
 	if (o->env_unsafe && !o->env)
@@ -269,12 +298,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "uts", optional_argument, NULL, 'u' },
 		{ "ipc", optional_argument, NULL, 'i' },
 		{ "net", optional_argument, NULL, 'n' },
+		{ "net-socket", required_argument, NULL, 'N' },
 		{ "pid", optional_argument, NULL, 'p' },
 		{ "user", optional_argument, NULL, 'U' },
+		{ "user-parent", no_argument, NULL, OPT_USER_PARENT },
 		{ "cgroup", optional_argument, NULL, 'C' },
 		{ "time", optional_argument, NULL, 'T' },
 		{ "root", optional_argument, NULL, 'r' },
 		{ "wd", optional_argument, NULL, 'w' },
+		{ "wdns", optional_argument, NULL, 'W' },
 		{ "setuid", required_argument, NULL, 'S' },
 		{ "setgid", required_argument, NULL, 'G' },
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
@@ -282,6 +314,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "env", no_argument, NULL, 'e' },
 		{ "env-unsafe", no_argument, NULL, OPT_ENV_UNSAFE },
 		{ "join-cgroup", no_argument, NULL, 'c' },
+		{ "follow-context", no_argument, NULL, 'Z' },
 		{ "no-fork", no_argument, NULL, 'F' },
 		{ "keep-fds", no_argument, NULL, OPT_KEEP_FDS },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -292,7 +325,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 	/* '+': the first non-option word starts the program's own arguments. */
-	while ((c = getopt_long(argc, argv, "+t:am::u::i::n::p::U::C::T::r::w::S:G:ecFJhV",
+	while ((c = getopt_long(argc, argv, "+t:am::u::i::n::N:p::U::C::T::r::w::W::S:G:ecZFJhV",
 				longopts, NULL)) != -1) {
 		int status = take_option(o, c, optarg);
 		if (status >= 0)
@@ -422,7 +455,7 @@ static int take_environ(const struct options *o, const struct nstk_enter_target 
 	return 0;
 }
 
-/* Everything before the first setns that needs the target: -e and -c. */
+/* Everything before the first setns that needs the target: -e, -c, -Z. */
 static int take_from_target(const struct options *o, const struct nstk_enter_target *t,
 			    const struct target_info *ti, char ***env, struct nstk_enter_error *e)
 {
@@ -430,6 +463,9 @@ static int take_from_target(const struct options *o, const struct nstk_enter_tar
 	if (o->env && take_environ(o, t, ti, env, e) < 0)
 		return -1;
 	if (o->join_cgroup && nstk_enter_join_cgroups(t, &joined, e) < 0)
+		return -1;
+	bool applied;
+	if (o->follow_context && nstk_enter_follow_context(t, &applied, e) < 0)
 		return -1;
 	return 0;
 }
@@ -475,7 +511,7 @@ int main(int argc, char **argv)
 	/* First, so no fd we open can take the number of a closed stdio one. */
 	if (nstk_enter_open_stdio() < 0)
 		return EXIT_FAILURE;
-	struct options o = { 0 };
+	struct options o = { .net_socket = -1 };
 	nstk_enter_plan_init(&o.plan);
 	int status = parse_options(argc, argv, &o);
 	if (status >= 0)
@@ -493,8 +529,10 @@ int main(int argc, char **argv)
 	struct nstk_enter_container_pick pick = { 0 };
 	struct nstk_enter_error e = { 0 };
 	if (pin_target(&o, &t, &ti, &pick, &e) < 0 || nstk_enter_plan_read(&o.plan, &t, &e) < 0 ||
-	    nstk_enter_plan_decide(&o.plan, has_cap_sys_admin(), t.pidfd >= 0 && can_setns_pidfd(),
-				   &e) < 0) {
+	    (o.net_socket >= 0 && nstk_enter_plan_net_socket(&o.plan, &t, o.net_socket, &e) < 0) ||
+	    (o.user_parent && nstk_enter_plan_user_parent(&o.plan, &t, &e) < 0) ||
+	    nstk_enter_plan_decide(&o.plan, has_cap_sys_admin(),
+				   t.pidfd >= 0 && t.pidfd_is_target && can_setns_pidfd(), &e) < 0) {
 		report_error(&e, &ti, &pick);
 		nstk_enter_plan_close(&o.plan);
 		nstk_enter_target_close(&t);

@@ -24,6 +24,9 @@ struct options {
 	struct nstk_enter_dirs dirs;   /* -r, -w */
 	struct nstk_enter_creds creds; /* -S, -G, --keep-caps */
 	bool preserve_credentials;
+	int net_socket;	      /* -N FD: the netns of the target's socket FD; -1 none */
+	bool user_parent;     /* --user-parent */
+	bool follow_context;  /* -Z */
 	bool env, env_unsafe, join_cgroup, keep_fds, dry_run, json;
 	char **command; /* NULL-terminated; empty: the shell */
 };

@@ -181,6 +181,23 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 	case NSTK_ENTER_STAGE_WRONG_KIND:
 		fprintf(stderr, PROG ": %s is not a %s file\n", e->path, kinds);
 		return;
+	case NSTK_ENTER_STAGE_SOCKET:
+		fprintf(stderr, PROG ": cannot take the network namespace of %s: %s%s\n", e->path,
+			strerror(e->err),
+			e->err == EBADF	     ? " (no such fd)"
+			: e->err == ENOTTY   ? " (not a socket)"
+			: e->err == ENOTSOCK ? " (not a socket)"
+					     : "");
+		return;
+	case NSTK_ENTER_STAGE_USER_PARENT:
+		fprintf(stderr, PROG ": cannot open the parent of the user namespace: %s%s\n",
+			strerror(e->err),
+			e->err == EPERM ? " (it is outside our user namespace, or there is none)" : "");
+		return;
+	case NSTK_ENTER_STAGE_CONTEXT:
+		fprintf(stderr, PROG ": cannot follow the SELinux context of PID %d (%s): %s\n",
+			(int)ti->pid, e->path, strerror(e->err));
+		return;
 	case NSTK_ENTER_STAGE_NS_CHANGED:
 		fprintf(stderr, PROG ": PID %d changed its %s while it was being entered\n",
 			(int)ti->pid, kinds);
