@@ -311,7 +311,8 @@ static void read_netnsids(struct job *jobs, struct nstk_nsinfo *info)
 		return;
 	for (struct job *j = jobs; j->ns; j++)
 		if (j->ns->kind == NSTK_NS_NET && j->shown >= 0 && j->nsfd >= 0)
-			nstk_nl_get_nsid(sock, j->nsfd, &info[j->shown].netnsid);
+			info[j->shown].netnsid_known =
+				nstk_nl_get_nsid(sock, j->nsfd, &info[j->shown].netnsid) == 0;
 }
 
 static int add_job(struct job **jobs, size_t *n, size_t *cap, const struct nstk_census *c,

@@ -704,12 +704,6 @@ static const struct nstk_container *joined_owner(struct view *v, const struct ns
 	return owner;
 }
 
-static void set_ino(struct nstk_out_row *row, size_t col, uint64_t ino)
-{
-	if (ino)
-		nstk_out_set_u64(row, col, ino);
-}
-
 /*
  * UID and USER of a namespace no process sits in (held by an fd, a bind
  * mount, a socket): as lsns, the user who owns it. For a user namespace,
@@ -796,10 +790,11 @@ static int fill_row(struct view *v, struct nstk_out_row *row, size_t shown_index
 			}
 			break;
 		case NSTK_NSCOL_PNS:
-			set_ino(row, c, ns->parent_ino);
+			/* 0 when there is none, as lsns (in JSON too). */
+			nstk_out_set_u64(row, c, ns->parent_ino);
 			break;
 		case NSTK_NSCOL_ONS:
-			set_ino(row, c, ns->owner_ino);
+			nstk_out_set_u64(row, c, ns->owner_ino);
 			break;
 		case NSTK_NSCOL_HOLDERS:
 			r = set_holders(v, row, c, shown_index);

@@ -329,8 +329,12 @@ int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col
 		return 0;
 	switch (col) {
 	case NSTK_NSCOL_NETNSID:
+		/* As lsns: "unassigned" when the kernel says so (JSON: null, as
+		 * for unknown; a number otherwise, where lsns gives a string). */
 		if (in->netnsid != NSTK_NETNSID_NONE)
 			nstk_out_set_i64(row, c, in->netnsid);
+		else if (in->netnsid_known)
+			return nstk_out_set_json(row, c, "unassigned", json_null());
 		return 0;
 	case NSTK_NSCOL_IFACES:
 		return in->ifaces_known ? ifaces_cell(d, row, c) : 0;

@@ -39,6 +39,7 @@ struct nstk_nsinfo {
 	pid_t member; /* whose view of the namespace was read (its /proc files); 0 none */
 	/* net */
 	int netnsid; /* as this process's network namespace names it; NSTK_NETNSID_NONE */
+	bool netnsid_known; /* the kernel answered: NSTK_NETNSID_NONE is "unassigned" */
 	int initial; /* 1 the host's (initial) network namespace, 0 another, -1 unknown */
 	bool ifaces_known;
 	struct nstk_nsinfo_iface *ifaces;

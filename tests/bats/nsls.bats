@@ -188,7 +188,7 @@ header() {
 	assert_equal "$(jqn 'node("pid"; $o) | "\(.nprocs) \(.pid)"' --argjson o "$outer")" "1 $m"
 }
 
-@test "nsls PNS column names the parent pid namespace, null for kinds without parents" {
+@test "nsls PNS column names the parent pid namespace, 0 (as lsns) for kinds without parents" {
 	nstk_spawn unshare --fork --pid --mount-proc unshare --fork --pid --mount-proc sleep 1000
 	local s m inner outer host
 	s=$(nstk_descendant "$NSTK_PID" sleep)
@@ -200,9 +200,11 @@ header() {
 	nsls_json -o NS,TYPE,PNS
 	assert_equal "$(jqn '.namespaces[] | select(.ns == $i) | .pns' --argjson i "$inner")" "$outer"
 	assert_equal "$(jqn '.namespaces[] | select(.ns == $i) | .pns' --argjson i "$outer")" "$host"
-	assert_equal "$(jqn '[.namespaces[] | select(.type != "pid" and .type != "user") | .pns] | unique | map(tostring) | join(",")')" null
+	assert_equal "$(jqn '[.namespaces[] | select(.type != "pid" and .type != "user") | .pns] | unique | map(tostring) | join(",")')" 0
 	# The sleep's own mnt namespace is new and has no parent.
-	assert_equal "$(jqn '.namespaces[] | select(.ns == $i) | .pns' --argjson i "$(nstk_ns_ino "$s" mnt)")" null
+	assert_equal "$(jqn '.namespaces[] | select(.ns == $i) | .pns' --argjson i "$(nstk_ns_ino "$s" mnt)")" 0
+	nsls_run -n -o PNS "$(nstk_ns_ino "$s" mnt)"
+	assert_output --regexp '^ *0$' 
 }
 
 @test "nsls -T parent and -T owner show a user namespace no process sits in as an ancestor" {

@@ -86,10 +86,11 @@ static void list_is_sorted_and_includes_ancestors(void **state)
 	assert_null(json_object_get(doc, "tree"));
 	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
 	assert_true(json_is_false(json_object_get(doc, "partial")));
-	/* The initial user namespace has no owner and no parent: null, not 0. */
+	/* The initial user namespace has no owner and no parent: 0, as lsns. */
 	json_t *init = json_array_get(rows, 0);
-	assert_true(json_is_null(json_object_get(init, "ons")));
-	assert_true(json_is_null(json_object_get(init, "pns")));
+	assert_int_equal(json_integer_value(json_object_get(init, "ons")), 0);
+	assert_int_equal(json_integer_value(json_object_get(init, "pns")), 0);
+	assert_true(json_is_integer(json_object_get(init, "pns")));
 	/* Its process vanished before facts were read: command is null too. */
 	assert_true(json_is_null(json_object_get(init, "command")));
 	json_decref(doc);
