@@ -638,9 +638,16 @@ static int set_nsfs(struct view *v, struct nstk_out_row *row, size_t col, const 
 			json_decref(paths);
 			return -ENOMEM;
 		}
-		if (text[0])
-			strcat(text, "\n");
-		strcat(text, m->path);
+		/* Items of an NSTK_OUT_LINES cell are separated by NSTK_OUT_ITEM_SEP;
+		 * one inside a path becomes a newline, which makes the table join
+		 * the column's items by ',' and escape it, so no path can pass
+		 * for two. */
+		size_t at = strlen(text);
+		if (at)
+			text[at++] = NSTK_OUT_ITEM_SEP;
+		for (const char *s = m->path; *s; s++)
+			text[at++] = *s == NSTK_OUT_ITEM_SEP ? '\n' : *s;
+		text[at] = '\0';
 	}
 	return nstk_out_set_json(row, col, text, paths);
 }

@@ -261,9 +261,21 @@ static char *value_text(const struct nstk_value *v)
 	return NULL;
 }
 
+/* Whether a cell of column c holds a newline of its own. */
+static bool column_has_newline(const struct nstk_out_table *t, size_t c)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct nstk_value *v = &t->rows[i]->cells[c];
+		if ((v->type == NSTK_VALUE_STR || v->type == NSTK_VALUE_JSON) && v->str &&
+		    strchr(v->str, '\n'))
+			return true;
+	}
+	return false;
+}
+
 struct text_ctx {
 	struct libscols_table *tb;
-	bool joined_lines; /* NSTK_OUT_LINES cells on one line: --nowrap, --raw */
+	unsigned long joined; /* bit c: column c's NSTK_OUT_LINES items joined by ',' */
 	/* Notes are for people reading a table: --raw and --noheadings are
 	 * for scripts, which must see the empty cell that lsns prints. */
 	bool notes;
@@ -279,9 +291,11 @@ static int visit_text(const struct nstk_out_table *t, const struct nstk_out_row 
 	for (size_t c = 0; c < t->ncols; c++) {
 		const struct nstk_value *v = &row->cells[c];
 		char *s = v->type == NSTK_VALUE_NOTE && !tc->notes ? strdup("") : value_text(v);
-		if (s && tc->joined_lines && (t->columns[c]->flags & NSTK_OUT_LINES))
-			for (char *nl = strchr(s, '\n'); nl; nl = strchr(nl, '\n'))
-				*nl = ',';
+		if (s && (t->columns[c]->flags & NSTK_OUT_LINES)) {
+			char sep = c < 64 && (tc->joined >> c & 1) ? ',' : '\n';
+			for (char *at = strchr(s, NSTK_OUT_ITEM_SEP); at; at = strchr(at, NSTK_OUT_ITEM_SEP))
+				*at = sep;
+		}
 		/* libsmartcols takes ownership of s. */
 		if (!s || scols_line_refer_data(ln, c, s) < 0) {
 			free(s);
@@ -303,6 +317,7 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 	scols_table_enable_nowrap(tb, o->nowrap);
 
 	int r = 0;
+	struct text_ctx tc = { .tb = tb, .notes = !o->raw && !o->noheadings };
 	for (size_t c = 0; c < t->ncols && r == 0; c++) {
 		const struct nstk_out_column *col = t->columns[c];
 		int fl = 0;
@@ -317,17 +332,17 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 		if (draws_tree)
 			fl |= SCOLS_FL_TREE;
 		struct libscols_column *cl = scols_table_new_column(tb, col->name, col->width_hint, fl);
+		bool lines = (col->flags & NSTK_OUT_LINES) && !o->nowrap && !o->raw &&
+			     c < 64 && !column_has_newline(t, c);
 		if (!cl)
 			r = -ENOMEM;
-		else if ((col->flags & NSTK_OUT_LINES) && !o->nowrap && !o->raw &&
-			 (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-						    scols_wrapnl_nextchunk, NULL) < 0 ||
-			  scols_column_set_safechars(cl, "\n") < 0))
+		else if (lines && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+							     scols_wrapnl_nextchunk, NULL) < 0 ||
+				   scols_column_set_safechars(cl, "\n") < 0))
 			r = -ENOMEM;
+		if (!lines)
+			tc.joined |= c < 64 ? 1ul << c : 0;
 	}
-	struct text_ctx tc = { .tb = tb,
-			       .joined_lines = o->nowrap || o->raw,
-			       .notes = !o->raw && !o->noheadings };
 	if (r == 0)
 		r = walk_table(t, o->tree, visit_text, &tc);
 	if (r == 0 && scols_print_table_to_string(tb, text) != 0)

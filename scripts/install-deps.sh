@@ -49,6 +49,7 @@ bsdextrautils
 qemu-system-x86
 xz-utils
 git
+ca-certificates
 meson
 ninja-build
 bison

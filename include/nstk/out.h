@@ -19,10 +19,15 @@ enum nstk_out_flag {
 	NSTK_OUT_RIGHT = 1 << 0, /* right-aligned (numbers) */
 	NSTK_OUT_TRUNC = 1 << 1, /* may be truncated to fit the terminal */
 	NSTK_OUT_WRAP = 1 << 2,	 /* may wrap onto several lines (unless --nowrap) */
-	/* A list whose text has one item per line ('\n' between): shown so in
-	 * a table, joined by ',' with --nowrap or --raw (lsns's NSFS). */
+	/* A list whose text has NSTK_OUT_ITEM_SEP between items: one item per
+	 * line in a table, joined by ',' with --nowrap or --raw (lsns's NSFS),
+	 * and joined too when an item holds a newline of its own (so that no
+	 * item can pass for two lines: the table escapes it as \x0a). */
 	NSTK_OUT_LINES = 1 << 3,
 };
+
+/* Between the items of an NSTK_OUT_LINES cell (ASCII RS). */
+#define NSTK_OUT_ITEM_SEP '\x1e'
 
 struct nstk_out_column {
 	const char *name; /* as -o takes it, upper case; JSON key is its lower case */

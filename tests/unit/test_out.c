@@ -208,6 +208,38 @@ static void a_note_is_text_only(void **state)
 	nstk_out_table_free(t);
 }
 
+/* An NSTK_OUT_LINES cell: TEXT rendered with options o. */
+static char *render_lines(const char *a, const char *b, struct nstk_out_text_options o)
+{
+	static const struct nstk_out_column lines = { "NSFS", "paths", 0, NSTK_OUT_WRAP | NSTK_OUT_LINES };
+	const struct nstk_out_column *cols[] = { &lines };
+	struct nstk_out_table *t = nstk_out_table_new(cols, 1);
+	assert_non_null(t);
+	struct nstk_out_row *row = nstk_out_row_add(t);
+	char text[128];
+	snprintf(text, sizeof(text), "%s%c%s", a, NSTK_OUT_ITEM_SEP, b);
+	assert_int_equal(nstk_out_set_str(row, 0, text), 0);
+	char *out;
+	assert_int_equal(nstk_out_render_text(t, &o, &out), 0);
+	nstk_out_table_free(t);
+	return out;
+}
+
+static void lines_one_per_line_joined_when_an_item_has_a_newline(void **state)
+{
+	(void)state;
+	char *s = render_lines("/run/netns/a", "/b", (struct nstk_out_text_options){ .noheadings = true });
+	assert_string_equal(s, "/run/netns/a\n/b");
+	free(s);
+	s = render_lines("/run/netns/a", "/b", (struct nstk_out_text_options){ .noheadings = true, .nowrap = true });
+	assert_string_equal(s, "/run/netns/a,/b");
+	free(s);
+	/* A newline of its own: no line of the output may pass for a path. */
+	s = render_lines("/x\n/evil", "/b", (struct nstk_out_text_options){ .noheadings = true });
+	assert_string_equal(s, "/x\\x0a/evil,/b");
+	free(s);
+}
+
 static void json_text_escapes_what_is_not_utf8(void **state)
 {
 	(void)state;
@@ -253,6 +285,7 @@ int main(void)
 		cmocka_unit_test(dropped_columns_leave_json),
 		cmocka_unit_test(json_text_escapes_what_is_not_utf8),
 		cmocka_unit_test(a_note_is_text_only),
+		cmocka_unit_test(lines_one_per_line_joined_when_an_item_has_a_newline),
 	};
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
 }
