@@ -296,7 +296,7 @@ in_band() {
 	grep -q '^node_textfile_scrape_error 0$' <<<"$body"
 }
 
-@test "--check exits 1 and names the cgroups that match, 0 when none does, 2 when it cannot parse" {
+@test "--check exits 3 and names the cgroups that match, 0 when none does, 1 when cgtop fails, 2 when it cannot parse" {
 	[ -x "$MEMHOG" ] || skip "memhog not built"
 	cg_name
 	cg_make "$CG_NAME"
@@ -304,14 +304,18 @@ in_band() {
 	cg_spawn "$CG_NAME" "$MEMHOG" 32
 	sleep 0.5
 	cgtop_run --check 'memory.pct_of_max > 40' -d 0.2 "/$CG_NAME"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 3 ]
 	[[ "$output" == *"/$CG_NAME"* ]]
 	cgtop_run --check 'memory.pct_of_max > 99' --check 'cpu.throttled_pct > 25' -d 0.2 "/$CG_NAME"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	cgtop_run --check 'memory.pct_of_max > 99' --check "path == \"/$CG_NAME\"" -d 0.2 -J "/$CG_NAME"
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 3 ]
 	[ "$(jq -r '.cgroups[].path' <<<"$output")" = "/$CG_NAME" ]
+	# A broken probe is not an alert: a cgroup that is not there is 1.
+	cgtop_run --check 'memory.pct_of_max > 40' -d 0.2 "/$CG_NAME-nosuch"
+	[ "$status" -eq 1 ]
+	assert_equal "$stderr" "cgtop: no cgroup /$CG_NAME-nosuch under /sys/fs/cgroup"
 	cgtop_run --check 'memory.pct_of_max >' "/$CG_NAME"
 	[ "$status" -eq 2 ]
 	[ "$(wc -l <<<"$stderr")" -eq 1 ]
@@ -321,7 +325,7 @@ in_band() {
 
 @test "bad input is one line on stderr and exit 2" {
 	local args
-	for args in "-n 0" "-n x" "-d 0" "-d abc" "-d -1" "--depth -1" "--sort nosuch" "--sort container" \
+	for args in "-n -1" "-n x" "-d 0" "-d abc" "-d -1" "--depth -1" "--sort nosuch" "--sort container" \
 		"--bogus" "relative/path" "/a /b" "-o /tmp/x" "--json --prometheus" "/a/../b"; do
 		# shellcheck disable=SC2086
 		cgtop_run $args
@@ -467,4 +471,38 @@ in_band() {
 	cgtop_run --root "$BATS_TEST_TMPDIR" -n 1
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "cgtop: no cgroup hierarchy at "* ]]
+}
+
+@test "one table has rates: -n 1 and a pipe print one sample taken after an unprinted first; -n 0 runs until stopped" {
+	cgtop_run -J -n 1 -d 0.2 --depth 0
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 1
+	# The root's CPU rate is a number, not the null of a first sample.
+	assert_equal "$(jq -r '.cgroups[0].cpu.usage_pct | type' <<<"$output")" number
+	# Without -n into a pipe: the same one table, with rates.
+	run --separate-stderr bash -c '"$0" -d 0.2 --depth 0 | cat' "$CGTOP"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	[[ "${lines[1]}" =~ ^/\ +[0-9]+\ +[0-9.]+\  ]] || fail "no %CPU in: ${lines[1]}"
+	# -n 0: samples until SIGTERM, writing the file each time.
+	local prom="$BATS_TEST_TMPDIR/cgtop.prom"
+	nstk_spawn "$CGTOP" --prometheus -n 0 -d 0.1 --depth 0 -o "$prom"
+	local pid=$NSTK_PID i mtimes=""
+	for ((i = 0; i < 250; i++)); do
+		[ -s "$prom" ] && mtimes+="$(stat -c %Y.%y "$prom")"$'\n'
+		[ "$(sort -u <<<"$mtimes" | grep -c .)" -ge 3 ] && break
+		sleep 0.05
+	done
+	kill -0 "$pid" || fail "cgtop -n 0 ended by itself"
+	[ "$(sort -u <<<"$mtimes" | grep -c .)" -ge 3 ] || fail "the file was written fewer than 3 times"
+	kill -TERM "$pid"
+}
+
+@test "a filter that matches nothing prints the heading, not blank lines" {
+	cgtop_run -b -n 2 -d 0.1 --filter '/nstk-matches-nothing-*'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp '^PATH +TASKS +%CPU'
+	assert_line --index 1 --regexp '^PATH +TASKS +%CPU'
 }

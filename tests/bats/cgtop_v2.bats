@@ -165,9 +165,9 @@ in_band() {
 		fail "no effective limit of $t/lim/app in: $(grep "$t/lim/app" <<<"$prom")"
 
 	# --check on the same tree: the throttled hog and the two cgroups at half
-	# their limit match (exit 1, as JSON); nothing is at 99 % (exit 0).
+	# their limit match (exit 3, as JSON); nothing is at 99 % (exit 0).
 	run --separate-stderr "$CGTOP" -J -d 1 --check 'cpu.throttled_pct > 0' --check 'memory.pct_of_max > 40' "$t"
-	[ "$status" -eq 1 ] || fail "cgtop --check exited $status, not 1: $stderr"
+	[ "$status" -eq 3 ] || fail "cgtop --check exited $status, not 3: $stderr"
 	assert_equal "$(jq -r '[.cgroups[].path] | join(" ")' <<<"$output")" "$t/cpu $t/lim $t/lim/app"
 	run --separate-stderr "$CGTOP" -n 1 --check 'memory.pct_of_max > 99' "$t"
 	[ "$status" -eq 0 ] && [ -z "$output" ] || fail "cgtop --check 'memory.pct_of_max > 99' exited $status: $output"

@@ -289,7 +289,7 @@ assert_limits_row() {
 		fail "memory.pct_of_max $(cg '.memory.pct_of_max') is not working_set $(cg '.memory.working_set') / 64 MiB"
 
 	run --separate-stderr "$CGTOP" -J -d 0.5 --check "cpu.throttled_pct > 5 && container == \"podman:${POD_ID:0:12}\""
-	[ "$status" -eq 1 ] || fail "--check exited $status: $stderr"
+	[ "$status" -eq 3 ] || fail "--check exited $status: $stderr"
 	assert_equal "$(jq -r '.cgroups[].path' <<<"$output")" "$POD_CGROUP"
 	run --separate-stderr "$CGTOP" -d 0.5 --check "cpu.limit_cores > 0.5 && container == \"podman:${POD_ID:0:12}\""
 	assert_success

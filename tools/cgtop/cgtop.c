@@ -7,8 +7,8 @@
  * (tui.c, when it exists and stdout is a terminal), which opens the monitor
  * (libnstk's cgroup model) its columns need, or to the batch loop below:
  * open a monitor, then sample, render, sleep.
- * Exit status: 0 success (or no --check matched), 1 runtime failure (or a
- * --check matched), 2 bad usage.
+ * Exit status: 0 success (or no --check matched), 1 runtime failure, 2 bad
+ * usage, 3 a --check matched (so a probe can tell an alert from a failure).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,12 +52,14 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      " -b, --batch            batch mode: plain text, no screen handling\n"
-	      " -n, --iterations <N>   take N samples, then exit\n"
+	      " -n, --iterations <N>   print N samples, then exit (0: until stopped); one\n"
+	      "                        table or sample is taken after a first, unprinted one\n"
+	      "                        -d earlier, so that it has rates\n"
 	      " -d, --delay <seconds>  time between samples (default 1; fractions allowed)\n"
 	      " -J, --json             one JSON object per sample (NDJSON)\n"
 	      "     --prometheus       Prometheus text exposition format\n"
 	      " -o, --output <file>    with --prometheus: write it to <file>, atomically\n"
-	      "     --check <expr>     print the cgroups matching <expr> and exit 1, or\n"
+	      "     --check <expr>     print the cgroups matching <expr> and exit 3, or\n"
 	      "                        exit 0 when none does; may be repeated (any matches)\n"
 	      "     --depth <N>        show N levels below <path> (default: all)\n"
 	      "     --sort <field>     order by a field, largest first (cpu, memory, io,\n"
@@ -74,8 +76,8 @@ static void usage(FILE *f)
 	fputs("\nFields (JSON, --check, --sort):\n", f);
 	for (size_t i = 0; i < cgtop_nfields; i++)
 		fprintf(f, " %s\n", cgtop_fields[i].name);
-	fputs("\nExit status: 0 success (no --check matched), 1 failure (or a --check\n"
-	      "matched), 2 bad usage. See cgtop(1).\n",
+	fputs("\nExit status: 0 success (no --check matched), 1 failure, 2 bad usage,\n"
+	      "3 a --check matched. See cgtop(1).\n",
 	      f);
 }
 
@@ -181,7 +183,8 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 	bool matched = false;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 
-	for (long i = 0; (o->iterations < 0 || i < o->iterations) && !interrupted; i++) {
+	long total = o->iterations < 0 ? -1 : o->iterations + (o->prime ? 1 : 0);
+	for (long i = 0; (total < 0 || i < total) && !interrupted; i++) {
 		if (i > 0) {
 			time_t whole = (time_t)o->delay_s;
 			next.tv_sec += whole;
@@ -204,8 +207,10 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 				r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
 			return EXIT_FAILURE;
 		}
-		bool last = o->iterations >= 0 && i + 1 == o->iterations;
-		if ((r = emit(o, m, i == 0, last)) < 0) {
+		bool last = total >= 0 && i + 1 == total;
+		if (o->prime && i == 0)
+			continue;
+		if ((r = emit(o, m, i == (o->prime ? 1 : 0), last)) < 0) {
 			if (o->output_file)
 				fprintf(stderr, "cgtop: cannot write %s: %s\n", o->output_file, strerror(-r));
 			else
@@ -221,7 +226,7 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 	}
 	int status = flush_stdout();
 	if (status == EXIT_SUCCESS && matched)
-		status = EXIT_FAILURE;
+		status = EXIT_CHECK_MATCHED;
 	return status;
 }
 
@@ -292,9 +297,9 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			o->batch = true;
 			break;
 		case 'n':
-			if (nstk_parse_u64(optarg, strlen(optarg), &v) < 0 || v == 0 || v > LONG_MAX)
+			if (nstk_parse_u64(optarg, strlen(optarg), &v) < 0 || v > LONG_MAX)
 				return usage_error("invalid number of iterations: '%s'", optarg);
-			o->iterations = (long)v;
+			o->iterations = v == 0 ? -1 : (long)v;
 			iterations_given = true;
 			break;
 		case 'd':
@@ -385,6 +390,10 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 	}
 	if (prometheus && !o->output_file && o->iterations != 1)
 		return usage_error("%s", "--prometheus writes more than one sample only to a file (-o)");
+	/* One table (cgtop > file, -b -n 1, a Prometheus scrape) would have no
+	 * rates: a first sample, not printed, gives them. --check does the
+	 * same with its default of two samples. */
+	o->prime = o->iterations == 1;
 	return 0;
 }
 

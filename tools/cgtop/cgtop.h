@@ -27,10 +27,14 @@
 
 enum cgtop_mode { CGTOP_TEXT, CGTOP_JSON, CGTOP_PROMETHEUS };
 
+/* A --check matched: distinct from 1, a failure of cgtop itself. */
+#define EXIT_CHECK_MATCHED 3
+
 struct cgtop_options {
 	enum cgtop_mode mode;
 	bool batch;		 /* -b */
-	long iterations;	 /* -n; < 0 until interrupted */
+	long iterations;	 /* -n; < 0 until interrupted (-n 0) */
+	bool prime;		 /* one unprinted sample first, so one table has rates */
 	double delay_s;		 /* -d */
 	const char *output_file; /* -o, with --prometheus */
 	const char *root;	 /* --root */

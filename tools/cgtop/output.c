@@ -193,9 +193,19 @@ int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats 
 			r = nstk_out_set_str(row, c, buf);
 		}
 	}
+	/* No cgroup matched: still the heading, as systemd-cgtop prints it
+	 * (libsmartcols prints nothing for a table without lines, so one
+	 * empty line is rendered and cut off). */
+	if (r == 0 && n == 0 && !nstk_out_row_add(t))
+		r = -ENOMEM;
 	struct nstk_out_text_options to = { 0 };
 	if (r == 0)
 		r = nstk_out_render_text(t, &to, text);
+	if (r == 0 && n == 0) {
+		char *nl = strchr(*text, '\n');
+		if (nl)
+			*nl = '\0';
+	}
 	nstk_out_table_free(t);
 	return r;
 }
