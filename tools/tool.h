@@ -29,6 +29,20 @@ static inline int usage_error(const char *fmt, const char *arg)
 }
 
 /*
+ * The one line for what getopt_long refused (run with opterr = 0, so that
+ * its own two lines, with the path of argv[0], never appear): word is the
+ * argument it stopped at (argv[optind - 1]), opt its optopt.
+ */
+static inline int option_error(const char *shortopts, const char *word, int opt)
+{
+	if (opt && strchr(shortopts, opt))
+		return usage_error("option '%s' needs an argument", word);
+	if (opt)
+		return usage_error("unknown option '-%s'", (const char[]){ (char)opt, 0 });
+	return usage_error("unknown option '%s'", word);
+}
+
+/*
  * A reader that went away (nsls | head -1) ends a tool as it ends cat(1):
  * killed by SIGPIPE at the next write, with nothing on stderr and no half
  * line after it. A caller that ignored or blocked SIGPIPE (Python's

@@ -49,3 +49,22 @@ assert_documented() {
 	done
 	[ "${#missing[@]}" = 0 ] || fail "${missing[*]}"
 }
+
+@test "an unknown option or a missing argument is one line naming it, from each tool, without argv[0]'s path" {
+	local tool opt
+	for tool in "$NSLS" "$NSENTER" "$CGTOP"; do
+		local name=${tool##*/}
+		run --separate-stderr "$tool" --nstk-bogus
+		assert_equal "$status" 2
+		assert_equal "$stderr" "$name: unknown option '--nstk-bogus'; try '$name --help'"
+		run --separate-stderr "$tool" -q
+		assert_equal "$stderr" "$name: unknown option '-q'; try '$name --help'"
+	done
+	for opt in "$NSLS -o" "$NSLS --output" "$NSENTER -t" "$NSENTER --target" "$CGTOP -n" "$CGTOP --delay"; do
+		local name=${opt%% *} o=${opt#* }
+		name=${name##*/}
+		run --separate-stderr ${opt}
+		assert_equal "$status" 2
+		assert_equal "$stderr" "$name: option '$o' needs an argument; try '$name --help'"
+	done
+}

@@ -290,8 +290,9 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 
 	for (size_t i = 0; i < cgtop_nfields; i++)
 		names[i] = cgtop_fields[i].name;
-	opterr = 0; /* our own one-line message below */
-	while ((c = getopt_long(argc, argv, "bn:d:Jo:hV", longopts, NULL)) != -1) {
+	static const char shortopts[] = "bn:d:Jo:hV";
+	opterr = 0; /* option_error says it in one line */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->batch = true;
@@ -357,11 +358,7 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			printf("cgtop from nstk %s\n", NSTK_VERSION);
 			return -1;
 		default:
-			if (optopt && strchr("ndo", optopt))
-				return usage_error("option -%c needs an argument", (char[]){ (char)optopt, 0 });
-			if (optopt)
-				return usage_error("unknown option -%s", (char[]){ (char)optopt, 0 });
-			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			return option_error(shortopts, argv[optind - 1], optopt);
 		}
 	}
 	if (optind < argc) {

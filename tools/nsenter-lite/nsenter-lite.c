@@ -325,8 +325,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 	/* '+': the first non-option word starts the program's own arguments. */
-	while ((c = getopt_long(argc, argv, "+t:am::u::i::n::N:p::U::C::T::r::w::W::S:G:ecZFJhV",
-				longopts, NULL)) != -1) {
+	static const char shortopts[] = "+t:am::u::i::n::N:p::U::C::T::r::w::W::S:G:ecZFJhV";
+	opterr = 0; /* option_error says it in one line */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?')
+			return option_error(shortopts, argv[optind - 1], optopt);
 		int status = take_option(o, c, optarg);
 		if (status >= 0)
 			return status;

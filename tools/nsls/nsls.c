@@ -166,7 +166,9 @@ int main(int argc, char **argv)
 	sigpipe_default();
 	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "Jlno:p:PQ:ruWt:T::hV", longopts, NULL)) != -1) {
+	static const char shortopts[] = "Jlno:p:PQ:ruWt:T::hV";
+	opterr = 0; /* option_error says it in one line */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = true;
@@ -245,8 +247,7 @@ int main(int argc, char **argv)
 			printf("nsls from nstk %s\n", NSTK_VERSION);
 			return flush_stdout();
 		default:
-			fputs("Try 'nsls --help' for more information.\n", stderr);
-			return EXIT_USAGE;
+			return option_error(shortopts, argv[optind - 1], optopt);
 		}
 	}
 	if (optind < argc) {
