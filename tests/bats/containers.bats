@@ -406,3 +406,34 @@ assert_via() {
 	assert_equal "$(jqn '[.namespaces[].container.namespace] | unique | join(",")')" ""
 	assert_equal "$(jqn '[.namespaces[].container | has("namespace")] | all')" true
 }
+
+@test "a prefix that names two containers is refused by nsls and nsenter-lite alike; nsls --container -J says the container" {
+	podman_facts
+	# Podman's ids are random: start containers until two share a first
+	# digit (at most 17, by pigeonhole; 16 hex digits).
+	local ids=("$POD_ID") k id prefix=""
+	for ((k = 1; k <= 16; k++)); do
+		[ -z "$prefix" ] || break
+		ctr_podman run -d --name "$CTR_PODMAN-amb$k" --network none \
+			--rootfs "$CTR_DIR/podman/rootfs" /bin/sleep 600 >/dev/null
+		ctr_podman_record "$CTR_PODMAN-amb$k"
+		id=$(ctr_podman inspect -f '{{.Id}}' "$CTR_PODMAN-amb$k")
+		local other
+		for other in "${ids[@]}"; do
+			[ "${other:0:1}" = "${id:0:1}" ] && prefix=${id:0:1} && break
+		done
+		ids+=("$id")
+	done
+	[ -n "$prefix" ] || fail "17 podman ids and no two share a first digit"
+	nsls_run --container "$prefix"
+	assert_failure 1
+	assert_equal "$output" ""
+	[[ "$stderr" =~ ^nsls:\ \'$prefix\'\ matches\ more\ than\ one\ container\ \(podman:$prefix[0-9a-f]{11},\ podman:$prefix[0-9a-f]{11}\):\ give\ more\ of\ the\ id$ ]] ||
+		fail "not the one line: $stderr"
+	run --separate-stderr "$NSENTER_LITE" --container "$prefix" -n true
+	assert_failure 1
+	[[ "$stderr" =~ ^nsenter-lite:\ \'$prefix\'\ matches\ more\ than\ one\ container ]] || fail "nsenter-lite: $stderr"
+	# The whole id is one container; -J names it without -o +CONTAINER.
+	nsls_json --container "$POD_ID"
+	assert_equal "$(jqn '[.namespaces[].container.id] | unique | join(" ")')" "$POD_ID"
+}

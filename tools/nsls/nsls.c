@@ -20,6 +20,7 @@
 
 #include "nstk/caps.h"
 #include "nstk/census.h"
+#include "nstk/enter.h"
 #include "nstk/nsview.h"
 #include "nstk/out.h"
 #include "nstk/parse.h"
@@ -283,6 +284,14 @@ int main(int argc, char **argv)
 		if (r < 0)
 			return usage_error("unknown column: '%s'", bad);
 	}
+	/* JSON asked for one container's namespaces says which container. */
+	if (json && view.container) {
+		bool shown = false;
+		for (size_t i = 0; i < ncols; i++)
+			shown |= columns[i] == NSTK_NSCOL_CONTAINER;
+		if (!shown && ncols < MAX_COLUMNS)
+			columns[ncols++] = NSTK_NSCOL_CONTAINER;
+	}
 	if (filter_expr) {
 		char err[160];
 		const char *names[NSTK_NSCOL_COUNT];
@@ -299,6 +308,32 @@ int main(int argc, char **argv)
 	view.task = task;
 	view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	text.tree = view.tree != NSTK_NSTREE_NONE;
+
+	/* What can fail without the scan fails before it (the scan is the cost). */
+	char proc_path[32];
+	snprintf(proc_path, sizeof(proc_path), "/proc/%d", (int)task);
+	if (task && access(proc_path, F_OK) < 0 && errno == ENOENT) {
+		fprintf(stderr, "nsls: no process with PID %d\n", (int)task);
+		nstk_filter_free(filter);
+		return EXIT_FAILURE;
+	}
+	if (view.container) {
+		/* The rule nsenter-lite --container has: a prefix that names two
+		 * containers is refused, never a list of both. */
+		struct nstk_enter_container_pick pick;
+		struct nstk_enter_target pinned = NSTK_ENTER_TARGET_NONE;
+		struct nstk_enter_error e;
+		if (nstk_enter_find_container(view.container, &pick, &pinned, &e) == -ENOTUNIQ) {
+			char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
+			nstk_container_label(&pick.found, a, sizeof(a));
+			nstk_container_label(&pick.other, b, sizeof(b));
+			fprintf(stderr, "nsls: '%s' matches more than one container (%s, %s): give more of the id\n",
+				view.container, a, b);
+			nstk_filter_free(filter);
+			return EXIT_FAILURE;
+		}
+		nstk_enter_target_close(&pinned);
+	}
 
 	struct nstk_census census = { 0 };
 	int r = nstk_census_scan(&census, "/proc", sources);
