@@ -5,7 +5,7 @@
 #   make            build libnstk.a and the tools
 #   make check      install deps, build, run unit + bats tests, print "N passed, N failed"
 #   make demo       install deps, build, show nsls --tree and a sample of nsls -J
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
 #   make SAN=1 ...  the same with ASan + UBSan
 
 VERSION   := 0.1.0
@@ -76,7 +76,7 @@ Q := @
 say = @echo "  $(1)	$(2)"
 endif
 
-.PHONY: all check demo deps install clean fuzz fuzz-build
+.PHONY: all check demo deps install uninstall clean fuzz fuzz-build
 all: $(TOOLS)
 
 $(BUILD)/%.o: %.c
@@ -142,11 +142,19 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@NSTK_BUILD=$(BUILD) scripts/demo.sh
 
+# Installed binaries are stripped (the build keeps -g for gdb and the
+# sanitizers); uninstall removes exactly what install put there.
+STRIP     ?= strip
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 -s --strip-program=$(STRIP) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8)))
 
 clean:
 	rm -rf build
