@@ -436,4 +436,8 @@ assert_via() {
 	# The whole id is one container; -J names it without -o +CONTAINER.
 	nsls_json --container "$POD_ID"
 	assert_equal "$(jqn '[.namespaces[].container.id] | unique | join(" ")')" "$POD_ID"
+	# The extra containers go now, not all at once in teardown_file.
+	local names=()
+	for ((k = 1; k < ${#ids[@]}; k++)); do names+=("$CTR_PODMAN-amb$k"); done
+	ctr_podman rm -f -t 0 "${names[@]}" >/dev/null
 }

@@ -294,8 +294,14 @@ ctr_teardown_all() {
 		done < <(nft list tables 2>/dev/null | sort)
 	fi
 
+	# A process killed above is gone once whoever inherited it reaps it:
+	# with many containers that takes a moment, so each gets up to 5 s.
 	for p in "$CTR_DIR"/*/pid "$CTR_DIR"/podman/pids; do
 		for t in $(cat "$p" 2>/dev/null); do
+			for ((i = 0; i < 100; i++)); do
+				[ -e "/proc/$t" ] && [ "$(awk '{print $3}' "/proc/$t/stat" 2>/dev/null)" != Z ] || break
+				sleep 0.05
+			done
 			[ -e "/proc/$t" ] && [ "$(awk '{print $3}' "/proc/$t/stat" 2>/dev/null)" != Z ] && left+=("PID $t")
 		done
 	done
