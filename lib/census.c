@@ -20,9 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <linux/sockios.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -456,13 +454,7 @@ int nstk_census_task_namespaces(const struct nstk_census *c, pid_t pid,
 static int open_socket_netns(pid_t pid, int fd)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return -errno;
-	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0)
-		return -errno;
-	int nsfd = ioctl(copy, SIOCGSKNS);
-	return nsfd < 0 ? -errno : nsfd;
+	return pidfd < 0 ? -errno : nstk_ns_open_socket_netns(pidfd, fd);
 }
 
 int nstk_census_open_ns(const struct nstk_census *c, const struct nstk_namespace *ns)

@@ -22,8 +22,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/sockios.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -165,8 +163,7 @@ static bool socket_netns(int *pidfd, pid_t pid, int fd, uint64_t own_net, struct
 		*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (*pidfd < 0)
 		return false;
-	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, *pidfd, fd, 0);
-	_cleanup_close_ int nsfd = copy >= 0 ? ioctl(copy, SIOCGSKNS) : -1;
+	_cleanup_close_ int nsfd = nstk_ns_open_socket_netns(*pidfd, fd);
 	uint64_t ino;
 	if (nsfd < 0 || nstk_ns_fd_inode(nsfd, &ino) < 0 || ino == own_net)
 		return false;

@@ -11,13 +11,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -405,14 +403,9 @@ int nstk_enter_plan_net_socket(struct nstk_enter_plan *p, const struct nstk_ente
 {
 	char source[64];
 	snprintf(source, sizeof(source), "socket %d of PID %d", sockfd, (int)t->pid);
-	if (t->pidfd < 0)
-		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, ESRCH, 1u << NSTK_NS_NET, source);
-	_cleanup_close_ int copy = (int)syscall(SYS_pidfd_getfd, t->pidfd, sockfd, 0);
-	if (copy < 0)
-		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, errno, 1u << NSTK_NS_NET, source);
-	int nsfd = ioctl(copy, SIOCGSKNS);
+	int nsfd = t->pidfd < 0 ? -ESRCH : nstk_ns_open_socket_netns(t->pidfd, sockfd);
 	if (nsfd < 0)
-		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, errno, 1u << NSTK_NS_NET, source);
+		return nstk_enter_fail(e, NSTK_ENTER_STAGE_SOCKET, -nsfd, 1u << NSTK_NS_NET, source);
 	return plan_take_fd(p, NSTK_NS_NET, nsfd, source, NSTK_ENTER_STAGE_SOCKET, e);
 }
 

@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/nsfs.h>
+#include <linux/sockios.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "nstk/ns.h"
@@ -143,6 +145,16 @@ int nstk_ns_open_owner(int nsfd)
 int nstk_ns_open_parent(int nsfd)
 {
 	return ioctl_open(nsfd, NS_GET_PARENT);
+}
+
+int nstk_ns_open_socket_netns(int pidfd, int fd)
+{
+	int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0)
+		return -errno;
+	int nsfd = ioctl_open(copy, SIOCGSKNS);
+	close(copy);
+	return nsfd;
 }
 
 int nstk_ns_fd_kind(int nsfd)

@@ -70,5 +70,11 @@ int nstk_ns_open_parent(int nsfd);
 int nstk_ns_fd_kind(int nsfd);
 /* The uid that created a user namespace (NS_GET_OWNER_UID). */
 int nstk_ns_owner_uid(int userns_fd, uid_t *uid);
+/*
+ * The network namespace of socket fd of the process pidfd pins: a copy of
+ * the socket taken with pidfd_getfd (Linux 5.6), then SIOCGSKNS. A new
+ * O_CLOEXEC fd, or -errno (-EBADF: no such fd; -ENOTTY: not a socket).
+ */
+int nstk_ns_open_socket_netns(int pidfd, int fd);
 
 #endif
