@@ -14,7 +14,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,11 +53,11 @@ static pid_t tgid_of(pid_t tid)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	_cleanup_free_ char *text = NULL;
 	size_t len;
+	pid_t tgid;
 	int r = nstk_read_file_at(AT_FDCWD, path, &text, &len);
-	if (r < 0)
-		return r;
-	const char *line = strstr(text, "\nTgid:\t");
-	return line ? (pid_t)atoi(line + 7) : -EINVAL;
+	if (r == 0)
+		r = nstk_parse_status_tgid(text, len, &tgid);
+	return r < 0 ? r : tgid;
 }
 
 /*

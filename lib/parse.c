@@ -278,6 +278,21 @@ int nstk_parse_status_nspid(const char *text, size_t len, pid_t *pids, size_t ma
 	return -EINVAL;
 }
 
+int nstk_parse_status_tgid(const char *text, size_t len, pid_t *tgid)
+{
+	size_t at = 0, line_len;
+	const char *line;
+	while (next_line(text, len, &at, &line, &line_len)) {
+		if (line_len < 5 || memcmp(line, "Tgid:", 5) != 0)
+			continue;
+		size_t pos = 5;
+		while (pos < line_len && (line[pos] == '\t' || line[pos] == ' '))
+			pos++;
+		return nstk_parse_pid(line + pos, line_len - pos, tgid);
+	}
+	return -EINVAL;
+}
+
 static bool slice_starts(const char *s, size_t len, const char *prefix)
 {
 	size_t pl = strlen(prefix);

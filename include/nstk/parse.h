@@ -73,6 +73,9 @@ int nstk_parse_timens_offsets(const char *text, size_t len, struct nstk_time_off
  * the reader's outward-most down to the process's own. Returns 0 or -EINVAL.
  */
 int nstk_parse_status_nspid(const char *text, size_t len, pid_t *pids, size_t max, size_t *n);
+/* The Tgid line of /proc/PID/status: the process a thread belongs to. 0, or
+ * -EINVAL (no such line, not a number) or -ERANGE (0, past INT_MAX). */
+int nstk_parse_status_tgid(const char *text, size_t len, pid_t *tgid);
 
 /*
  * An overlayfs mount's super options (from mountinfo): lowerdir entries

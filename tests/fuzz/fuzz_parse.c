@@ -81,6 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n;
 		if (nstk_parse_status_nspid(text, len, p, 8, &n) == 0 && (n == 0 || n > 8))
 			abort();
+		pid_t tgid;
+		if (nstk_parse_status_tgid(text, len, &tgid) == 0 && tgid <= 0)
+			abort();
 		break;
 	}
 	case 5: {

@@ -199,6 +199,20 @@ static void status_nspid_of_a_nested_process(void **state)
 	assert_int_equal(nstk_parse_status_nspid("NSpid:\t1\t2\t3", 13, p, 2, &n), -EINVAL);
 }
 
+static void status_tgid_of_a_thread(void **state)
+{
+	(void)state;
+	const char *text = "Name:\tsleep\nTgid:\t4242\nNgid:\t0\nPid:\t4243\n";
+	pid_t tgid = 0;
+	assert_int_equal(nstk_parse_status_tgid(text, strlen(text), &tgid), 0);
+	assert_int_equal(tgid, 4242);
+	assert_int_equal(nstk_parse_status_tgid("Pid:\t1\n", 7, &tgid), -EINVAL);
+	assert_int_equal(nstk_parse_status_tgid("Tgid:\n", 6, &tgid), -EINVAL);
+	assert_int_equal(nstk_parse_status_tgid("Tgid:\t12x\n", 10, &tgid), -EINVAL);
+	/* Not "Tgid" inside another key. */
+	assert_int_equal(nstk_parse_status_tgid("XTgid:\t5\n", 9, &tgid), -EINVAL);
+}
+
 static void overlay_layers(void **state)
 {
 	(void)state;
@@ -276,6 +290,7 @@ int main(void)
 		cmocka_unit_test(id_map_lines),
 		cmocka_unit_test(timens_offsets_by_name_and_by_clock_id),
 		cmocka_unit_test(status_nspid_of_a_nested_process),
+		cmocka_unit_test(status_tgid_of_a_thread),
 		cmocka_unit_test(overlay_layers),
 		cmocka_unit_test(cgroup_lines),
 		cmocka_unit_test(proc_stat_fields_after_a_hostile_comm),
