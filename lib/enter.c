@@ -213,8 +213,9 @@ static bool podman_name_matches(int procfd, pid_t pid, struct nstk_container *c,
 	return m;
 }
 
-static int scan_for_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick)
+int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_container_pick *pick)
 {
+	memset(pick, 0, sizeof(*pick));
 	struct podman_tried tried[32];
 	size_t n_tried = 0;
 	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -244,8 +245,7 @@ static int scan_for_container(const char *id_or_prefix, struct nstk_enter_contai
 int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick,
 			      struct nstk_enter_target *t, struct nstk_enter_error *e)
 {
-	memset(pick, 0, sizeof(*pick));
-	int r = scan_for_container(id_or_prefix, pick);
+	int r = nstk_enter_scan_containers(id_or_prefix, pick);
 	if (r < 0)
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_FIND_CONTAINER, -r, 0, "/proc");
 	if (pick->ambiguous)

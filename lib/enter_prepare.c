@@ -189,10 +189,8 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
  * (fork copies it to the relay's child). Without SELinux there is no
  * context to follow, and nsenter built with SELinux does nothing then too.
  */
-int nstk_enter_follow_context(const struct nstk_enter_target *t, bool *applied,
-			      struct nstk_enter_error *e)
+int nstk_enter_follow_context(const struct nstk_enter_target *t, struct nstk_enter_error *e)
 {
-	*applied = false;
 	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
 		return 0;
 	_cleanup_free_ char *context = NULL;
@@ -209,6 +207,5 @@ int nstk_enter_follow_context(const struct nstk_enter_target *t, bool *applied,
 	if (fd < 0 || write(fd, context, len) != (ssize_t)len)
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CONTEXT, errno, 0,
 				       "/proc/thread-self/attr/exec");
-	*applied = true;
 	return 0;
 }

@@ -116,6 +116,11 @@ struct nstk_enter_container_pick {
 void nstk_enter_container_consider(struct nstk_enter_container_pick *pick, pid_t pid,
 				   const struct nstk_container *c);
 /*
+ * The scan alone, pinning nothing: pick says what matched (pick->ambiguous
+ * when id_or_prefix names two containers). 0 or -errno (reading /proc).
+ */
+int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_container_pick *pick);
+/*
  * Scan /proc for the container and pin its process. -ENOENT: no process
  * names it; -ENOTUNIQ: the prefix names two containers (pick->found and
  * pick->other say which); -ESRCH: only its monitor runs (entering that would
@@ -209,11 +214,10 @@ int nstk_enter_plan_user_parent(struct nstk_enter_plan *p, const struct nstk_ent
 
 /*
  * -Z: the target's SELinux context (attr/current) as the context of our
- * next exec (attr/exec). *applied false, and 0, when SELinux is not enabled
- * here (nothing to follow). Stage CONTEXT.
+ * next exec (attr/exec). 0, doing nothing, when SELinux is not enabled here
+ * (nothing to follow). Stage CONTEXT.
  */
-int nstk_enter_follow_context(const struct nstk_enter_target *t, bool *applied,
-			      struct nstk_enter_error *e);
+int nstk_enter_follow_context(const struct nstk_enter_target *t, struct nstk_enter_error *e);
 
 /* Bitmask (1 << kind) of the kinds the plan enters. */
 unsigned nstk_enter_plan_kinds(const struct nstk_enter_plan *p);

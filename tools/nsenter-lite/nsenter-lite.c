@@ -467,8 +467,7 @@ static int take_from_target(const struct options *o, const struct nstk_enter_tar
 		return -1;
 	if (o->join_cgroup && nstk_enter_join_cgroups(t, &joined, e) < 0)
 		return -1;
-	bool applied;
-	if (o->follow_context && nstk_enter_follow_context(t, &applied, e) < 0)
+	if (o->follow_context && nstk_enter_follow_context(t, e) < 0)
 		return -1;
 	return 0;
 }

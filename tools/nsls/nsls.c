@@ -321,9 +321,7 @@ int main(int argc, char **argv)
 		/* The rule nsenter-lite --container has: a prefix that names two
 		 * containers is refused, never a list of both. */
 		struct nstk_enter_container_pick pick;
-		struct nstk_enter_target pinned = NSTK_ENTER_TARGET_NONE;
-		struct nstk_enter_error e;
-		if (nstk_enter_find_container(view.container, &pick, &pinned, &e) == -ENOTUNIQ) {
+		if (nstk_enter_scan_containers(view.container, &pick) == 0 && pick.ambiguous) {
 			char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
 			nstk_container_label(&pick.found, a, sizeof(a));
 			nstk_container_label(&pick.other, b, sizeof(b));
@@ -332,7 +330,6 @@ int main(int argc, char **argv)
 			nstk_filter_free(filter);
 			return EXIT_FAILURE;
 		}
-		nstk_enter_target_close(&pinned);
 	}
 
 	struct nstk_census census = { 0 };
