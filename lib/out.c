@@ -275,7 +275,7 @@ static bool column_has_newline(const struct nstk_out_table *t, size_t c)
 
 struct text_ctx {
 	struct libscols_table *tb;
-	unsigned long joined; /* bit c: column c's NSTK_OUT_LINES items joined by ',' */
+	bool *joined; /* per column: its NSTK_OUT_LINES items joined by ',' */
 	/* Notes are for people reading a table: --raw and --noheadings are
 	 * for scripts, which must see the empty cell that lsns prints. */
 	bool notes;
@@ -292,7 +292,7 @@ static int visit_text(const struct nstk_out_table *t, const struct nstk_out_row 
 		const struct nstk_value *v = &row->cells[c];
 		char *s = v->type == NSTK_VALUE_NOTE && !tc->notes ? strdup("") : value_text(v);
 		if (s && (t->columns[c]->flags & NSTK_OUT_LINES)) {
-			char sep = c < 64 && (tc->joined >> c & 1) ? ',' : '\n';
+			char sep = tc->joined[c] ? ',' : '\n';
 			for (char *at = strchr(s, NSTK_OUT_ITEM_SEP); at; at = strchr(at, NSTK_OUT_ITEM_SEP))
 				*at = sep;
 		}
@@ -317,7 +317,11 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 	scols_table_enable_nowrap(tb, o->nowrap);
 
 	int r = 0;
-	struct text_ctx tc = { .tb = tb, .notes = !o->raw && !o->noheadings };
+	struct text_ctx tc = { .tb = tb,
+			       .joined = calloc(t->ncols ? t->ncols : 1, sizeof(bool)),
+			       .notes = !o->raw && !o->noheadings };
+	if (!tc.joined)
+		r = -ENOMEM;
 	for (size_t c = 0; c < t->ncols && r == 0; c++) {
 		const struct nstk_out_column *col = t->columns[c];
 		int fl = 0;
@@ -333,20 +337,20 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 			fl |= SCOLS_FL_TREE;
 		struct libscols_column *cl = scols_table_new_column(tb, col->name, col->width_hint, fl);
 		bool lines = (col->flags & NSTK_OUT_LINES) && !o->nowrap && !o->raw &&
-			     c < 64 && !column_has_newline(t, c);
+			     !column_has_newline(t, c);
 		if (!cl)
 			r = -ENOMEM;
 		else if (lines && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
 							     scols_wrapnl_nextchunk, NULL) < 0 ||
 				   scols_column_set_safechars(cl, "\n") < 0))
 			r = -ENOMEM;
-		if (!lines)
-			tc.joined |= c < 64 ? 1ul << c : 0;
+		tc.joined[c] = !lines;
 	}
 	if (r == 0)
 		r = walk_table(t, o->tree, visit_text, &tc);
 	if (r == 0 && scols_print_table_to_string(tb, text) != 0)
 		r = -ENOMEM;
+	free(tc.joined);
 	scols_unref_table(tb);
 	return r;
 }
