@@ -32,15 +32,15 @@ const struct nstk_out_column nstk_nscols[NSTK_NSCOL_COUNT] = {
 	[NSTK_NSCOL_COMMAND] = { "COMMAND", "command line of the PID", 0, NSTK_OUT_TRUNC },
 	[NSTK_NSCOL_UID] = { "UID", "UID of the PID", 0, NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_USER] = { "USER", "username of the PID", 0, 0 },
+	[NSTK_NSCOL_NETNSID] = { "NETNSID", "net: id this network namespace gives it (RTM_GETNSID)", 0,
+				 NSTK_OUT_RIGHT },
+	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0, NSTK_OUT_WRAP | NSTK_OUT_LINES },
 	[NSTK_NSCOL_PNS] = { "PNS", "parent namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_ONS] = { "ONS", "owner namespace identifier (inode number)", 10, NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_HOLDERS] = { "HOLDERS", "what keeps it alive: processes, threads, fds, mounts, children", 0,
 				 NSTK_OUT_TRUNC },
-	[NSTK_NSCOL_NSFS] = { "NSFS", "nsfs bind-mount paths (ip netns, runtimes)", 0, NSTK_OUT_WRAP | NSTK_OUT_LINES },
 	[NSTK_NSCOL_NETNS] = { "NETNS", "ip netns name (bind mount under /run/netns)", 0, 0 },
 	[NSTK_NSCOL_CONTAINER] = { "CONTAINER", "container runtime and id, from the cgroup or nsfs path", 0, 0 },
-	[NSTK_NSCOL_NETNSID] = { "NETNSID", "net: id this network namespace gives it (RTM_GETNSID)", 0,
-				 NSTK_OUT_RIGHT },
 	[NSTK_NSCOL_IFACES] = { "IFACES", "net: interfaces, addresses, veth peers and bridges", 0,
 				NSTK_OUT_TRUNC | NSTK_OUT_WRAP },
 	[NSTK_NSCOL_NETMODE] = { "NETMODE", "net: host, none, bridge:<name>, container:<id> or other", 0, 0 },
@@ -376,6 +376,69 @@ static void add_ancestors(struct view *v, bool *chosen)
 	}
 }
 
+static int index_rows(struct view *v)
+{
+	for (size_t i = 0; i < v->n_shown; i++) {
+		const struct nstk_namespace *ns = v->shown[i];
+		int r = nstk_hash_put(&v->row_of, nstk_census_ns_key(ns->kind, ns->ino), (uint32_t)i);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The shown row a namespace is added after in lsns's order, or -1. */
+static int pulled_before(const struct view *v, const struct nstk_namespace *ns)
+{
+	uint32_t idx;
+	if (v->opt->tree == NSTK_NSTREE_OWNER)
+		return ns->owner_ino && nstk_hash_get(&v->row_of, nstk_census_ns_key(NSTK_NS_USER, ns->owner_ino), &idx)
+			       ? (int)idx
+			       : -1;
+	if (ns->parent_ino)
+		return nstk_hash_get(&v->row_of, nstk_census_ns_key(ns->kind, ns->parent_ino), &idx) ? (int)idx : -1;
+	/* Parentless (every kind but pid and user, and the roots of those):
+	 * lsns puts its owner first. */
+	return ns->owner_ino && nstk_hash_get(&v->row_of, nstk_census_ns_key(NSTK_NS_USER, ns->owner_ino), &idx)
+		       ? (int)idx
+		       : -1;
+}
+
+/*
+ * The owner and parent trees list their roots where lsns does: it walks the
+ * namespaces by inode and adds, before each, the one it hangs from (in the
+ * parent tree, a parentless namespace's owner) when that is not added yet.
+ * So the initial user namespace, which owns the host's mnt namespace,
+ * comes first. Children keep inode order under their parent either way.
+ */
+static int order_like_lsns(struct view *v)
+{
+	size_t n = v->n_shown;
+	_cleanup_free_ const struct nstk_namespace **order = malloc((n ? n : 1) * sizeof(*order));
+	_cleanup_free_ bool *placed = calloc(n ? n : 1, sizeof(bool));
+	_cleanup_free_ uint32_t *chain = malloc((n ? n : 1) * sizeof(*chain));
+	if (!order || !placed || !chain)
+		return -ENOMEM;
+	size_t m = 0;
+	/* Rows shown only as an ancestor (add_ancestors) come where they are
+	 * pulled; a last pass places any no row pulled. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			if (placed[i] || (pass == 0 && !wanted(v, v->shown[i])))
+				continue;
+			/* The chain of not-yet-placed rows above i, placed top first. */
+			size_t depth = 0;
+			for (int k = (int)i; k >= 0 && !placed[k]; k = pulled_before(v, v->shown[k])) {
+				placed[k] = true;
+				chain[depth++] = (uint32_t)k;
+			}
+			while (depth-- > 0)
+				order[m++] = v->shown[chain[depth]];
+		}
+	memcpy(v->shown, order, n * sizeof(*order));
+	return index_rows(v);
+}
+
 static int choose_rows(struct view *v)
 {
 	const struct nstk_census *c = v->census;
@@ -390,13 +453,10 @@ static int choose_rows(struct view *v)
 		if (chosen[i])
 			v->shown[v->n_shown++] = &c->namespaces[i];
 	qsort(v->shown, v->n_shown, sizeof(*v->shown), by_inode);
-	for (size_t i = 0; i < v->n_shown; i++) {
-		const struct nstk_namespace *ns = v->shown[i];
-		int r = nstk_hash_put(&v->row_of, nstk_census_ns_key(ns->kind, ns->ino), (uint32_t)i);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	int r = index_rows(v);
+	if (r == 0 && (v->opt->tree == NSTK_NSTREE_OWNER || v->opt->tree == NSTK_NSTREE_PARENT))
+		r = order_like_lsns(v);
+	return r;
 }
 
 /* nsinfo for the shown rows, for the kinds whose detail columns are shown. */
@@ -455,8 +515,9 @@ static int row_index(const struct view *v, enum nstk_ns_kind kind, uint64_t ino)
  * stepped through go to via[0..*n_via), nearest first, at most
  * NSTK_NSVIEW_VIA_MAX.
  */
-static int process_parent_row(struct view *v, const struct nstk_namespace *ns, pid_t *via, uint8_t *n_via)
+static int process_parent_row(struct view *v, size_t i, pid_t *via, uint8_t *n_via)
 {
+	const struct nstk_namespace *ns = v->shown[i];
 	const struct nstk_proc_facts *f = nstk_proc_find(&v->procs, ns->lowest_pid);
 	*n_via = 0;
 	for (int depth = 0; f && f->ppid > 0 && depth < MAX_PROCESS_DEPTH; depth++) {
@@ -465,8 +526,18 @@ static int process_parent_row(struct view *v, const struct nstk_namespace *ns, p
 			return -1;
 		if (*n_via < NSTK_NSVIEW_VIA_MAX)
 			via[(*n_via)++] = f->ppid;
-		if (p->ns[ns->kind] != ns->ino)
-			return row_index(v, ns->kind, p->ns[ns->kind]);
+		if (p->ns[ns->kind] != ns->ino) {
+			int row = row_index(v, ns->kind, p->ns[ns->kind]);
+			if (row >= 0)
+				return row;
+			/* Its namespace of this kind is not shown (-p, --container):
+			 * as lsns, the last row before this one that the parent
+			 * process stands for, of any kind. */
+			for (size_t j = i; j-- > 0;)
+				if (v->shown[j]->lowest_pid == f->ppid)
+					return (int)j;
+			return -1;
+		}
 		pid_t next = f->ppid;
 		if (nstk_proc_load(&v->procs, &next, 1) < 0)
 			return -1;
@@ -484,7 +555,7 @@ static int parent_row(struct view *v, size_t i)
 	case NSTK_NSTREE_PARENT:
 		return row_index(v, ns->kind, ns->parent_ino);
 	case NSTK_NSTREE_PROCESS:
-		return ns->lowest_pid ? process_parent_row(v, ns, v->via[i], &v->n_via[i]) : -1;
+		return ns->lowest_pid ? process_parent_row(v, i, v->via[i], &v->n_via[i]) : -1;
 	case NSTK_NSTREE_NONE:
 		break;
 	}
@@ -977,8 +1048,12 @@ out:
 /* Process tree: via as rows for tables, else kept as the last column (JSON "via"). */
 static int finish_via(struct nstk_out_table *t, const struct nstk_nsview_options *o)
 {
-	if (o->tree != NSTK_NSTREE_PROCESS || !o->via_rows)
+	if (o->tree != NSTK_NSTREE_PROCESS || o->via == NSTK_NSVIEW_VIA_COLUMN)
 		return 0;
+	if (o->via == NSTK_NSVIEW_VIA_NONE) {
+		nstk_out_table_drop_columns_from(t, o->ncols);
+		return 0;
+	}
 	return nstk_nsview_via_rows(t, o->ncols);
 }
 

@@ -26,14 +26,16 @@ enum nstk_nscol {
 	NSTK_NSCOL_COMMAND,
 	NSTK_NSCOL_UID,
 	NSTK_NSCOL_USER,
+	NSTK_NSCOL_NETNSID,
+	NSTK_NSCOL_NSFS,
 	NSTK_NSCOL_PNS,
 	NSTK_NSCOL_ONS,
+	/* Up to here lsns's columns in lsns's order (--output-all, -h keep it);
+	 * what follows is nsls's own. */
 	NSTK_NSCOL_HOLDERS,
-	NSTK_NSCOL_NSFS,
 	NSTK_NSCOL_NETNS,
 	NSTK_NSCOL_CONTAINER,
 	/* What is inside: each is null on namespaces of other kinds. */
-	NSTK_NSCOL_NETNSID,
 	NSTK_NSCOL_IFACES,
 	NSTK_NSCOL_NETMODE,
 	NSTK_NSCOL_HOSTNAME,
@@ -77,10 +79,13 @@ struct nstk_nsview_options {
 	size_t ncols;
 	bool persistent_only; /* only namespaces no process sits in (-P) */
 	bool mark_no_process; /* say why a row has no process in COMMAND (text only) */
-	/* Process tree: draw the processes between a row and its parent row
-	 * (conmon, containerd-shim, the shell that forked it) as rows of their own,
-	 * for tables; otherwise each row carries them as "via" (JSON). */
-	bool via_rows;
+	/* Process tree: the processes between a row and its parent row
+	 * (conmon, containerd-shim, the shell that forked it). */
+	enum nstk_nsview_via {
+		NSTK_NSVIEW_VIA_COLUMN, /* each row carries them as a last column "via" (JSON) */
+		NSTK_NSVIEW_VIA_ROWS,	/* drawn as rows of their own (tables) */
+		NSTK_NSVIEW_VIA_NONE,	/* left out: one row per namespace (raw, as lsns) */
+	} via;
 };
 
 /*
@@ -91,8 +96,8 @@ struct nstk_nsview_options {
  * process outside its namespace (X). The processes walked through on the way
  * from the row's lowest PID up to X, X included unless it is the parent
  * row's own PID, at most 8 (the nearest), are the row's "via": with
- * via_rows, process rows between the two namespace rows (NS, TYPE empty);
- * otherwise a last column "via", null or an array of {"pid", "ppid", "uid",
+ * NSTK_NSVIEW_VIA_ROWS, process rows between the two namespace rows (NS, TYPE empty);
+ * with NSTK_NSVIEW_VIA_COLUMN a last column "via", null or an array of {"pid", "ppid", "uid",
  * "user", "command"} in tree order (the one under the parent row first, the
  * parent of the row's PID last). A root row, or one whose parent row -Q
  * dropped, has none.

@@ -330,7 +330,7 @@ header() {
 	assert_success
 	all=$(sed -n '/^Available output columns:/,/^$/{/^Available/d;p}' <<<"$output" | awk 'NF > 1 { print $1 }' | paste -sd ' ')
 	# ...which are at least these, in this order.
-	[[ " $all " =~ \ NS\ TYPE\ PATH\ NPROCS\ PID\ PPID\ COMMAND\ UID\ USER\ PNS\ ONS\  ]] ||
+	[[ " $all " =~ \ NS\ TYPE\ PATH\ NPROCS\ PID\ PPID\ COMMAND\ UID\ USER\ NETNSID\ NSFS\ PNS\ ONS\  ]] ||
 		fail "-h lists the columns '$all'"
 	nsls_run -l --output-all
 	assert_success
@@ -470,11 +470,18 @@ header() {
 @test "nsls sorts rows by inode, and the children of each row" {
 	nsls_json
 	assert_equal "$(jqn '[.namespaces[].ns] | . == sort')" true
+	nsls_json -T process
+	assert_equal "$(jqn '[.namespaces, (.. | objects | .children? // empty) | map(.ns) | . == sort] | all')" true
+	# The owner and parent trees put their roots where lsns does
+	# (nsls_lsns_trees.bats); children are in inode order there too.
 	local mode
-	for mode in process owner parent; do
+	for mode in owner parent; do
 		nsls_json -T "$mode"
-		assert_equal "$(jqn '[.namespaces, (.. | objects | .children? // empty) | map(.ns) | . == sort] | all')" true
+		assert_equal "$(jqn '[.. | objects | .children? // empty | map(.ns) | . == sort] | all')" true
 	done
+	# The initial user namespace owns the host's others: there are children to sort.
+	nsls_json -T owner
+	assert_equal "$(jqn '[.namespaces[].children? // empty] | length > 0')" true
 }
 
 @test "nsls draws the tree in the first column when its own column is not shown" {

@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 	if (list && tree_given)
 		return usage_error("%s", "options --list and --tree are mutually exclusive");
 	if (!tree_given)
-		view.tree = (list || json) ? NSTK_NSTREE_NONE : NSTK_NSTREE_PROCESS;
+		view.tree = (list || json || output_all) ? NSTK_NSTREE_NONE : NSTK_NSTREE_PROCESS;
 	if (task && view.persistent_only)
 		return usage_error("%s", "options --task and --persistent are mutually exclusive");
 	if (!view.kinds)
@@ -304,7 +304,8 @@ int main(int argc, char **argv)
 	view.columns = columns;
 	view.ncols = ncols;
 	view.mark_no_process = !json;
-	view.via_rows = !json;
+	/* Raw output is for scripts: one line per namespace, as lsns. */
+	view.via = json ? NSTK_NSVIEW_VIA_COLUMN : text.raw ? NSTK_NSVIEW_VIA_NONE : NSTK_NSVIEW_VIA_ROWS;
 	view.task = task;
 	view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	text.tree = view.tree != NSTK_NSTREE_NONE;
