@@ -155,9 +155,11 @@ tui_start() {
 	tui_run "${env[*]}${env[*]:+ }./run"
 }
 
-# tui_exited STATUS: cgtop has left, with STATUS; its screen is gone (no
-# header, no column titles), standard error had no sanitizer report, and
-# the shell's terminal is sane again: echo, canonical input, signals, CR-NL.
+# tui_exited STATUS [kept]: cgtop has left, with STATUS; its screen is gone
+# (no header, no column titles; with "kept", its last table is there as
+# text above the exit line instead), standard error had no sanitizer
+# report, and the shell's terminal is sane again: echo, canonical input,
+# signals, CR-NL.
 tui_exited() {
 	tui_wait "^cgtop-exit=[0-9]+"
 	grep -qx "cgtop-exit=$1" <<<"$TUI_SCREEN" || {
@@ -167,7 +169,17 @@ tui_exited() {
 		return 1
 	}
 	TUI_PID=""
-	lacks 'cgroups: |TASKS +%CPU'
+	if [ "${2:-}" = kept ]; then
+		# The header, the titles, then the exit line, in that order.
+		awk '/^cgtop .* cgroups: / { h = NR } /^TASKS +%CPU/ && h { t = NR } /^cgtop-exit=/ && t { ok = 1 }
+		     END { exit !ok }' <<<"$TUI_SCREEN" || {
+			echo "the last table is not left above the exit line:" >&2
+			echo "$TUI_SCREEN" >&2
+			return 1
+		}
+	else
+		lacks 'cgroups: |TASKS +%CPU'
+	fi
 	if grep -qE 'Sanitizer|runtime error:' "$TUI_STDERR"; then
 		cat "$TUI_STDERR" >&2
 		return 1
@@ -356,6 +368,21 @@ sgr_colours() {
 	tui_exited 0
 }
 
+@test "at 80 columns the screen keeps OOMK and the limits; I/O and pressure go first" {
+	cg_make "$CG_NAME"
+	tui_start -- "/$CG_NAME"
+	tui_wait "/$CG_NAME\$"
+	tmx resize-window -t "$TUI_SESSION" -x 80 -y 40
+	tui_wait_not 'IOR/s'
+	local titles
+	titles=$(grep -E '^ *TASKS ' <<<"$TUI_SCREEN")
+	[[ "$titles" == *" OOMK "* ]] || fail "OOMK dropped at 80 columns: '$titles'"
+	[[ "$titles" == *" %MAX "* && "$titles" == *" %CLIM "* ]] || fail "a % of limit dropped: '$titles'"
+	[[ "$titles" != *IOW/s* && "$titles" != *PSI* ]] || fail "I/O or pressure kept before OOMK: '$titles'"
+	tui_keys q
+	tui_exited 0
+}
+
 @test "q quits with status 0 and leaves the terminal as it was" {
 	cg_make "$CG_NAME"
 	tui_start -- "/$CG_NAME"
@@ -398,14 +425,17 @@ sgr_colours() {
 	[ "$stderr" = "cgtop: no cgroup /$CG_NAME-none under /sys/fs/cgroup" ]
 }
 
-@test "-n N ends the screen after N samples" {
+@test "-n N ends the screen after N samples and leaves the last table" {
 	cg_make "$CG_NAME"
 	# 3 samples last 1 s: in the VM (TCG) cgtop would be gone before
 	# tui_run could find its PID; 20 there.
 	local n=3
 	[ -z "${NSTK_IN_VM:-}" ] || n=20
 	tui_start -- -n "$n" "/$CG_NAME"
-	tui_exited 0
+	# As systemd-cgtop, the last table stays on the terminal, as text.
+	tui_exited 0 kept
+	grep -qE "^ *[0-9]+ .*/$CG_NAME\$" <<<"$TUI_SCREEN" || fail "no row for /$CG_NAME left: $TUI_SCREEN"
+	[ ! -s "$TUI_STDERR" ]
 }
 
 @test "a row at a limit is highlighted: in colour, or in bold with NO_COLOR and no colour at all" {

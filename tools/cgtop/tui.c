@@ -57,7 +57,10 @@ struct column {
 	const char *from;  /* for a limit: the field naming the cgroup that sets it */
 	enum cgtop_cell_format format;
 	int cap;  /* widest the column gets; longer text is cut with an ellipsis */
-	int drop; /* on a narrow screen the highest goes first; 0: never */
+	/* On a narrow screen the highest goes first; 0: never. Pressure and I/O
+	 * go before the limits, and OOM kills last of all: a tool about limits
+	 * keeps what says a limit was hit. */
+	int drop;
 };
 
 /* The name column is the last: it takes the rest of the line, as top's COMMAND. */
@@ -66,14 +69,14 @@ static const struct column columns[] = {
 	{ "%CPU", "cpu.usage_pct", NULL, CGTOP_CELL_PCT, 6, 0 },
 	{ "CPULIM", "cpu.effective.limit_cores", "cpu.effective.from", CGTOP_CELL_LIMIT_CORES, 14, 9 },
 	{ "%CLIM", "cpu.pct_of_limit", NULL, CGTOP_CELL_PCT, 6, 6 },
-	{ "%THR", "cpu.throttled_pct", NULL, CGTOP_CELL_PCT, 5, 10 },
+	{ "%THR", "cpu.throttled_pct", NULL, CGTOP_CELL_PCT, 5, 7 },
 	{ "MEM", "memory.current", NULL, CGTOP_CELL_BYTES, 7, 3 },
 	{ "MEMMAX", "memory.effective.max", "memory.effective.from", CGTOP_CELL_LIMIT_BYTES, 14, 8 },
 	{ "%MAX", "memory.pct_of_max", NULL, CGTOP_CELL_PCT, 6, 5 },
-	{ "OOMK", "memory.oom_kills", NULL, CGTOP_CELL_OOM, 9, 13 },
-	{ "PIDSMAX", "pids.effective.max", "pids.effective.from", CGTOP_CELL_LIMIT_COUNT, 14, 11 },
+	{ "OOMK", "memory.oom_kills", NULL, CGTOP_CELL_OOM, 9, 2 },
+	{ "PIDSMAX", "pids.effective.max", "pids.effective.from", CGTOP_CELL_LIMIT_COUNT, 14, 10 },
 	{ "IOR/s", "io.read_bps", NULL, CGTOP_CELL_BYTES, 7, 12 },
-	{ "IOW/s", "io.write_bps", NULL, CGTOP_CELL_BYTES, 7, 7 },
+	{ "IOW/s", "io.write_bps", NULL, CGTOP_CELL_BYTES, 7, 11 },
 	{ "PSIcpu", "pressure.cpu_some_avg10", NULL, CGTOP_CELL_PCT, 6, 14 },
 	{ "PSImem", "pressure.memory_some_avg10", NULL, CGTOP_CELL_PCT, 6, 15 },
 	{ "PSIio", "pressure.io_some_avg10", NULL, CGTOP_CELL_PCT, 6, 16 },
@@ -955,10 +958,44 @@ static void setup_attrs(struct tui *t)
 	t->attr_oom = COLOR_PAIR(PAIR_OOM) | A_BOLD;
 }
 
+/*
+ * The screen as text, its trailing blanks and blank lines cut: what -n N
+ * prints after endwin(), whose switch back from the alternate screen would
+ * otherwise take the last table with it (systemd-cgtop leaves it).
+ */
+static char *screen_text(void)
+{
+	size_t cap = (size_t)(LINES + 1) * ((size_t)COLS * MB_LEN_MAX + 1) + 1, used = 0, kept = 0;
+	char *text = malloc(cap);
+	_cleanup_free_ wchar_t *line = malloc(((size_t)COLS + 1) * sizeof(wchar_t));
+	if (!text || !line) {
+		free(text);
+		return NULL;
+	}
+	for (int y = 0; y < LINES; y++) {
+		if (mvwinnwstr(stdscr, y, 0, line, COLS) == ERR)
+			line[0] = L'\0';
+		size_t len = wcslen(line);
+		while (len > 0 && line[len - 1] == L' ')
+			len--;
+		line[len] = L'\0';
+		size_t n = wcstombs(text + used, line, cap - used - 2);
+		if (n == (size_t)-1)
+			n = 0;
+		used += n;
+		text[used++] = '\n';
+		if (n > 0)
+			kept = used;
+	}
+	text[kept] = '\0';
+	return text;
+}
+
 /* Why the loop ended, for the message after the screen is gone. */
 struct outcome {
 	int status;
-	int err; /* -errno, or 0 */
+	int err;	/* -errno, or 0 */
+	bool finished; /* -n N samples were shown: the last screen stays */
 };
 
 static struct outcome run(struct tui *t, int in_fd, int wake_rd)
@@ -971,7 +1008,7 @@ static struct outcome run(struct tui *t, int in_fd, int wake_rd)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (since(&t->next, &now) >= 0) {
 			if (t->o->iterations >= 0 && t->samples >= t->o->iterations)
-				return (struct outcome){ EXIT_SUCCESS, 0 };
+				return (struct outcome){ EXIT_SUCCESS, 0, true };
 			if ((r = sample(t, false)) < 0)
 				return (struct outcome){ EXIT_FAILURE, r };
 			dirty = true;
@@ -1082,8 +1119,11 @@ int cgtop_interactive(const struct cgtop_options *o)
 	setup_attrs(&t);
 
 	struct outcome out = run(&t, fileno(in), pipefd[0]);
+	_cleanup_free_ char *last_screen = out.finished ? screen_text() : NULL;
 
 	endwin();
+	if (last_screen)
+		fputs(last_screen, stdout);
 	sigaction(SIGWINCH, &curses_winch, NULL);
 	delscreen(screen);
 	for (size_t i = 0; i < 3; i++)
