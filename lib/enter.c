@@ -266,6 +266,15 @@ int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_contai
 	return 0;
 }
 
+int nstk_enter_target_container(const struct nstk_enter_target *t, struct nstk_container *c)
+{
+	if (t->procfd < 0)
+		return 0;
+	int r = cgroup_names_container(t->procfd, "", NULL, c);
+	/* A process that exits meanwhile keeps its cgroup: still its own. */
+	return r < 0 ? r : r == 1;
+}
+
 /* ---- the plan --------------------------------------------------------------- */
 
 static const char *const reason_names[NSTK_ENTER_REASON_COUNT] = {

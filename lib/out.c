@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "nstk/out.h"
+#include "nstk/text.h"
 #include "nstk/util.h"
 
 struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *columns,
@@ -279,6 +280,7 @@ struct text_ctx {
 	/* Notes are for people reading a table: --raw and --noheadings are
 	 * for scripts, which must see the empty cell that lsns prints. */
 	bool notes;
+	bool raw;
 };
 
 static int visit_text(const struct nstk_out_table *t, const struct nstk_out_row *row,
@@ -291,7 +293,16 @@ static int visit_text(const struct nstk_out_table *t, const struct nstk_out_row 
 	for (size_t c = 0; c < t->ncols; c++) {
 		const struct nstk_value *v = &row->cells[c];
 		char *s = v->type == NSTK_VALUE_NOTE && !tc->notes ? strdup("") : value_text(v);
-		if (s && (t->columns[c]->flags & NSTK_OUT_LINES)) {
+		bool lines = t->columns[c]->flags & NSTK_OUT_LINES;
+		/* Escaped here, by the rule cgtop's screen has too: libsmartcols
+		 * leaves bidi controls and zero-width characters raw in tables
+		 * (raw output escapes every byte but printable ASCII itself). */
+		if (s && !tc->raw && !nstk_text_is_safe(s, lines ? NSTK_OUT_ITEM_SEP : -1)) {
+			char *safe = nstk_text_safe(s, lines ? NSTK_OUT_ITEM_SEP : -1);
+			free(s);
+			s = safe;
+		}
+		if (s && lines) {
 			char sep = tc->joined[c] ? ',' : '\n';
 			for (char *at = strchr(s, NSTK_OUT_ITEM_SEP); at; at = strchr(at, NSTK_OUT_ITEM_SEP))
 				*at = sep;
@@ -319,7 +330,8 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 	int r = 0;
 	struct text_ctx tc = { .tb = tb,
 			       .joined = calloc(t->ncols ? t->ncols : 1, sizeof(bool)),
-			       .notes = !o->raw && !o->noheadings };
+			       .notes = !o->raw && !o->noheadings,
+			       .raw = o->raw };
 	if (!tc.joined)
 		r = -ENOMEM;
 	for (size_t c = 0; c < t->ncols && r == 0; c++) {
@@ -338,11 +350,12 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 		struct libscols_column *cl = scols_table_new_column(tb, col->name, col->width_hint, fl);
 		bool lines = (col->flags & NSTK_OUT_LINES) && !o->nowrap && !o->raw &&
 			     !column_has_newline(t, c);
-		if (!cl)
+		/* The cells come escaped (nstk_text_safe): their backslashes
+		 * start escapes, which libsmartcols must not escape again. */
+		if (!cl || scols_column_set_safechars(cl, lines ? "\n\\" : "\\") < 0)
 			r = -ENOMEM;
-		else if (lines && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-							     scols_wrapnl_nextchunk, NULL) < 0 ||
-				   scols_column_set_safechars(cl, "\n") < 0))
+		else if (lines && scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+							    NULL) < 0)
 			r = -ENOMEM;
 		tc.joined[c] = !lines;
 	}
@@ -353,24 +366,6 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
 	free(tc.joined);
 	scols_unref_table(tb);
 	return r;
-}
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if the byte starts none. */
-static size_t utf8_sequence(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	/* 0xf5..0xff start nothing: taken for a 3-byte lead, they made json_string()
-	 * refuse the "escaped" text and a hostile argv broke -J (fuzz_out). */
-	size_t n = s[0] > 0xf4 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* Overlong three-byte forms, surrogates, and code points past U+10FFFF. */
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
 }
 
 json_t *nstk_json_text(const char *s)
@@ -384,7 +379,7 @@ json_t *nstk_json_text(const char *s)
 		return NULL;
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_sequence(p);
+		size_t n = nstk_utf8_sequence(p, NULL);
 		if (n == 0) {
 			o += (size_t)sprintf(out + o, "\\x%02x", *p);
 			p++;

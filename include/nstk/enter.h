@@ -130,6 +130,13 @@ int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_conta
 int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick,
 			      struct nstk_enter_target *t, struct nstk_enter_error *e);
 
+/*
+ * The container the pinned target belongs to, from its /proc/PID/cgroup
+ * (read through the pinned /proc/PID): 1 and *c, 0 when it names none,
+ * -errno when it cannot be read.
+ */
+int nstk_enter_target_container(const struct nstk_enter_target *t, struct nstk_container *c);
+
 /* ---- the plan ----------------------------------------------------------- */
 
 /* Why a kind is or is not entered. */

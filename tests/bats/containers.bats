@@ -215,6 +215,14 @@ ns_of_pid() {
 	run --separate-stderr "$NSENTER_LITE" --container "${POD_ID:0:12}" -a --dry-run -J true
 	assert_success
 	assert_equal "$(jq -r '"\(.target.pid) \(.target.container)"' <<<"$output")" "$POD_PID podman:${POD_ID:0:12}"
+	# -t PID of the container's process names the container too.
+	run --separate-stderr "$NSENTER_LITE" -t "$POD_PID" -a --dry-run -J true
+	assert_success
+	assert_equal "$(jq -r '"\(.target.pid) \(.target.container)"' <<<"$output")" "$POD_PID podman:${POD_ID:0:12}"
+	# And a host process none.
+	run --separate-stderr "$NSENTER_LITE" -t $$ -a --dry-run -J true
+	assert_success
+	assert_equal "$(jq -r '.target.container' <<<"$output")" null
 }
 
 # One cgtop JSON sample (the last of N) of the cgroup at PATH.

@@ -209,6 +209,37 @@ text_row() {
 	[ -n "$(text_row "$output" "/$HO_TAG-back\\x5cx41slash")" ] || fail "no escaped row in: $output"
 }
 
+@test "one escaping rule: bidi and zero-width characters, escapes and backslashes alike in nsls's and cgtop's tables" {
+	# U+202E (right-to-left override) makes "exe.txt" read as "txt.exe",
+	# U+200B hides between letters: a process or cgroup name that lies to
+	# the admin reading the table. Each shows as the bytes it is, \xHH, as
+	# control bytes and backslashes do (libsmartcols alone prints them raw).
+	local odd=$'rlo\u202etxt.exe zw\u200bsp esc\e[1m back\\q' want='rlo\xe2\x80\xaetxt.exe zw\xe2\x80\x8bsp esc\x1b[1m back\x5cq'
+	nstk_spawn unshare -u bash -c 'exec -a "$1" sleep 60' argv0 "$odd"
+	nstk_wait_comm "$NSTK_PID" sleep
+	local ino
+	ino="$(nstk_ns_ino "$NSTK_PID" uts)"
+	nsls_run -p "$NSTK_PID" -t uts -o NS,COMMAND -u
+	[ "$status" -eq 0 ] || fail "nsls: $status $stderr"
+	assert_table_text "$output"
+	assert_equal "$(grep "^ *$ino " <<<"$output" | sed -E 's/^ *[0-9]+ //')" "$want 60"
+	# Raw output is libsmartcols's own escaping of every byte but printable
+	# ASCII, as lsns -r prints it.
+	nsls_run -p "$NSTK_PID" -t uts -o COMMAND -r
+	assert_equal "$(lsns -p "$NSTK_PID" -t uts -o COMMAND -r)" "$output"
+	# JSON keeps the text: it is data, not a screen.
+	nsls_json -p "$NSTK_PID" -t uts -o NS,TYPE,COMMAND
+	assert_equal "$(jqn 'node("uts"; $i).command' --argjson i "$ino")" "$odd 60"
+
+	[ -x "$CGTOP" ] || return 0
+	[ "$(stat -f -c %T $CG)" != cgroup2fs ] && [ -w "$CG/pids" ] || skip "needs the v1 pids hierarchy for cgtop's part"
+	nstk_cgroup_mkdir "$CG/pids/$HO_TAG-$odd"
+	run_tool "$CGTOP" -b -n 1 "/$HO_TAG-$odd"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ] || fail "cgtop -b: $status $stderr"
+	assert_table_text "$output"
+	[ -n "$(text_row "$output" "/$HO_TAG-$want")" ] || fail "not escaped as nsls escapes it: $output"
+}
+
 # ---- nsls on paths made for real ----
 
 @test "nsls: nsfs bind mounts under a tmpfs at paths with tabs, newlines, backslashes and non-UTF-8 bytes" {

@@ -4,7 +4,8 @@
  * process or container can fill with any bytes. The input (up to its first
  * NUL, as such text reaches out.c) must become a JSON string without fail
  * (valid UTF-8 kept as it is, every other byte as \xNN) and a table cell
- * without a raw control byte, and both renderers must succeed. The first
+ * without a raw control byte, and both renderers must succeed; the
+ * terminal escaping (text.h) must leave nothing hidden and undo exactly. The first
  * byte picks the text options (raw, tree, noheadings).
  */
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "nstk/out.h"
+#include "nstk/text.h"
 
 static const struct nstk_out_column name_col = { "NAME", "the text", 0, NSTK_OUT_TRUNC };
 static const struct nstk_out_column num_col = { "N", "a number", 0, NSTK_OUT_RIGHT };
@@ -90,6 +92,46 @@ static void check_table(const char *s, unsigned opts)
 	nstk_out_table_free(t);
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The terminal rule: valid UTF-8 with nothing hidden, backslashes only as
+ * \xHH escapes, and undoing the escapes gives the input back. */
+static void check_terminal_text(const char *s)
+{
+	char *safe = nstk_text_safe(s, -1);
+	if (!safe)
+		return;
+	size_t len = strlen(safe), o = 0;
+	char *back = malloc(len + 1);
+	if (!back)
+		abort();
+	for (const unsigned char *p = (const unsigned char *)safe; *p;) {
+		uint32_t cp;
+		size_t n = nstk_utf8_sequence(p, &cp);
+		if (n == 0 || nstk_text_hidden(cp))
+			abort();
+		if (*p == '\\') {
+			int hi = hex_digit((char)p[2]), lo = hi < 0 ? -1 : hex_digit((char)p[3]);
+			if (p[1] != 'x' || hi < 0 || lo < 0)
+				abort();
+			back[o++] = (char)(hi << 4 | lo);
+			p += 4;
+			continue;
+		}
+		memcpy(back + o, p, n);
+		o += n;
+		p += n;
+	}
+	back[o] = '\0';
+	if (strcmp(back, s) != 0 || nstk_text_is_safe(s, -1) != (strcmp(safe, s) == 0))
+		abort();
+	free(back);
+	free(safe);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -100,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 	check_json(s);
+	check_terminal_text(s);
 	check_table(s, data[0]);
 	free(s);
 	return 0;

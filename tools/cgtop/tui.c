@@ -34,6 +34,7 @@
 #include <curses.h>
 
 #include "cgtop.h"
+#include "nstk/text.h"
 #include "nstk/util.h"
 
 /* A row at or above this share of an effective limit is highlighted. */
@@ -210,8 +211,8 @@ enum cut {
 
 /*
  * Put s at (y, x) in exactly width columns: padded (on the left with
- * right), or cut as cut says. Invalid and unprintable characters show as
- * '?'. Never past the edge of the screen.
+ * right), or cut as cut says. Escaped as the tables escape; what the
+ * locale still cannot show is '?'. Never past the edge of the screen.
  */
 static void put_text(const struct tui *t, int y, int x, int width, const char *s, bool right, enum cut cut)
 {
@@ -224,6 +225,12 @@ static void put_text(const struct tui *t, int y, int x, int width, const char *s
 
 	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
 		return;
+	/* The tables' rule: control, bidi and zero-width characters as \xHH. */
+	_cleanup_free_ char *safe = nstk_text_is_safe(s, -1) ? NULL : nstk_text_safe(s, -1);
+	if (safe) {
+		s = safe;
+		len = strlen(s);
+	}
 	if (width > COLS - x)
 		width = COLS - x;
 	/* The bottom right corner cannot be written without scrolling: leave it blank. */

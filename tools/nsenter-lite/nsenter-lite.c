@@ -373,8 +373,14 @@ static int pin_target(const struct options *o, struct nstk_enter_target *t, stru
 {
 	ti->pid = o->pid;
 	ti->container = o->container;
-	if (o->pid)
-		return nstk_enter_target_open(o->pid, t, e);
+	if (o->pid) {
+		int r = nstk_enter_target_open(o->pid, t, e);
+		/* -t PID in a container is that container's, as --container says. */
+		struct nstk_container c;
+		if (r == 0 && nstk_enter_target_container(t, &c) == 1)
+			nstk_container_label(&c, ti->label, sizeof(ti->label));
+		return r;
+	}
 	if (!o->container)
 		return 0;
 	int r = nstk_enter_find_container(o->container, pick, t, e);

@@ -1,0 +1,42 @@
+/*
+ * text.h — text taken from the kernel (command lines, paths, host names,
+ * which any process or container fills with any bytes) made safe to put on
+ * a terminal, by one rule for every table and screen of every tool.
+ */
+#ifndef NSTK_TEXT_H
+#define NSTK_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Length of the valid UTF-8 sequence at s (1-4; 1 for ASCII), or 0 when the
+ * byte there starts none (stray continuation, overlong form, surrogate,
+ * past U+10FFFF). *cp gets the code point when cp is not NULL. s must be
+ * NUL-terminated: a sequence never reads past the NUL.
+ */
+size_t nstk_utf8_sequence(const unsigned char *s, uint32_t *cp);
+
+/*
+ * Whether a code point acts on a terminal or on how a reader sees the line
+ * instead of showing: C0 and C1 controls, DEL, bidirectional controls
+ * (U+202E turns "gpj.exe" around), zero-width and invisible characters
+ * (U+200B, U+2060, U+FEFF, U+00AD, tags), line and paragraph separators.
+ */
+bool nstk_text_hidden(uint32_t cp);
+
+/* Whether s has nothing to escape; the byte keep (or -1) counts as safe. */
+bool nstk_text_is_safe(const char *s, int keep);
+
+/*
+ * s with every byte of an invalid sequence, of a hidden code point and of a
+ * backslash written as \xHH (as libsmartcols writes control bytes and
+ * backslashes, so that \xHH in the output is always an escape), the rest as
+ * it is;
+ * keep (or -1) is one byte left alone (a separator the caller turns into
+ * line breaks). A new string, or NULL when out of memory.
+ */
+char *nstk_text_safe(const char *s, int keep);
+
+#endif
