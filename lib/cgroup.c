@@ -46,6 +46,8 @@
 
 #include "cgroup_sample.h"
 #include "nstk/cgroup.h"
+#include "nstk/container_names.h"
+#include "nstk/parse.h"
 #include "nstk/util.h"
 
 /* Deeper than any real cgroup tree; a fixture deeper than this is cut there. */
@@ -75,6 +77,7 @@ struct node {
 	struct nstk_cg_fdcache *cache; /* the monitor's, that files count against */
 	struct nstk_container container;
 	bool has_container;
+	uint8_t name_asks; /* samples that asked for a podman name (at most NAME_ASKS) */
 	bool listed;   /* a row this sample */
 	bool needed;   /* listed, or an ancestor of a listed node */
 	bool vanished; /* removed while this sample read it */
@@ -93,6 +96,7 @@ struct nstk_cg_monitor {
 	size_t nrows, cap_rows;
 	struct nstk_cg_buffer buf;
 	struct nstk_cg_fdcache cache;
+	struct nstk_container_names names; /* podman names, by container id */
 	size_t fd_limit; /* RLIMIT_NOFILE when the monitor was made */
 	size_t max_kept; /* MAX_KEPT_FILES, halved whenever descriptors ran out */
 	double time;
@@ -606,12 +610,54 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	return 0;
 }
 
-static bool glob_matches(const struct nstk_cg_monitor *m, const char *path)
+/*
+ * Samples that ask for a podman container's name before giving up: an
+ * answer (a name, or a conmon that names none) is cached at once; only a
+ * cgroup without a process yet, or one that vanished, asks again.
+ */
+#define NAME_ASKS 3
+
+/* The first process listed in n's cgroup.procs, or 0. */
+static pid_t first_process(const struct node *n)
+{
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (n->fd[h] < 0)
+			continue;
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		pid_t pid;
+		if (nstk_read_file_at(n->fd[h], "cgroup.procs", &text, &len) < 0)
+			continue;
+		const char *nl = memchr(text, '\n', len);
+		if (nstk_parse_pid(text, nl ? (size_t)(nl - text) : len, &pid) == 0)
+			return pid;
+	}
+	return 0;
+}
+
+/* A podman container's name, as nsls and nsenter-lite find it: conmon's "-n". */
+static int name_container(struct nstk_cg_monitor *m, struct node *n)
+{
+	if (!n->has_container || n->container.name[0] || n->name_asks >= NAME_ASKS ||
+	    strcmp(n->container.runtime, "podman") != 0 || n->container.monitor)
+		return 0;
+	n->name_asks++;
+	int r = nstk_container_names_lookup(&m->names, -1, first_process(n), &n->container);
+	return r < 0 ? r : 0;
+}
+
+/* --filter: a glob over the path, the container's label or its name. */
+static bool glob_matches(const struct nstk_cg_monitor *m, const struct node *n)
 {
 	if (m->opt.nglobs == 0)
 		return true;
+	char label[NSTK_CONTAINER_LABEL_MAX] = "";
+	if (n->has_container)
+		nstk_container_label(&n->container, label, sizeof(label));
 	for (size_t i = 0; i < m->opt.nglobs; i++)
-		if (fnmatch(m->opt.globs[i], path, 0) == 0)
+		if (fnmatch(m->opt.globs[i], n->path, 0) == 0 ||
+		    (label[0] && fnmatch(m->opt.globs[i], label, 0) == 0) ||
+		    (n->has_container && n->container.name[0] && fnmatch(m->opt.globs[i], n->container.name, 0) == 0))
 			return true;
 	return false;
 }
@@ -620,7 +666,10 @@ static bool glob_matches(const struct nstk_cg_monitor *m, const char *path)
 static int walk(struct nstk_cg_monitor *m, struct node *n, unsigned depth)
 {
 	n->stats.depth = depth;
-	n->listed = glob_matches(m, n->path);
+	int named = name_container(m, n);
+	if (named < 0)
+		return named;
+	n->listed = glob_matches(m, n);
 	n->needed = n->listed;
 	n->vanished = false;
 	bool descend = (m->opt.max_depth < 0 || depth < (unsigned)m->opt.max_depth) && depth < MAX_WALK_DEPTH;
@@ -981,6 +1030,7 @@ void nstk_cg_monitor_free(struct nstk_cg_monitor *m)
 	node_free(m->root);
 	entries_clear(m);
 	free(m->entries);
+	nstk_container_names_free(&m->names);
 	free(m->rows);
 	free(m->subtree);
 	nstk_cg_buffer_free(&m->buf);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "enter_error.h"
+#include "nstk/container_names.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
@@ -164,60 +165,12 @@ static int cgroup_names_container(int dirfd, const char *name, const char *id_or
 	return r == 1 && (!id_or_prefix || nstk_container_matches(c, id_or_prefix)) ? 1 : 0;
 }
 
-/* A podman container already asked about, and whether its name matched. */
-struct podman_tried {
-	char id[NSTK_CONTAINER_ID_MAX];
-	bool matches;
-};
-
-/* conmon, the parent of pid, names c as want (see nstk_container_name_from_conmon). */
-static bool read_podman_name(int procfd, pid_t pid, struct nstk_container *c, const char *want)
-{
-	char path[64];
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	snprintf(path, sizeof(path), "%d/stat", (int)pid);
-	if (nstk_read_file_at(procfd, path, &text, &len) < 0)
-		return false;
-	struct nstk_proc_stat st;
-	if (nstk_parse_proc_stat(text, len, &st) < 0 || st.ppid <= 1)
-		return false;
-	free(text);
-	text = NULL;
-	snprintf(path, sizeof(path), "%d/cmdline", (int)st.ppid);
-	return nstk_read_file_at(procfd, path, &text, &len) == 0 &&
-	       nstk_container_name_from_conmon(text, len, c) == 1 && nstk_container_matches(c, want);
-}
-
-/*
- * A podman container named by what only conmon's command line holds (its
- * name): conmon is the parent of the container's processes. Asked once per
- * container id (tried[]), so a scan costs two reads per podman container.
- */
-static bool podman_name_matches(int procfd, pid_t pid, struct nstk_container *c, const char *want,
-				struct podman_tried *tried, size_t *n_tried, size_t max_tried)
-{
-	if (strcmp(c->runtime, "podman") != 0 || c->monitor)
-		return false;
-	for (size_t i = 0; i < *n_tried; i++)
-		if (strcmp(tried[i].id, c->id) == 0) {
-			if (tried[i].matches)
-				snprintf(c->name, sizeof(c->name), "%s", want);
-			return tried[i].matches;
-		}
-	bool m = read_podman_name(procfd, pid, c, want);
-	if (*n_tried < max_tried) {
-		memcpy(tried[*n_tried].id, c->id, sizeof(c->id));
-		tried[(*n_tried)++].matches = m;
-	}
-	return m;
-}
-
 int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_container_pick *pick)
 {
 	memset(pick, 0, sizeof(*pick));
-	struct podman_tried tried[32];
-	size_t n_tried = 0;
+	/* A podman container by the name only conmon's command line holds:
+	 * asked once per container, two reads each. */
+	struct nstk_container_names names = { 0 };
 	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -errno;
@@ -235,10 +188,12 @@ int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_conta
 		if (cgroup_names_container(dirfd(dir), de->d_name, NULL, &c) != 1)
 			continue;
 		if (nstk_container_matches(&c, id_or_prefix) ||
-		    podman_name_matches(dirfd(dir), pid, &c, id_or_prefix, tried, &n_tried, NSTK_ARRAY_SIZE(tried)))
+		    (nstk_container_names_lookup(&names, dirfd(dir), pid, &c) == 1 &&
+		     nstk_container_matches(&c, id_or_prefix)))
 			nstk_enter_container_consider(pick, pid, &c);
 	}
 	closedir(dir);
+	nstk_container_names_free(&names);
 	return 0;
 }
 

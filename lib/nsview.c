@@ -17,6 +17,7 @@
 
 #include "nsview_details.h"
 #include "nsview_via.h"
+#include "nstk/container_names.h"
 #include "nstk/nsview.h"
 #include "nstk/parse.h"
 #include "nstk/proc.h"
@@ -231,41 +232,6 @@ static bool read_stat(pid_t pid, struct nstk_proc_stat *st)
 	return nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 && nstk_parse_proc_stat(text, len, st) == 0;
 }
 
-static pid_t read_ppid(pid_t pid)
-{
-	struct nstk_proc_stat st;
-	return read_stat(pid, &st) ? st.ppid : 0;
-}
-
-/*
- * A podman container's name: no cgroup path carries it (cgroupfs manager),
- * but the command line of conmon, the parent of the container's init, does.
- * Read once per container: the first row of it that finds a name lends it
- * to the others (seen: the id's first 16 hex digits -> that row).
- */
-static int podman_name(struct view *v, struct nstk_hash *seen, size_t i)
-{
-	struct nstk_container *k = &v->containers[i];
-	if (strcmp(k->runtime, "podman") != 0 || k->monitor || k->sandbox || !v->owner[i])
-		return 0;
-	uint64_t key = 0;
-	for (size_t d = 0; d < 16 && k->id[d]; d++)
-		key = key << 4 | (uint64_t)(k->id[d] <= '9' ? k->id[d] - '0' : k->id[d] - 'a' + 10);
-	uint32_t j;
-	if (nstk_hash_get(seen, key, &j) && strcmp(v->containers[j].id, k->id) == 0) {
-		memcpy(k->name, v->containers[j].name, sizeof(k->name));
-		return 0;
-	}
-	pid_t conmon = read_ppid(v->owner[i]);
-	char path[64];
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)conmon);
-	if (conmon > 1 && nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0)
-		nstk_container_name_from_conmon(text, len, k);
-	return nstk_hash_put(seen, key, (uint32_t)i);
-}
-
 /*
  * A namespace belongs to the container of its oldest process: the one that
  * made it, or came first. The lowest PID says the same until PIDs wrap;
@@ -327,11 +293,15 @@ static int decode_containers(struct view *v)
 			v->in_container[i] = decode_container(c, &c->namespaces[i], c->namespaces[i].lowest_pid,
 							      &v->containers[i]);
 	int r = settle_owners(v);
-	struct nstk_hash seen = { 0 };
+	/* A podman name: no cgroup path carries it (cgroupfs manager), conmon,
+	 * the parent of the container's oldest process, does; asked once per
+	 * container. */
+	struct nstk_container_names names = { 0 };
 	for (size_t i = 0; i < c->n_namespaces && r == 0; i++)
-		if (v->in_container[i])
-			r = podman_name(v, &seen, i);
-	nstk_hash_free(&seen);
+		if (v->in_container[i] && v->owner[i] &&
+		    (r = nstk_container_names_lookup(&names, -1, v->owner[i], &v->containers[i])) > 0)
+			r = 0;
+	nstk_container_names_free(&names);
 	/* --container by a name only conmon knows: its processes in other
 	 * containers' namespaces (find_joined) are matched by its id. */
 	for (size_t i = 0; i < c->n_namespaces && r == 0 && v->opt->container && !v->named; i++)

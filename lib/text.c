@@ -76,16 +76,16 @@ static bool must_escape(const unsigned char *s, int keep, size_t *len)
 	*len = n;
 	if (n == 1 && s[0] == (unsigned)keep)
 		return false;
-	/* A backslash too, as libsmartcols has it: \x1b in the output is
-	 * then always an escape, never text that a process wrote. */
-	return cp == '\\' || nstk_text_hidden(cp);
+	/* A backslash before an x too, as libsmartcols has it: \x in the
+	 * output is then always an escape, never text a process wrote. */
+	return (cp == '\\' && s[1] == 'x') || nstk_text_hidden(cp);
 }
 
 bool nstk_text_is_safe(const char *s, int keep)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		/* The common case, printable ASCII, without the table. */
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+		if (*p >= 0x20 && *p < 0x7f && !(*p == '\\' && p[1] == 'x')) {
 			p++;
 			continue;
 		}

@@ -30,10 +30,10 @@ bool nstk_text_hidden(uint32_t cp);
 bool nstk_text_is_safe(const char *s, int keep);
 
 /*
- * s with every byte of an invalid sequence, of a hidden code point and of a
- * backslash written as \xHH (as libsmartcols writes control bytes and
- * backslashes, so that \xHH in the output is always an escape), the rest as
- * it is;
+ * s with every byte of an invalid sequence and of a hidden code point, and
+ * a backslash before an x, written as \xHH (as libsmartcols writes control
+ * bytes and "\x", so that \x in the output always starts an escape), the
+ * rest as it is;
  * keep (or -1) is one byte left alone (a separator the caller turns into
  * line breaks). A new string, or NULL when out of memory.
  */

@@ -383,16 +383,16 @@ sgr_colours() {
 	tui_exited 0
 }
 
-@test "names are escaped on the screen as in the tables: \x1b, \xe2\x80\xae, \x5c, never raw nor '?'" {
+@test "names are escaped on the screen as in the tables: \x1b, \xe2\x80\xae, \x5cx, never raw nor '?'" {
 	# A cgroup name with an escape sequence, a right-to-left override and a
 	# backslash: cgtop -b shows the bytes as \xHH, and so does the screen.
-	local odd=$'e\e[7m r\u202ex b\\q'
+	local odd=$'e\e[7m r\u202ex b\\x4'
 	cg_make "$CG_NAME"
 	cg_make "$CG_NAME/$odd"
 	tui_start -- "/$CG_NAME"
 	tmx resize-window -t "$TUI_SESSION" -x 200 -y 40
 	tui_wait '─e.* b'
-	local want='e\x1b[7m r\xe2\x80\xaex b\x5cq'
+	local want='e\x1b[7m r\xe2\x80\xaex b\x5cx4'
 	grep -qF -- "$want" <<<"$TUI_SCREEN" || fail "not shown as '$want': $TUI_SCREEN"
 	[[ "$(tui_names)" != *"?"* ]] || fail "a '?' in the names: $TUI_SCREEN"
 	run --separate-stderr "$CGTOP" -b -n 1 "/$CG_NAME"

@@ -358,6 +358,16 @@ assert_via() {
 	run --separate-stderr "$NSENTER_LITE" --container "$CTR_PODMAN" -a --dry-run -J true
 	assert_success
 	assert_equal "$(jq -r '"\(.target.pid) \(.target.container)"' <<<"$output")" "$POD_PID podman:${POD_ID:0:12}"
+	# cgtop has the same name for the container's cgroup, and --filter takes it.
+	cgtop_json "$POD_CGROUP" 1
+	assert_equal "$(cg '.container.name')" "$CTR_PODMAN"
+	run --separate-stderr "$CGTOP" -J -n 1 --filter "$CTR_PODMAN"
+	assert_success
+	assert_equal "$(jq -r '[.cgroups[].path] | join(",")' <<<"$output")" "$POD_CGROUP"
+	# Not a prefix: a name is matched whole, as nsls --container matches it.
+	run --separate-stderr "$CGTOP" -J -n 1 --filter "${CTR_PODMAN%?}"
+	assert_success
+	assert_equal "$(jq '.cgroups | length' <<<"$output")" 0
 }
 
 @test "runc: CONTAINER and --container name the container from its cgroupsPath" {

@@ -213,8 +213,9 @@ text_row() {
 	# U+202E (right-to-left override) makes "exe.txt" read as "txt.exe",
 	# U+200B hides between letters: a process or cgroup name that lies to
 	# the admin reading the table. Each shows as the bytes it is, \xHH, as
-	# control bytes and backslashes do (libsmartcols alone prints them raw).
-	local odd=$'rlo\u202etxt.exe zw\u200bsp esc\e[1m back\\q' want='rlo\xe2\x80\xaetxt.exe zw\xe2\x80\x8bsp esc\x1b[1m back\x5cq'
+	# control bytes and a backslash before an x do (libsmartcols alone
+	# prints the first two raw).
+	local odd=$'rlo\u202etxt.exe zw\u200bsp esc\e[1m back\\x41 \\n' want='rlo\xe2\x80\xaetxt.exe zw\xe2\x80\x8bsp esc\x1b[1m back\x5cx41 \n'
 	nstk_spawn unshare -u bash -c 'exec -a "$1" sleep 60' argv0 "$odd"
 	nstk_wait_comm "$NSTK_PID" sleep
 	local ino

@@ -97,8 +97,8 @@ static int hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The terminal rule: valid UTF-8 with nothing hidden, backslashes only as
- * \xHH escapes, and undoing the escapes gives the input back. */
+/* The terminal rule: valid UTF-8 with nothing hidden, every \x an \xHH
+ * escape, and undoing the escapes gives the input back. */
 static void check_terminal_text(const char *s)
 {
 	char *safe = nstk_text_safe(s, -1);
@@ -113,9 +113,9 @@ static void check_terminal_text(const char *s)
 		size_t n = nstk_utf8_sequence(p, &cp);
 		if (n == 0 || nstk_text_hidden(cp))
 			abort();
-		if (*p == '\\') {
+		if (*p == '\\' && p[1] == 'x') {
 			int hi = hex_digit((char)p[2]), lo = hi < 0 ? -1 : hex_digit((char)p[3]);
-			if (p[1] != 'x' || hi < 0 || lo < 0)
+			if (hi < 0 || lo < 0)
 				abort();
 			back[o++] = (char)(hi << 4 | lo);
 			p += 4;

@@ -1,7 +1,7 @@
 /*
  * test_text.c — the one escaping rule for terminals: what is kept as it is
  * (printable ASCII, letters and symbols of any script), what becomes \xHH
- * (controls, bidi controls, zero-width characters, backslashes, bytes of
+ * (controls, bidi controls, zero-width characters, "\\x", bytes of
  * invalid UTF-8), and the one byte a caller keeps.
  */
 #include <setjmp.h>
@@ -39,6 +39,8 @@ static void controls_and_backslashes_are_escaped(void **state)
 	check("a\x1b[31mb", -1, "a\\x1b[31mb");
 	check("tab\there\nnl\x7f", -1, "tab\\x09here\\x0anl\\x7f");
 	check("back\\x41", -1, "back\\x5cx41");
+	/* Only before an x, as libsmartcols: "\n" stays two characters. */
+	check("a\\nb\\", -1, "a\\nb\\");
 	/* C1: U+009B is a CSI on terminals that take 8-bit controls. */
 	check("\xc2\x9b" "2J", -1, "\\xc2\\x9b2J");
 }

@@ -344,6 +344,8 @@ static bool filter_matches(const struct tui *t, const struct nstk_cg_stats *s)
 		return true;
 	if (fnmatch(t->filter, s->path, 0) == 0)
 		return true;
+	if (s->container && s->container->name[0] && fnmatch(t->filter, s->container->name, 0) == 0)
+		return true;
 	return s->container && nstk_container_label(s->container, label, sizeof(label)) == 0 &&
 	       fnmatch(t->filter, label, 0) == 0;
 }
