@@ -651,13 +651,9 @@ static bool glob_matches(const struct nstk_cg_monitor *m, const struct node *n)
 {
 	if (m->opt.nglobs == 0)
 		return true;
-	char label[NSTK_CONTAINER_LABEL_MAX] = "";
-	if (n->has_container)
-		nstk_container_label(&n->container, label, sizeof(label));
 	for (size_t i = 0; i < m->opt.nglobs; i++)
 		if (fnmatch(m->opt.globs[i], n->path, 0) == 0 ||
-		    (label[0] && fnmatch(m->opt.globs[i], label, 0) == 0) ||
-		    (n->has_container && n->container.name[0] && fnmatch(m->opt.globs[i], n->container.name, 0) == 0))
+		    (n->has_container && nstk_container_glob_matches(&n->container, m->opt.globs[i])))
 			return true;
 	return false;
 }

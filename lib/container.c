@@ -42,6 +42,7 @@
  * is -ENAMETOOLONG.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -716,4 +717,11 @@ int nstk_container_label(const struct nstk_container *c, char *buf, size_t size)
 	if (n < 0)
 		return -EINVAL;
 	return (size_t)n < size ? 0 : -ERANGE;
+}
+
+bool nstk_container_glob_matches(const struct nstk_container *c, const char *glob)
+{
+	char label[NSTK_CONTAINER_LABEL_MAX];
+	return (c->name[0] && fnmatch(glob, c->name, 0) == 0) ||
+	       (nstk_container_label(c, label, sizeof(label)) == 0 && fnmatch(glob, label, 0) == 0);
 }

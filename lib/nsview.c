@@ -357,21 +357,22 @@ static int index_rows(struct view *v)
 	return 0;
 }
 
+static int row_index(const struct view *v, enum nstk_ns_kind kind, uint64_t ino)
+{
+	uint32_t idx;
+	if (!ino || !nstk_hash_get(&v->row_of, nstk_census_ns_key(kind, ino), &idx))
+		return -1;
+	return (int)idx;
+}
+
 /* The shown row a namespace is added after in lsns's order, or -1. */
 static int pulled_before(const struct view *v, const struct nstk_namespace *ns)
 {
-	uint32_t idx;
-	if (v->opt->tree == NSTK_NSTREE_OWNER)
-		return ns->owner_ino && nstk_hash_get(&v->row_of, nstk_census_ns_key(NSTK_NS_USER, ns->owner_ino), &idx)
-			       ? (int)idx
-			       : -1;
-	if (ns->parent_ino)
-		return nstk_hash_get(&v->row_of, nstk_census_ns_key(ns->kind, ns->parent_ino), &idx) ? (int)idx : -1;
-	/* Parentless (every kind but pid and user, and the roots of those):
-	 * lsns puts its owner first. */
-	return ns->owner_ino && nstk_hash_get(&v->row_of, nstk_census_ns_key(NSTK_NS_USER, ns->owner_ino), &idx)
-		       ? (int)idx
-		       : -1;
+	if (v->opt->tree == NSTK_NSTREE_PARENT && ns->parent_ino)
+		return row_index(v, ns->kind, ns->parent_ino);
+	/* The owner tree, and in the parent tree a parentless namespace (every
+	 * kind but pid and user, and the roots of those): lsns puts its owner first. */
+	return row_index(v, NSTK_NS_USER, ns->owner_ino);
 }
 
 /*
@@ -467,14 +468,6 @@ static int load_facts(struct view *v)
 		if (v->shown[i]->lowest_pid)
 			pids[n++] = v->shown[i]->lowest_pid;
 	return nstk_proc_load(&v->procs, pids, n);
-}
-
-static int row_index(const struct view *v, enum nstk_ns_kind kind, uint64_t ino)
-{
-	uint32_t idx;
-	if (!ino || !nstk_hash_get(&v->row_of, nstk_census_ns_key(kind, ino), &idx))
-		return -1;
-	return (int)idx;
 }
 
 /*

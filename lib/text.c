@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nstk/text.h"
+#include "nstk/util.h"
 
 size_t nstk_utf8_sequence(const unsigned char *s, uint32_t *cp)
 {
@@ -58,7 +59,7 @@ bool nstk_text_hidden(uint32_t cp)
 		{ 0x1d173, 0x1d17a }, /* musical formatting */
 		{ 0xe0000, 0xe007f }, /* tags */
 	};
-	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(hidden); i++)
 		if (cp >= hidden[i].first && cp <= hidden[i].last)
 			return true;
 	return false;

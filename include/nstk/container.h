@@ -113,6 +113,12 @@ int nstk_container_name_from_conmon(const char *cmdline, size_t len, struct nstk
 bool nstk_container_matches(const struct nstk_container *c, const char *id_or_prefix);
 
 /*
+ * Whether a --filter glob (fnmatch(3), * matching / too) matches c's label or
+ * its name (podman's, when known): the rule of cgtop's --filter and screen.
+ */
+bool nstk_container_glob_matches(const struct nstk_container *c, const char *glob);
+
+/*
  * A short label for tables: "docker:3f2a1b0c9d8e" (a hash cut to 12, a UUID
  * to its first group), "lxc:web" (a name whole), "containerd:default/c1" (a
  * ctr container, its namespace first), "k8s:<pod8>/<id12>" when a pod is known,

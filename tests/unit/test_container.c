@@ -643,6 +643,22 @@ static void matching_what_a_user_types(void **state)
 	assert_false(nstk_container_matches(&empty, "a"));
 }
 
+/* cgtop's --filter and screen filter: the label, or podman's name whole. */
+static void globs_over_label_and_name(void **state)
+{
+	(void)state;
+	struct nstk_container c;
+	assert_int_equal(decode("/libpod_parent/libpod-" HEX_A, &c), 1);
+	assert_true(nstk_container_glob_matches(&c, "podman:3f2a*"));
+	assert_true(nstk_container_glob_matches(&c, "*:3f2a1b0c9d8e"));
+	assert_false(nstk_container_glob_matches(&c, "web"));
+	snprintf(c.name, sizeof(c.name), "web");
+	assert_true(nstk_container_glob_matches(&c, "web"));
+	assert_true(nstk_container_glob_matches(&c, "w*"));
+	assert_false(nstk_container_glob_matches(&c, "we"));
+	assert_true(nstk_container_glob_matches(&c, "podman:*"));
+}
+
 static void labels_for_tables(void **state)
 {
 	(void)state;
@@ -728,6 +744,7 @@ int main(void)
 		cmocka_unit_test(nsfs_pins),
 		cmocka_unit_test(podman_names_from_conmon),
 		cmocka_unit_test(matching_what_a_user_types),
+		cmocka_unit_test(globs_over_label_and_name),
 		cmocka_unit_test(labels_for_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -219,9 +219,9 @@ static json_t *container_json(const struct nstk_container *k)
 		snprintf(label, sizeof(label), "%s", k->runtime);
 	/* "namespace": containerd's, for a ctr container (its id is unique only there). */
 	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:b}", "runtime", k->runtime, "id", k->id,
-			 "label", label, "name", k->name[0] ? nstk_json_text(k->name) : json_null(), "namespace", k->space[0] ? k->space : NULL, "pod", k->pod[0] ? k->pod : NULL,
-			 "qos", k->qos[0] ? k->qos : NULL, "unit", k->unit[0] ? k->unit : NULL, "monitor",
-			 k->monitor);
+			 "label", label, "name", k->name[0] ? nstk_json_text(k->name) : json_null(), "namespace",
+			 k->space[0] ? k->space : NULL, "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL,
+			 "unit", k->unit[0] ? k->unit : NULL, "monitor", k->monitor);
 }
 
 /* x rounded to the nearest integer, halves away from zero (no libm: the tool links without it). */

@@ -339,15 +339,10 @@ static bool is_ancestor(const struct nstk_cg_stats *a, const struct nstk_cg_stat
 
 static bool filter_matches(const struct tui *t, const struct nstk_cg_stats *s)
 {
-	char label[NSTK_CONTAINER_LABEL_MAX];
 	if (!t->filter[0])
 		return true;
-	if (fnmatch(t->filter, s->path, 0) == 0)
-		return true;
-	if (s->container && s->container->name[0] && fnmatch(t->filter, s->container->name, 0) == 0)
-		return true;
-	return s->container && nstk_container_label(s->container, label, sizeof(label)) == 0 &&
-	       fnmatch(t->filter, label, 0) == 0;
+	return fnmatch(t->filter, s->path, 0) == 0 ||
+	       (s->container && nstk_container_glob_matches(s->container, t->filter));
 }
 
 /* Siblings (flat view: all rows) by the sort field: largest first, rows without a value last. */
