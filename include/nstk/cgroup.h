@@ -205,7 +205,7 @@ struct nstk_cg_monitor;
  *
  * Descriptors: a monitor holds one per cgroup per hierarchy it is in, and
  * on a real cgroupfs keeps one per file it reads, so that a sample is a
- * pread per file (lib/cgroup_sample.h). Kept files get what RLIMIT_NOFILE
+ * pread per file (lib/cgroup/cgroup_sample.h). Kept files get what RLIMIT_NOFILE
  * (as it is when the monitor is made: raise it first) leaves after the
  * directories, up to 16384 (~70 MiB of kernel memory); past that, files are
  * opened and closed each sample.

@@ -5,7 +5,7 @@
  * The one idea: container runtimes name their cgroups and pinned namespaces
  * after the container ("docker-<id>.scope", "/libpod_parent/libpod-<id>",
  * "/run/netns/cni-<uuid>"), so one table of (parent, prefix, suffix, id shape)
- * patterns in lib/container.c recognises them all; adding a runtime is one
+ * patterns in lib/container/container.c recognises them all; adding a runtime is one
  * line there.
  *
  * Ids are never truncated. Every buffer below holds a whole path component

@@ -279,7 +279,7 @@ int nstk_enter_split_environ(const char *text, size_t len, char ***env);
 
 /*
  * What -e does with a variable of the target's environment, by its name
- * (lib/enter_environ.c has the table and the reason for each group). Pure.
+ * (lib/enter/enter_environ.c has the table and the reason for each group). Pure.
  */
 enum nstk_enter_env_rule {
 	NSTK_ENTER_ENV_KEEP,		   /* the target's value */

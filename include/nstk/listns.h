@@ -9,7 +9,7 @@
  *
  * The census asks nstk_listns_supported() and nstk_listns_sees_all() once,
  * lets nstk_listns_decide() choose, and otherwise walks /proc as before.
- * Facts, sources and kernel versions are in the comment atop lib/listns.c.
+ * Facts, sources and kernel versions are in the comment atop lib/ns/listns.c.
  */
 #ifndef NSTK_LISTNS_H
 #define NSTK_LISTNS_H

@@ -7,7 +7,7 @@
  * *c is left alone unless a container was found.
  *
  *   clang -fsanitize=fuzzer,address,undefined -Iinclude \
- *       tests/fuzz/fuzz_container.c lib/container.c lib/util.c -o fuzz_container
+ *       tests/fuzz/fuzz_container.c lib/container/container.c lib/base/util.c -o fuzz_container
  *   ./fuzz_container tests/fuzz/corpus/container
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /*
  * fuzz_enter.c — libFuzzer harness for nsenter-lite's parsers of what a
- * target process shows (lib/enter*.c): its environ (-e), the Uid:/Gid:
+ * target process shows (the files of lib/enter/): its environ (-e), the Uid:/Gid:
  * lines of its status (-S/-G follow), one /proc/PID/cgroup line matched
  * against mountinfo text (-c), and a kernel release string. A container
  * controls all of these but the release, so they must hold against any

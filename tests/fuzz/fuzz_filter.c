@@ -6,7 +6,7 @@
  *
  *   clang -fsanitize=fuzzer,address,undefined -Iinclude \
  *         $(pkg-config --cflags jansson smartcols) \
- *         tests/fuzz/fuzz_filter.c lib/filter.c lib/util.c -o fuzz_filter
+ *         tests/fuzz/fuzz_filter.c lib/out/filter.c lib/base/util.c -o fuzz_filter
  *   ./fuzz_filter tests/fuzz/corpus/filter
  */
 #include <stdbool.h>

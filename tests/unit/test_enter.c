@@ -1,5 +1,5 @@
 /*
- * test_enter.c — the pure parts of nsenter-lite's library (lib/enter*.c):
+ * test_enter.c — the pure parts of nsenter-lite's library (the files of lib/enter/):
  * which namespaces an option set enters and why, the order of the setns
  * calls (user namespace first to gain privilege, last to keep it), exit
  * statuses, kernel versions, cgroup mounts on hybrid and unified hosts,

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "nstk/nsview.h"
+#include "../../tools/nsls/nsview.h"
 #include "nstk/util.h"
-#include "../../lib/nsview_via.h"
+#include "../../tools/nsls/nsview_via.h"
 
 #define NO_SUCH_PID 2000000000
 

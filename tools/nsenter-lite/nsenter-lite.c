@@ -444,7 +444,7 @@ static _Noreturn void become_command(struct options *o, const struct nstk_enter_
 
 /*
  * -e: the target's environment, made safe for a program that runs as us
- * unless --env-unsafe (lib/enter_environ.c says what is left out and why).
+ * unless --env-unsafe (lib/enter/enter_environ.c says what is left out and why).
  */
 static int take_environ(const struct options *o, const struct nstk_enter_target *t,
 			const struct target_info *ti, char ***env, struct nstk_enter_error *e)

@@ -21,7 +21,7 @@
 #include "nstk/caps.h"
 #include "nstk/census.h"
 #include "nstk/enter.h"
-#include "nstk/nsview.h"
+#include "nsview.h"
 #include "nstk/out.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"

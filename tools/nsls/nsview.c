@@ -18,7 +18,7 @@
 #include "nsview_details.h"
 #include "nsview_via.h"
 #include "nstk/container_names.h"
-#include "nstk/nsview.h"
+#include "nsview.h"
 #include "nstk/parse.h"
 #include "nstk/proc.h"
 #include "nstk/util.h"

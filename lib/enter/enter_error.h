@@ -1,5 +1,5 @@
 /*
- * enter_error.h — the one way lib/enter*.c say what failed: the stage, the
+ * enter_error.h — the one way the files of lib/enter/ say what failed: the stage, the
  * errno, the kinds being entered and the path involved, filled into the
  * caller's struct nstk_enter_error (the tool renders it); and the one way
  * they read a file of the pinned target. Private to libnstk.

@@ -8,7 +8,7 @@
 
 #include "nstk/container.h"
 #include "nstk/nsinfo.h"
-#include "nstk/nsview.h"
+#include "nsview.h"
 
 /* Whether a column needs nsinfo, and for which kind of namespace. */
 bool nstk_nsview_detail_kind(enum nstk_nscol col, enum nstk_ns_kind *kind);

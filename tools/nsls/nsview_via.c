@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nstk/nsview.h"
+#include "nsview.h"
 #include "nstk/util.h"
 #include "nsview_via.h"
 
