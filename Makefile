@@ -4,6 +4,7 @@
 #
 #   make            build libnstk.a and the tools
 #   make check      install deps, build, run unit + bats tests, print "N passed, N failed"
+#   make check-layers  fail when a file uses one of a layer above it or one that uses it back
 #   make demo       install deps, build, show nsls --tree and a sample of nsls -J
 #   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
 #   make SAN=1 ...  the same with ASan + UBSan
@@ -81,7 +82,7 @@ Q := @
 say = @echo "  $(1)	$(2)"
 endif
 
-.PHONY: all check demo deps install uninstall clean fuzz fuzz-build
+.PHONY: all check check-layers demo deps install uninstall clean fuzz fuzz-build
 all: $(TOOLS)
 
 $(BUILD)/%.o: %.c
@@ -147,6 +148,12 @@ check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS)
 	@NSTK_BUILD=$(BUILD) NSTK_FUZZ_BINS="$(FUZZ_BINS)" NSTK_VM_CHECK=scripts/vm/check-vm.sh \
 		scripts/run-tests.sh $(UNIT_BINS)
+
+# The arrows between lib/'s folders and the tools run one way, and no two
+# files use each other (scripts/check-layers.sh has the table); make check
+# runs it as one of its tests.
+check-layers: all
+	@scripts/check-layers.sh $(BUILD)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -41,6 +41,18 @@ for bin in "$@"; do
 	fi
 done
 
+# The layers (make check-layers): one test, the offending arrows when it fails.
+echo "# layers: scripts/check-layers.sh $NSTK_BUILD"
+if scripts/check-layers.sh "$NSTK_BUILD" >"$log" 2>&1; then
+	cat "$log"
+	echo "ok - check-layers"
+	passed=$((passed + 1))
+else
+	cat "$log"
+	echo "not ok - check-layers"
+	failed=$((failed + 1))
+fi
+
 # Each fuzz harness briefly (make fuzz runs them longer): one test each.
 for bin in ${NSTK_FUZZ_BINS:-}; do
 	echo "# fuzz: ${bin##*/}"

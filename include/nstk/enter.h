@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "nstk/container.h"
+#include "nstk/container_scan.h"
 #include "nstk/ns.h"
 
 /* What failed, for the tool's message. */
@@ -100,34 +100,13 @@ void nstk_enter_target_close(struct nstk_enter_target *t);
 bool nstk_enter_target_alive(const struct nstk_enter_target *t);
 
 /*
- * A container's init: the lowest PID whose /proc/PID/cgroup names a
- * container matching id_or_prefix (nstk_container_matches), payload
- * processes before the runtime's monitor (conmon, lxc.monitor). The scan
- * itself is the pure nstk_enter_container_pick below.
- */
-struct nstk_enter_container_pick {
-	pid_t pid;		     /* the chosen payload process, or 0 */
-	pid_t monitor_pid;	     /* the lowest monitor process, or 0 */
-	struct nstk_container found; /* the container matched first */
-	struct nstk_container other; /* a second, different container, if any */
-	bool ambiguous;		     /* id_or_prefix matches two containers */
-};
-/* Feed one process (its decoded cgroup) that matched to the pick. */
-void nstk_enter_container_consider(struct nstk_enter_container_pick *pick, pid_t pid,
-				   const struct nstk_container *c);
-/*
- * The scan alone, pinning nothing: pick says what matched (pick->ambiguous
- * when id_or_prefix names two containers). 0 or -errno (reading /proc).
- */
-int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_container_pick *pick);
-/*
- * Scan /proc for the container and pin its process. -ENOENT: no process
+ * Scan /proc for the container (nstk_container_scan) and pin its process. -ENOENT: no process
  * names it; -ENOTUNIQ: the prefix names two containers (pick->found and
  * pick->other say which); -ESRCH: only its monitor runs (entering that would
  * land in the host's namespaces). Stage FIND_CONTAINER, or the target_open
  * stages.
  */
-int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick,
+int nstk_enter_find_container(const char *id_or_prefix, struct nstk_container_pick *pick,
 			      struct nstk_enter_target *t, struct nstk_enter_error *e);
 
 /*

@@ -36,6 +36,10 @@ int nstk_ns_kind_clone_flag(enum nstk_ns_kind kind);
 int nstk_ns_kind_from_name(const char *name);
 /* Kind from a CLONE_NEW* flag (as NS_GET_NSTYPE returns); -EINVAL if none. */
 int nstk_ns_kind_from_clone_flag(int flag);
+
+/* "net:[4026531840]" -> (NSTK_NS_NET, 4026531840): an nsfs link's text,
+ * length-bounded, pure (fuzzed with the parsers). */
+int nstk_parse_ns_link(const char *text, size_t len, enum nstk_ns_kind *kind, uint64_t *ino);
 /* Whether the kind has a parent (NS_GET_PARENT): pid and user only. */
 bool nstk_ns_kind_is_hierarchical(enum nstk_ns_kind kind);
 

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nstk/text.h"
+
 enum nstk_out_flag {
 	NSTK_OUT_RIGHT = 1 << 0, /* right-aligned (numbers) */
 	NSTK_OUT_TRUNC = 1 << 1, /* may be truncated to fit the terminal */
@@ -111,15 +113,6 @@ int nstk_out_render_text(const struct nstk_out_table *t, const struct nstk_out_t
  * with a "children" array per row when tree is true. Returns 0 or -ENOMEM.
  */
 int nstk_out_render_json(const struct nstk_out_table *t, bool tree, json_t **array);
-
-/*
- * A JSON string for text from the kernel (paths, host names, command lines),
- * which may be any bytes: valid UTF-8 is kept as it is, each byte that is
- * not becomes the four characters \xNN. NULL only when out of memory;
- * nstk_json_text_or_null() gives null for a NULL s.
- */
-json_t *nstk_json_text(const char *s);
-json_t *nstk_json_text_or_null(const char *s);
 
 /*
  * Parse a column list ("NS,TYPE" or "+PPID,UID" to append to the *n ids

@@ -11,10 +11,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "nstk/ns.h"
-
-/* "net:[4026531840]" -> (NSTK_NS_NET, 4026531840). */
-int nstk_parse_ns_link(const char *text, size_t len, enum nstk_ns_kind *kind, uint64_t *ino);
 
 /* An unsigned decimal with no sign, no blanks, no trailing bytes. */
 int nstk_parse_u64(const char *text, size_t len, uint64_t *value);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /*
  * Length of the valid UTF-8 sequence at s (1-4; 1 for ASCII), or 0 when the
  * byte there starts none (stray continuation, overlong form, surrogate,
@@ -38,5 +40,14 @@ bool nstk_text_is_safe(const char *s, int keep);
  * line breaks). A new string, or NULL when out of memory.
  */
 char *nstk_text_safe(const char *s, int keep);
+
+/*
+ * A JSON string for text from the kernel (paths, host names, command lines),
+ * which may be any bytes: valid UTF-8 is kept as it is, each byte that is
+ * not becomes the four characters \xNN. NULL only when out of memory;
+ * nstk_json_text_or_null() gives null for a NULL s.
+ */
+json_t *nstk_json_text(const char *s);
+json_t *nstk_json_text_or_null(const char *s);
 
 #endif

@@ -119,3 +119,33 @@ char *nstk_text_safe(const char *s, int keep)
 	out[o] = '\0';
 	return out;
 }
+
+json_t *nstk_json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t len = strlen(s);
+	_cleanup_free_ char *out = malloc(len * 4 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = nstk_utf8_sequence(p, NULL);
+		if (n == 0) {
+			o += (size_t)sprintf(out + o, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+	return json_string(out);
+}
+
+json_t *nstk_json_text_or_null(const char *s)
+{
+	return s ? nstk_json_text(s) : json_null();
+}

@@ -8,7 +8,6 @@
  * calls as the kernel allows (one, with setns(pidfd, mask) on Linux >= 5.8).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,7 +18,6 @@
 #include <unistd.h>
 
 #include "enter_error.h"
-#include "nstk/container_names.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
@@ -126,81 +124,10 @@ void nstk_enter_target_close(struct nstk_enter_target *t)
 
 /* ---- --container ------------------------------------------------------------ */
 
-static bool same_container(const struct nstk_container *a, const struct nstk_container *b)
-{
-	/* ctr ids are unique only within a containerd namespace. */
-	return strcmp(a->runtime, b->runtime) == 0 && strcmp(a->space, b->space) == 0 && strcmp(a->id, b->id) == 0;
-}
-
-void nstk_enter_container_consider(struct nstk_enter_container_pick *pick, pid_t pid,
-				   const struct nstk_container *c)
-{
-	if (!pick->pid && !pick->monitor_pid) {
-		pick->found = *c;
-	} else if (!same_container(&pick->found, c)) {
-		if (!pick->ambiguous)
-			pick->other = *c;
-		pick->ambiguous = true;
-		return;
-	} else if (pick->found.monitor && !c->monitor) {
-		pick->found = *c; /* name the container by its payload, not its monitor */
-	}
-	pid_t *slot = c->monitor ? &pick->monitor_pid : &pick->pid;
-	if (!*slot || pid < *slot)
-		*slot = pid;
-}
-
-/* 1 when /proc/<dirfd>/cgroup (or <name>/cgroup) names a container (any when id_or_prefix is NULL). */
-static int cgroup_names_container(int dirfd, const char *name, const char *id_or_prefix,
-				  struct nstk_container *c)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "%s%scgroup", name, name[0] ? "/" : "");
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int r = nstk_read_file_at(dirfd, path, &text, &len);
-	if (r < 0)
-		return r;
-	r = nstk_container_from_proc_cgroup(text, len, c);
-	return r == 1 && (!id_or_prefix || nstk_container_matches(c, id_or_prefix)) ? 1 : 0;
-}
-
-int nstk_enter_scan_containers(const char *id_or_prefix, struct nstk_enter_container_pick *pick)
-{
-	memset(pick, 0, sizeof(*pick));
-	/* A podman container by the name only conmon's command line holds:
-	 * asked once per container, two reads each. */
-	struct nstk_container_names names = { 0 };
-	_cleanup_close_ int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
-		return -errno;
-	DIR *dir = fdopendir(procfd);
-	if (!dir)
-		return -errno;
-	procfd = -1; /* the DIR owns it now */
-	struct dirent *de;
-	while ((de = readdir(dir))) {
-		pid_t pid;
-		if (nstk_parse_pid(de->d_name, strlen(de->d_name), &pid) < 0)
-			continue;
-		struct nstk_container c;
-		/* A process that vanished or hides its cgroup is simply not it. */
-		if (cgroup_names_container(dirfd(dir), de->d_name, NULL, &c) != 1)
-			continue;
-		if (nstk_container_matches(&c, id_or_prefix) ||
-		    (nstk_container_names_lookup(&names, dirfd(dir), pid, &c) == 1 &&
-		     nstk_container_matches(&c, id_or_prefix)))
-			nstk_enter_container_consider(pick, pid, &c);
-	}
-	closedir(dir);
-	nstk_container_names_free(&names);
-	return 0;
-}
-
-int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_container_pick *pick,
+int nstk_enter_find_container(const char *id_or_prefix, struct nstk_container_pick *pick,
 			      struct nstk_enter_target *t, struct nstk_enter_error *e)
 {
-	int r = nstk_enter_scan_containers(id_or_prefix, pick);
+	int r = nstk_container_scan(id_or_prefix, pick);
 	if (r < 0)
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_FIND_CONTAINER, -r, 0, "/proc");
 	if (pick->ambiguous)
@@ -213,8 +140,8 @@ int nstk_enter_find_container(const char *id_or_prefix, struct nstk_enter_contai
 		return r;
 	/* The PID may have been reused between the scan and pidfd_open. */
 	struct nstk_container c;
-	if (cgroup_names_container(t->procfd, "", NULL, &c) != 1 ||
-	    !same_container(&c, &pick->found) || !nstk_enter_target_alive(t)) {
+	if (nstk_container_of_proc(t->procfd, "", &c) != 1 ||
+	    !nstk_container_same(&c, &pick->found) || !nstk_enter_target_alive(t)) {
 		nstk_enter_target_close(t);
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_TARGET_EXITED, ESRCH, 0, NULL);
 	}
@@ -225,7 +152,7 @@ int nstk_enter_target_container(const struct nstk_enter_target *t, struct nstk_c
 {
 	if (t->procfd < 0)
 		return 0;
-	int r = cgroup_names_container(t->procfd, "", NULL, c);
+	int r = nstk_container_of_proc(t->procfd, "", c);
 	/* A process that exits meanwhile keeps its cgroup: still its own. */
 	return r < 0 ? r : r == 1;
 }

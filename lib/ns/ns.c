@@ -48,6 +48,39 @@ const char *nstk_ns_kind_name(enum nstk_ns_kind kind)
 	return (unsigned)kind < NSTK_NS_KIND_COUNT ? kinds[kind].name : NULL;
 }
 
+/* The kernel's readlink text for an nsfs link; parsed here, next to the
+ * kind names it must match, so the parsers below this layer need no kinds. */
+int nstk_parse_ns_link(const char *text, size_t len, enum nstk_ns_kind *kind, uint64_t *ino)
+{
+	const char *colon = memchr(text, ':', len);
+	if (!colon)
+		return -EINVAL;
+	size_t name_len = (size_t)(colon - text);
+	size_t rest = len - name_len - 1;
+	const char *num = colon + 1;
+	/* At least "[" digit "]". */
+	if (rest < 3 || num[0] != '[' || num[rest - 1] != ']')
+		return -EINVAL;
+
+	int k = -EINVAL;
+	for (int i = 0; i < NSTK_NS_KIND_COUNT; i++) {
+		if (strlen(kinds[i].name) == name_len && memcmp(kinds[i].name, text, name_len) == 0) {
+			k = i;
+			break;
+		}
+	}
+	if (k < 0)
+		return -EINVAL;
+
+	uint64_t v;
+	int r = nstk_parse_u64(num + 1, rest - 2, &v);
+	if (r < 0)
+		return r;
+	*kind = (enum nstk_ns_kind)k;
+	*ino = v;
+	return 0;
+}
+
 int nstk_ns_kind_clone_flag(enum nstk_ns_kind kind)
 {
 	return (unsigned)kind < NSTK_NS_KIND_COUNT ? kinds[kind].clone_flag : 0;

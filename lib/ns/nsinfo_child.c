@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "nsinfo_child.h"
-#include "nstk/out.h"
+#include "nstk/text.h"
 #include "nstk/util.h"
 
 /* How long the parent waits for the child before killing it. */

@@ -42,38 +42,6 @@ int nstk_parse_pid(const char *text, size_t len, pid_t *pid)
 	return 0;
 }
 
-int nstk_parse_ns_link(const char *text, size_t len, enum nstk_ns_kind *kind, uint64_t *ino)
-{
-	const char *colon = memchr(text, ':', len);
-	if (!colon)
-		return -EINVAL;
-	size_t name_len = (size_t)(colon - text);
-	size_t rest = len - name_len - 1;
-	const char *num = colon + 1;
-	/* At least "[" digit "]". */
-	if (rest < 3 || num[0] != '[' || num[rest - 1] != ']')
-		return -EINVAL;
-
-	int k = -EINVAL;
-	for (int i = 0; i < NSTK_NS_KIND_COUNT; i++) {
-		const char *name = nstk_ns_kind_name(i);
-		if (strlen(name) == name_len && memcmp(name, text, name_len) == 0) {
-			k = i;
-			break;
-		}
-	}
-	if (k < 0)
-		return -EINVAL;
-
-	uint64_t v;
-	int r = nstk_parse_u64(num + 1, rest - 2, &v);
-	if (r < 0)
-		return r;
-	*kind = (enum nstk_ns_kind)k;
-	*ino = v;
-	return 0;
-}
-
 /* The next space-separated field at *pos, or NULL at the end of the line. */
 static const char *next_field(const char *line, size_t len, size_t *pos, size_t *field_len)
 {

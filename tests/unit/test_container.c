@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "nstk/container.h"
+#include "nstk/container_scan.h"
 
 #define PODMAN_ID "f318bca6f33f5d6b0e36b49c0ad430a88ae2ed4181e54f03f0018d4d19d72fa6"
 #define HEX_A "3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a"
@@ -720,9 +721,79 @@ static void labels_for_tables(void **state)
 	assert_int_equal(nstk_container_label(NULL, buf, sizeof(buf)), -EINVAL);
 }
 
+static struct nstk_container make_container(const char *runtime, const char *id, bool monitor)
+{
+	struct nstk_container c = { 0 };
+	strcpy(c.runtime, runtime);
+	strcpy(c.id, id);
+	c.monitor = monitor;
+	return c;
+}
+
+static void container_pick_prefers_lowest_payload(void **state)
+{
+	(void)state;
+	struct nstk_container_pick pick = { 0 };
+	struct nstk_container payload = make_container("podman", "abc123", false);
+	struct nstk_container conmon = make_container("podman", "abc123", true);
+	nstk_container_pick_consider(&pick, 50, &conmon);
+	nstk_container_pick_consider(&pick, 300, &payload);
+	nstk_container_pick_consider(&pick, 120, &payload);
+	assert_int_equal(pick.pid, 120);
+	assert_int_equal(pick.monitor_pid, 50);
+	assert_false(pick.ambiguous);
+	assert_string_equal(pick.found.id, "abc123");
+	assert_false(pick.found.monitor);
+}
+
+static void container_pick_sees_another_payload_after_a_monitor(void **state)
+{
+	(void)state;
+	struct nstk_container_pick pick = { 0 };
+	struct nstk_container conmon = make_container("podman", "abc123", true);
+	struct nstk_container other = make_container("podman", "abc999", false);
+	nstk_container_pick_consider(&pick, 50, &conmon);
+	nstk_container_pick_consider(&pick, 60, &other);
+	assert_true(pick.ambiguous);
+	assert_string_equal(pick.found.id, "abc123");
+	assert_string_equal(pick.other.id, "abc999");
+}
+
+static void container_pick_sees_two_containers(void **state)
+{
+	(void)state;
+	struct nstk_container_pick pick = { 0 };
+	struct nstk_container a = make_container("docker", "abc1", false);
+	struct nstk_container b = make_container("docker", "abc2", false);
+	nstk_container_pick_consider(&pick, 10, &a);
+	nstk_container_pick_consider(&pick, 5, &b);
+	assert_true(pick.ambiguous);
+	assert_int_equal(pick.pid, 10);
+	assert_string_equal(pick.other.id, "abc2");
+}
+
+static void same_container_counts_the_namespace_not_the_monitor(void **state)
+{
+	(void)state;
+	struct nstk_container a = make_container("containerd", "web", false);
+	struct nstk_container b = a;
+	strcpy(a.space, "default");
+	strcpy(b.space, "k8s.io");
+	assert_false(nstk_container_same(&a, &b));
+	strcpy(b.space, "default");
+	b.monitor = true;
+	assert_true(nstk_container_same(&a, &b));
+	strcpy(b.runtime, "podman");
+	assert_false(nstk_container_same(&a, &b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(container_pick_prefers_lowest_payload),
+		cmocka_unit_test(container_pick_sees_two_containers),
+		cmocka_unit_test(container_pick_sees_another_payload_after_a_monitor),
+		cmocka_unit_test(same_container_counts_the_namespace_not_the_monitor),
 		cmocka_unit_test(docker_cgroupfs_and_systemd_drivers),
 		cmocka_unit_test(containerd_cri_scope),
 		cmocka_unit_test(containerd_ctr_namespaces_as_observed),

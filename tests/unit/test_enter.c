@@ -507,57 +507,6 @@ static void status_ids_are_the_effective_ones(void **state)
 			 -EINVAL);
 }
 
-static struct nstk_container container(const char *runtime, const char *id, bool monitor)
-{
-	struct nstk_container c = { 0 };
-	strcpy(c.runtime, runtime);
-	strcpy(c.id, id);
-	c.monitor = monitor;
-	return c;
-}
-
-static void container_pick_prefers_lowest_payload(void **state)
-{
-	(void)state;
-	struct nstk_enter_container_pick pick = { 0 };
-	struct nstk_container payload = container("podman", "abc123", false);
-	struct nstk_container conmon = container("podman", "abc123", true);
-	nstk_enter_container_consider(&pick, 50, &conmon);
-	nstk_enter_container_consider(&pick, 300, &payload);
-	nstk_enter_container_consider(&pick, 120, &payload);
-	assert_int_equal(pick.pid, 120);
-	assert_int_equal(pick.monitor_pid, 50);
-	assert_false(pick.ambiguous);
-	assert_string_equal(pick.found.id, "abc123");
-	assert_false(pick.found.monitor);
-}
-
-static void container_pick_sees_another_payload_after_a_monitor(void **state)
-{
-	(void)state;
-	struct nstk_enter_container_pick pick = { 0 };
-	struct nstk_container conmon = container("podman", "abc123", true);
-	struct nstk_container other = container("podman", "abc999", false);
-	nstk_enter_container_consider(&pick, 50, &conmon);
-	nstk_enter_container_consider(&pick, 60, &other);
-	assert_true(pick.ambiguous);
-	assert_string_equal(pick.found.id, "abc123");
-	assert_string_equal(pick.other.id, "abc999");
-}
-
-static void container_pick_sees_two_containers(void **state)
-{
-	(void)state;
-	struct nstk_enter_container_pick pick = { 0 };
-	struct nstk_container a = container("docker", "abc1", false);
-	struct nstk_container b = container("docker", "abc2", false);
-	nstk_enter_container_consider(&pick, 10, &a);
-	nstk_enter_container_consider(&pick, 5, &b);
-	assert_true(pick.ambiguous);
-	assert_int_equal(pick.pid, 10);
-	assert_string_equal(pick.other.id, "abc2");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,9 +535,6 @@ int main(void)
 		cmocka_unit_test(env_rules_drop_what_runs_before_main),
 		cmocka_unit_test(environ_sanitize_keeps_the_application_and_takes_ours),
 		cmocka_unit_test(status_ids_are_the_effective_ones),
-		cmocka_unit_test(container_pick_prefers_lowest_payload),
-		cmocka_unit_test(container_pick_sees_two_containers),
-		cmocka_unit_test(container_pick_sees_another_payload_after_a_monitor),
 	};
 	return cmocka_run_group_tests_name("enter", tests, NULL, NULL);
 }

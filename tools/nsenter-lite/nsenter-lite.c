@@ -369,7 +369,7 @@ static bool can_setns_pidfd(void)
 }
 
 static int pin_target(const struct options *o, struct nstk_enter_target *t, struct target_info *ti,
-		      struct nstk_enter_container_pick *pick, struct nstk_enter_error *e)
+		      struct nstk_container_pick *pick, struct nstk_enter_error *e)
 {
 	ti->pid = o->pid;
 	ti->container = o->container;
@@ -534,7 +534,7 @@ int main(int argc, char **argv)
 
 	struct nstk_enter_target t = NSTK_ENTER_TARGET_NONE;
 	struct target_info ti = { 0 };
-	struct nstk_enter_container_pick pick = { 0 };
+	struct nstk_container_pick pick = { 0 };
 	struct nstk_enter_error e = { 0 };
 	if (pin_target(&o, &t, &ti, &pick, &e) < 0 || nstk_enter_plan_read(&o.plan, &t, &e) < 0 ||
 	    (o.net_socket >= 0 && nstk_enter_plan_net_socket(&o.plan, &t, o.net_socket, &e) < 0) ||

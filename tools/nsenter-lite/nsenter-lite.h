@@ -40,7 +40,7 @@ struct target_info {
 
 /* report.c: the one line for a failure, and the warnings. */
 void report_error(const struct nstk_enter_error *e, const struct target_info *ti,
-		  const struct nstk_enter_container_pick *pick);
+		  const struct nstk_container_pick *pick);
 void warn_pid_without_mnt(void);
 /* -e: the names of the variables left out, on one line (nothing when none). */
 void warn_env_dropped(const struct target_info *ti, char *const *dropped);

@@ -95,7 +95,7 @@ static void report_read_ns(const struct nstk_enter_error *e, const struct target
 }
 
 static void report_container(const struct nstk_enter_error *e, const struct target_info *ti,
-			     const struct nstk_enter_container_pick *pick)
+			     const struct nstk_container_pick *pick)
 {
 	char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
 	switch (e->err) {
@@ -160,7 +160,7 @@ static void report_id(const char *call, const struct nstk_enter_error *e)
 }
 
 void report_error(const struct nstk_enter_error *e, const struct target_info *ti,
-		  const struct nstk_enter_container_pick *pick)
+		  const struct nstk_container_pick *pick)
 {
 	char kinds[128];
 	kinds_text(e->kinds, kinds, sizeof(kinds));

@@ -20,7 +20,7 @@
 
 #include "nstk/caps.h"
 #include "nstk/census.h"
-#include "nstk/enter.h"
+#include "nstk/container_scan.h"
 #include "nsview.h"
 #include "nstk/out.h"
 #include "nstk/parse.h"
@@ -321,8 +321,8 @@ int main(int argc, char **argv)
 	if (view.container) {
 		/* The rule nsenter-lite --container has: a prefix that names two
 		 * containers is refused, never a list of both. */
-		struct nstk_enter_container_pick pick;
-		if (nstk_enter_scan_containers(view.container, &pick) == 0 && pick.ambiguous) {
+		struct nstk_container_pick pick;
+		if (nstk_container_scan(view.container, &pick) == 0 && pick.ambiguous) {
 			char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
 			nstk_container_label(&pick.found, a, sizeof(a));
 			nstk_container_label(&pick.other, b, sizeof(b));
