@@ -1,14 +1,18 @@
 /*
- * tool.h — the edge every nstk tool shares: the one-line usage error, the
- * check that stdout was really written, and how a closed stdout ends a
- * tool. Define TOOL_NAME before including it; messages start with it, as
- * err(3)'s do.
+ * tool.h — the edge every nstk tool shares: the parse_argv() convention,
+ * the one-line warning and usage error, the table of options that exclude
+ * each other, the check that stdout was really written, and how a closed
+ * stdout ends a tool. Define TOOL_NAME before including it; messages start
+ * with it, as err(3)'s do.
  */
 #ifndef NSTK_TOOL_H
 #define NSTK_TOOL_H
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,27 +23,90 @@
 
 #define EXIT_USAGE 2
 
-/* "TOOL: <message>; try 'TOOL --help'" on stderr; returns EXIT_USAGE. */
-static inline int usage_error(const char *fmt, const char *arg)
+/*
+ * Every tool's main() starts with the same parse_argv() convention (as
+ * systemd's tools): it returns 1 to go on, 0 to exit 0 at once (--help and
+ * --version printed), or a negative errno after saying why in one line
+ * (usage_error), and main() turns that into EXIT_USAGE. Options that
+ * cannot be given together are a table (tool_exclusive), not a chain of ifs.
+ */
+
+/* "TOOL: <message>" on stderr, one line, as warnx(3). */
+__attribute__((format(printf, 1, 2))) static inline void tool_warn(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs(TOOL_NAME ": ", stderr);
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* tool_warn(), then EXIT_FAILURE: the runtime failure of a tool's main(). */
+#define tool_fail(...) (tool_warn(__VA_ARGS__), EXIT_FAILURE)
+
+/* "TOOL: <message>; try 'TOOL --help'" on stderr; returns -EINVAL (parse_argv's error). */
+__attribute__((format(printf, 1, 2))) static inline int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs(TOOL_NAME ": ", stderr);
+	vfprintf(stderr, fmt, ap);
 	fputs("; try '" TOOL_NAME " --help'\n", stderr);
-	return EXIT_USAGE;
+	va_end(ap);
+	return -EINVAL;
 }
 
 /*
  * The one line for what getopt_long refused (run with opterr = 0, so that
  * its own two lines, with the path of argv[0], never appear): word is the
- * argument it stopped at (argv[optind - 1]), opt its optopt.
+ * argument it stopped at (argv[optind - 1]), opt its optopt. -EINVAL.
  */
 static inline int option_error(const char *shortopts, const char *word, int opt)
 {
 	if (opt && strchr(shortopts, opt))
 		return usage_error("option '%s' needs an argument", word);
 	if (opt)
-		return usage_error("unknown option '-%s'", (const char[]){ (char)opt, 0 });
+		return usage_error("unknown option '-%c'", opt);
 	return usage_error("unknown option '%s'", word);
+}
+
+/*
+ * Groups of options that exclude each other, as util-linux's
+ * err_exclusive_options: each group lists getopt_long values, ended by 0
+ * (so up to three per group). The caller marks each option it saw in
+ * seen[] (indexed by value, TOOL_OPT_MAX long) and asks once after the
+ * loop, so the message does not depend on the order on the command line:
+ * "--json and --raw are mutually exclusive", in the group's order.
+ */
+#define TOOL_OPT_MAX 0x200
+struct tool_exclusive {
+	int opts[4];
+};
+
+static inline const char *tool_option_name(const struct option *longopts, int val)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == val && !o->flag)
+			return o->name;
+	return "?";
+}
+
+static inline int tool_check_exclusive(const struct tool_exclusive *groups, size_t n,
+				       const struct option *longopts, const bool seen[TOOL_OPT_MAX])
+{
+	for (size_t g = 0; g < n; g++) {
+		int first = 0;
+		for (const int *o = groups[g].opts; *o; o++) {
+			if (!seen[*o])
+				continue;
+			if (first)
+				return usage_error("--%s and --%s are mutually exclusive",
+						   tool_option_name(longopts, first), tool_option_name(longopts, *o));
+			first = *o;
+		}
+	}
+	return 0;
 }
 
 /*

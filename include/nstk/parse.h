@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nstk/span.h"
+
 
 /* An unsigned decimal with no sign, no blanks, no trailing bytes. */
 int nstk_parse_u64(const char *text, size_t len, uint64_t *value);
@@ -79,14 +81,10 @@ int nstk_parse_status_tgid(const char *text, size_t len, pid_t *tgid);
  * point into opts and are still octal-escaped. Returns 0, or -EINVAL when
  * there is no lowerdir.
  */
-struct nstk_slice {
-	const char *s;
-	size_t len;
-};
 struct nstk_overlay_layers {
-	struct nstk_slice lower[128];
+	struct nstk_span lower[128];
 	size_t n_lower;
-	struct nstk_slice upper, work;
+	struct nstk_span upper, work;
 };
 int nstk_parse_overlay_options(const char *opts, size_t len, struct nstk_overlay_layers *out);
 
@@ -96,7 +94,7 @@ int nstk_parse_overlay_options(const char *opts, size_t len, struct nstk_overlay
  */
 struct nstk_cgroup_line {
 	uint32_t hierarchy;
-	struct nstk_slice controllers, path;
+	struct nstk_span controllers, path;
 };
 int nstk_parse_cgroup_line(const char *line, size_t len, struct nstk_cgroup_line *out);
 

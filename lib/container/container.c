@@ -48,6 +48,7 @@
 #include <strings.h>
 
 #include "nstk/container.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 /* The longest path component any filesystem, cgroupfs included, allows. */
@@ -101,32 +102,10 @@ static const struct pattern patterns[] = {
 	{ "podman",         "/run/user/*/netns", "netns-",          "",         UUID, NSFS },
 };
 
-/* A piece of the caller's buffer: paths are never NUL-terminated here. */
-struct span {
-	const char *p;
-	size_t n;
-};
 
-static bool span_is(struct span s, const char *word)
+static struct nstk_span span_cut(struct nstk_span s, size_t head, size_t tail)
 {
-	return strlen(word) == s.n && memcmp(s.p, word, s.n) == 0;
-}
-
-static bool span_starts(struct span s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return s.n >= n && memcmp(s.p, prefix, n) == 0;
-}
-
-static bool span_ends(struct span s, const char *suffix)
-{
-	size_t n = strlen(suffix);
-	return s.n >= n && memcmp(s.p + s.n - n, suffix, n) == 0;
-}
-
-static struct span span_cut(struct span s, size_t head, size_t tail)
-{
-	return (struct span){ s.p + head, s.n - head - tail };
+	return (struct nstk_span){ s.s + head, s.len - head - tail };
 }
 
 static bool is_lower_hex(char ch)
@@ -140,25 +119,25 @@ static bool is_alnum(char ch)
 }
 
 /* 12 to 64 lowercase hex digits: a sha256 or a prefix no runtime cuts shorter. */
-static bool is_hash(struct span s)
+static bool is_hash(struct nstk_span s)
 {
-	if (s.n < 12 || s.n > 64)
+	if (s.len < 12 || s.len > 64)
 		return false;
-	for (size_t i = 0; i < s.n; i++)
-		if (!is_lower_hex(s.p[i]))
+	for (size_t i = 0; i < s.len; i++)
+		if (!is_lower_hex(s.s[i]))
 			return false;
 	return true;
 }
 
 /* 8-4-4-4-12 lowercase hex. The version bits are not checked: podman's netns
  * names are random bytes in UUID dress ("netns-c77b23ca-7698-821f-..."). */
-static bool is_uuid(struct span s)
+static bool is_uuid(struct nstk_span s)
 {
-	if (s.n != 36)
+	if (s.len != 36)
 		return false;
-	for (size_t i = 0; i < s.n; i++) {
+	for (size_t i = 0; i < s.len; i++) {
 		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s.p[i] != '-' : !is_lower_hex(s.p[i]))
+		if (dash ? s.s[i] != '-' : !is_lower_hex(s.s[i]))
 			return false;
 	}
 	return true;
@@ -170,12 +149,12 @@ static bool is_uuid(struct span s)
  * escape) means the component is not one of theirs, and keeps it off a
  * terminal.
  */
-static bool is_name(struct span s)
+static bool is_name(struct nstk_span s)
 {
-	if (s.n == 0 || !is_alnum(s.p[0]))
+	if (s.len == 0 || !is_alnum(s.s[0]))
 		return false;
-	for (size_t i = 1; i < s.n; i++)
-		if (!is_alnum(s.p[i]) && !strchr("_.+-", s.p[i]))
+	for (size_t i = 1; i < s.len; i++)
+		if (!is_alnum(s.s[i]) && !strchr("_.+-", s.s[i]))
 			return false;
 	return true;
 }
@@ -192,37 +171,37 @@ static int hex_value(char ch)
 }
 
 /* Undo systemd's unit-name escapes ("my\x2dvm" -> "my-vm") into out, which
- * holds at least s.n bytes: unescaping only shrinks. */
-static struct span unit_unescape(struct span s, char *out)
+ * holds at least s.len bytes: unescaping only shrinks. */
+static struct nstk_span unit_unescape(struct nstk_span s, char *out)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		if (s.p[i] == '\\' && i + 3 < s.n && s.p[i + 1] == 'x' && hex_value(s.p[i + 2]) >= 0 &&
-		    hex_value(s.p[i + 3]) >= 0) {
-			out[n++] = (char)(hex_value(s.p[i + 2]) * 16 + hex_value(s.p[i + 3]));
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.s[i] == '\\' && i + 3 < s.len && s.s[i + 1] == 'x' && hex_value(s.s[i + 2]) >= 0 &&
+		    hex_value(s.s[i + 3]) >= 0) {
+			out[n++] = (char)(hex_value(s.s[i + 2]) * 16 + hex_value(s.s[i + 3]));
 			i += 3;
 		} else {
-			out[n++] = s.p[i];
+			out[n++] = s.s[i];
 		}
 	}
-	return (struct span){ out, n };
+	return (struct nstk_span){ out, n };
 }
 
-static int copy_span(char *dst, size_t size, struct span s)
+static int copy_span(char *dst, size_t size, struct nstk_span s)
 {
-	if (s.n >= size)
+	if (s.len >= size)
 		return -ENAMETOOLONG;
-	memcpy(dst, s.p, s.n);
-	dst[s.n] = '\0';
+	memcpy(dst, s.s, s.len);
+	dst[s.len] = '\0';
 	return 0;
 }
 
 static int copy_word(char *dst, size_t size, const char *word)
 {
-	return copy_span(dst, size, (struct span){ word, strlen(word) });
+	return copy_span(dst, size, (struct nstk_span){ word, strlen(word) });
 }
 
-static bool shape_fits(enum id_shape shape, struct span id)
+static bool shape_fits(enum id_shape shape, struct nstk_span id)
 {
 	switch (shape) {
 	case HASH:
@@ -239,14 +218,14 @@ static bool shape_fits(enum id_shape shape, struct span id)
  * The id a row finds in a component, or false. unescaped holds the
  * component's length in bytes, for a NAME in a unit.
  */
-static bool row_id(const struct pattern *p, struct span comp, char *unescaped, struct span *id)
+static bool row_id(const struct pattern *p, struct nstk_span comp, char *unescaped, struct nstk_span *id)
 {
-	if (!span_starts(comp, p->prefix) || !span_ends(comp, p->suffix))
+	if (!nstk_span_starts(comp, p->prefix) || !nstk_span_ends(comp, p->suffix))
 		return false;
 	size_t head = strlen(p->prefix), tail = strlen(p->suffix);
-	if (comp.n <= head + tail)
+	if (comp.len <= head + tail)
 		return false;
-	struct span found = span_cut(comp, head, tail);
+	struct nstk_span found = span_cut(comp, head, tail);
 	if ((p->flags & UNIT) && p->shape == NAME)
 		found = unit_unescape(found, unescaped);
 	if (!shape_fits(p->shape, found))
@@ -255,7 +234,7 @@ static bool row_id(const struct pattern *p, struct span comp, char *unescaped, s
 	return true;
 }
 
-static int fill(struct nstk_container *c, const struct pattern *p, struct span id)
+static int fill(struct nstk_container *c, const struct pattern *p, struct nstk_span id)
 {
 	memset(c, 0, sizeof(*c));
 	int r = copy_word(c->runtime, sizeof(c->runtime), p->runtime);
@@ -279,24 +258,24 @@ struct kube {
 
 /* "pod" UIDs are UUIDs (dashes; underscores in a systemd slice name) or, for
  * static pods, a 32-hex config hash. */
-static bool take_pod_uid(struct kube *k, struct span uid, char separator)
+static bool take_pod_uid(struct kube *k, struct nstk_span uid, char separator)
 {
-	if (uid.n == 0 || uid.n >= sizeof(k->pod))
+	if (uid.len == 0 || uid.len >= sizeof(k->pod))
 		return false;
-	for (size_t i = 0; i < uid.n; i++)
-		if (!is_lower_hex(uid.p[i]) && uid.p[i] != separator)
+	for (size_t i = 0; i < uid.len; i++)
+		if (!is_lower_hex(uid.s[i]) && uid.s[i] != separator)
 			return false;
-	for (size_t i = 0; i < uid.n; i++)
-		k->pod[i] = uid.p[i] == '_' ? '-' : uid.p[i];
-	k->pod[uid.n] = '\0';
+	for (size_t i = 0; i < uid.len; i++)
+		k->pod[i] = uid.s[i] == '_' ? '-' : uid.s[i];
+	k->pod[uid.len] = '\0';
 	return true;
 }
 
-static const char *qos_word(struct span s)
+static const char *qos_word(struct nstk_span s)
 {
-	if (span_is(s, "burstable"))
+	if (nstk_span_eq(s, "burstable"))
 		return "burstable";
-	if (span_is(s, "besteffort"))
+	if (nstk_span_eq(s, "besteffort"))
 		return "besteffort";
 	return NULL;
 }
@@ -307,27 +286,27 @@ static const char *qos_word(struct span s)
  * kubepods-<qos>-pod<uid_with_underscores>.slice" (guaranteed pods have no
  * <qos> level in either). Returns whether comp was a pod.
  */
-static bool kube_see(struct kube *k, struct span comp)
+static bool kube_see(struct kube *k, struct nstk_span comp)
 {
-	if (span_is(comp, "kubepods") || span_is(comp, "kubepods.slice")) {
+	if (nstk_span_eq(comp, "kubepods") || nstk_span_eq(comp, "kubepods.slice")) {
 		*k = (struct kube){ .inside = true };
 		return false;
 	}
-	if (span_starts(comp, "kubepods-") && span_ends(comp, ".slice") && comp.n > 15) {
-		struct span mid = span_cut(comp, 9, 6);
+	if (nstk_span_starts(comp, "kubepods-") && nstk_span_ends(comp, ".slice") && comp.len > 15) {
+		struct nstk_span mid = span_cut(comp, 9, 6);
 		const char *qos = NULL;
 		if (qos_word(mid)) {
 			*k = (struct kube){ .inside = true, .qos = qos_word(mid) };
 			return false;
 		}
-		if (span_starts(mid, "burstable-")) {
+		if (nstk_span_starts(mid, "burstable-")) {
 			qos = "burstable";
 			mid = span_cut(mid, strlen("burstable-"), 0);
-		} else if (span_starts(mid, "besteffort-")) {
+		} else if (nstk_span_starts(mid, "besteffort-")) {
 			qos = "besteffort";
 			mid = span_cut(mid, strlen("besteffort-"), 0);
 		}
-		if (span_starts(mid, "pod") && take_pod_uid(k, span_cut(mid, 3, 0), '_')) {
+		if (nstk_span_starts(mid, "pod") && take_pod_uid(k, span_cut(mid, 3, 0), '_')) {
 			k->inside = true;
 			k->qos = qos;
 			return true;
@@ -340,12 +319,12 @@ static bool kube_see(struct kube *k, struct span comp)
 		k->qos = qos_word(comp);
 		return false;
 	}
-	return span_starts(comp, "pod") && take_pod_uid(k, span_cut(comp, 3, 0), '-');
+	return nstk_span_starts(comp, "pod") && take_pod_uid(k, span_cut(comp, 3, 0), '-');
 }
 
 struct walk {
 	size_t depth;           /* components seen so far */
-	struct span parent;     /* the last of them */
+	struct nstk_span parent;     /* the last of them */
 	bool parent_is_pod;
 	struct kube kube;
 	bool found_one;
@@ -363,19 +342,19 @@ static bool parent_fits(const struct pattern *p, const struct walk *w)
 		return true;
 	if ((p->flags & TOP_LEVEL) && w->depth != 1)
 		return false;
-	return w->depth > 0 && span_is(w->parent, p->parent);
+	return w->depth > 0 && nstk_span_eq(w->parent, p->parent);
 }
 
 /* Try comp against every cgroup row; is_unit says it is a real directory
  * name (not synthesised), fit for ->unit. */
-static int visit(struct walk *w, struct span comp, bool is_unit)
+static int visit(struct walk *w, struct nstk_span comp, bool is_unit)
 {
 	char unescaped[COMPONENT_MAX + sizeof("-.scope")];
 	bool matched = false;
 
 	for (size_t i = 0; i < NSTK_ARRAY_SIZE(patterns) && !matched; i++) {
 		const struct pattern *p = &patterns[i];
-		struct span id;
+		struct nstk_span id;
 		if ((p->flags & NSFS) || !parent_fits(p, w) || !row_id(p, comp, unescaped, &id))
 			continue;
 		int r = fill(&w->found, p, id);
@@ -410,28 +389,28 @@ static int visit(struct walk *w, struct span comp, bool is_unit)
  * A component "slice:prefix:name" is what runc's cgroupfs driver makes of a
  * systemd-style cgroupsPath; read it as systemd would have laid it out.
  */
-static int visit_component(struct walk *w, struct span comp)
+static int visit_component(struct walk *w, struct nstk_span comp)
 {
-	const char *first = memchr(comp.p, ':', comp.n);
-	const char *second = first ? memchr(first + 1, ':', (size_t)(comp.p + comp.n - first - 1)) : NULL;
-	if (!second || memchr(second + 1, ':', (size_t)(comp.p + comp.n - second - 1)))
+	const char *first = memchr(comp.s, ':', comp.len);
+	const char *second = first ? memchr(first + 1, ':', (size_t)(comp.s + comp.len - first - 1)) : NULL;
+	if (!second || memchr(second + 1, ':', (size_t)(comp.s + comp.len - second - 1)))
 		return visit(w, comp, true);
 
-	struct span slice = { comp.p, (size_t)(first - comp.p) };
-	struct span prefix = { first + 1, (size_t)(second - first - 1) };
-	struct span name = { second + 1, (size_t)(comp.p + comp.n - second - 1) };
-	if ((slice.n > 0 && !span_ends(slice, ".slice")) || prefix.n == 0 || name.n == 0)
+	struct nstk_span slice = { comp.s, (size_t)(first - comp.s) };
+	struct nstk_span prefix = { first + 1, (size_t)(second - first - 1) };
+	struct nstk_span name = { second + 1, (size_t)(comp.s + comp.len - second - 1) };
+	if ((slice.len > 0 && !nstk_span_ends(slice, ".slice")) || prefix.len == 0 || name.len == 0)
 		return visit(w, comp, true);
-	if (slice.n > 0) {
+	if (slice.len > 0) {
 		int r = visit(w, slice, false);
 		if (r < 0)
 			return r;
 	}
-	int n = snprintf(w->synthesised, sizeof(w->synthesised), "%.*s-%.*s.scope", (int)prefix.n, prefix.p,
-			 (int)name.n, name.p);
+	int n = snprintf(w->synthesised, sizeof(w->synthesised), "%.*s-%.*s.scope", (int)prefix.len, prefix.s,
+			 (int)name.len, name.s);
 	if (n < 0 || (size_t)n >= sizeof(w->synthesised))
 		return -ENAMETOOLONG;
-	return visit(w, (struct span){ w->synthesised, (size_t)n }, false);
+	return visit(w, (struct nstk_span){ w->synthesised, (size_t)n }, false);
 }
 
 /*
@@ -439,17 +418,17 @@ static int visit_component(struct walk *w, struct span comp)
  * ("<id>:<controllers>:<path>", maybe with "\n" and the " (deleted)" the
  * kernel adds for a removed v2 cgroup) or a bare path.
  */
-static int cgroup_path_of(struct span text, bool must_be_line, struct span *path)
+static int cgroup_path_of(struct nstk_span text, bool must_be_line, struct nstk_span *path)
 {
-	if (text.n > 0 && text.p[text.n - 1] == '\n')
-		text.n--;
-	if (memchr(text.p, '\0', text.n))
+	if (text.len > 0 && text.s[text.len - 1] == '\n')
+		text.len--;
+	if (memchr(text.s, '\0', text.len))
 		return -EINVAL;
 
 	size_t digits = 0;
-	while (digits < text.n && text.p[digits] >= '0' && text.p[digits] <= '9')
+	while (digits < text.len && text.s[digits] >= '0' && text.s[digits] <= '9')
 		digits++;
-	bool is_line = digits > 0 && digits < text.n && text.p[digits] == ':';
+	bool is_line = digits > 0 && digits < text.len && text.s[digits] == ':';
 	if (!is_line) {
 		if (must_be_line)
 			return -EINVAL;
@@ -457,36 +436,36 @@ static int cgroup_path_of(struct span text, bool must_be_line, struct span *path
 		return 0;
 	}
 
-	struct span rest = span_cut(text, digits + 1, 0);
-	const char *colon = memchr(rest.p, ':', rest.n);
-	if (!colon || memchr(rest.p, '/', (size_t)(colon - rest.p)))
+	struct nstk_span rest = span_cut(text, digits + 1, 0);
+	const char *colon = memchr(rest.s, ':', rest.len);
+	if (!colon || memchr(rest.s, '/', (size_t)(colon - rest.s)))
 		return -EINVAL;
-	rest = span_cut(rest, (size_t)(colon - rest.p) + 1, 0);
-	if (span_ends(rest, " (deleted)"))
-		rest.n -= strlen(" (deleted)");
-	if (rest.n == 0 || rest.p[0] != '/')
+	rest = span_cut(rest, (size_t)(colon - rest.s) + 1, 0);
+	if (nstk_span_ends(rest, " (deleted)"))
+		rest.len -= strlen(" (deleted)");
+	if (rest.len == 0 || rest.s[0] != '/')
 		return -EINVAL;
 	*path = rest;
 	return 0;
 }
 
-static int decode_cgroup(struct span text, bool must_be_line, struct nstk_container *c)
+static int decode_cgroup(struct nstk_span text, bool must_be_line, struct nstk_container *c)
 {
-	struct span path;
+	struct nstk_span path;
 	int r = cgroup_path_of(text, must_be_line, &path);
 	if (r < 0)
 		return r;
 
 	struct walk w = { 0 };
 	size_t i = 0;
-	while (i < path.n) {
+	while (i < path.len) {
 		size_t end = i;
-		while (end < path.n && path.p[end] != '/')
+		while (end < path.len && path.s[end] != '/')
 			end++;
-		struct span comp = { path.p + i, end - i };
-		if (comp.n > COMPONENT_MAX)
+		struct nstk_span comp = { path.s + i, end - i };
+		if (comp.len > COMPONENT_MAX)
 			return -ENAMETOOLONG;
-		if (comp.n > 0) {
+		if (comp.len > 0) {
 			r = visit_component(&w, comp);
 			if (r < 0)
 				return r;
@@ -505,45 +484,40 @@ int nstk_container_from_cgroup(const char *path, size_t len, struct nstk_contain
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	return decode_cgroup((struct span){ path, len }, false, c);
+	return decode_cgroup((struct nstk_span){ path, len }, false, c);
 }
 
 int nstk_container_from_proc_cgroup(const char *text, size_t len, struct nstk_container *c)
 {
 	if (!c || (!text && len))
 		return -EINVAL;
-	size_t i = 0;
-	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		if (end > i) {
-			int r = decode_cgroup((struct span){ text + i, end - i }, true, c);
-			if (r != 0)
-				return r;
-		}
-		i = end + 1;
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
+		int r = line.len ? decode_cgroup(line, true, c) : 0;
+		if (r != 0)
+			return r;
 	}
 	return 0;
 }
 
 /* Whether dir is the row's directory, "*" standing for one or more digits. */
-static bool dir_fits(const char *pattern, struct span dir)
+static bool dir_fits(const char *pattern, struct nstk_span dir)
 {
 	size_t i = 0;
 	for (; *pattern; pattern++) {
 		if (*pattern == '*') {
 			size_t start = i;
-			while (i < dir.n && dir.p[i] >= '0' && dir.p[i] <= '9')
+			while (i < dir.len && dir.s[i] >= '0' && dir.s[i] <= '9')
 				i++;
 			if (i == start)
 				return false;
-		} else if (i < dir.n && dir.p[i] == *pattern) {
+		} else if (i < dir.len && dir.s[i] == *pattern) {
 			i++;
 		} else {
 			return false;
 		}
 	}
-	return i == dir.n;
+	return i == dir.len;
 }
 
 int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_container *c)
@@ -552,29 +526,29 @@ int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_cont
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	struct span s = { path, len };
-	if (memchr(s.p, '\0', s.n) || s.p[0] != '/')
+	struct nstk_span s = { path, len };
+	if (memchr(s.s, '\0', s.len) || s.s[0] != '/')
 		return -EINVAL;
-	for (size_t i = 0, start = 0; i <= s.n; i++) {
-		if (i == s.n || s.p[i] == '/') {
+	for (size_t i = 0, start = 0; i <= s.len; i++) {
+		if (i == s.len || s.s[i] == '/') {
 			if (i - start > COMPONENT_MAX)
 				return -ENAMETOOLONG;
 			start = i + 1;
 		}
 	}
 	/* /var/run is a symlink to /run on every current distribution. */
-	if (span_starts(s, "/var/run/"))
+	if (nstk_span_starts(s, "/var/run/"))
 		s = span_cut(s, 4, 0);
 
-	const char *slash = s.p + s.n;
+	const char *slash = s.s + s.len;
 	while (slash[-1] != '/')
 		slash--;
-	struct span dir = { s.p, (size_t)(slash - 1 - s.p) };
-	struct span base = { slash, (size_t)(s.p + s.n - slash) };
+	struct nstk_span dir = { s.s, (size_t)(slash - 1 - s.s) };
+	struct nstk_span base = { slash, (size_t)(s.s + s.len - slash) };
 
 	for (size_t i = 0; i < NSTK_ARRAY_SIZE(patterns); i++) {
 		const struct pattern *p = &patterns[i];
-		struct span id;
+		struct nstk_span id;
 		if (!(p->flags & NSFS) || !dir_fits(p->parent, dir) || !row_id(p, base, NULL, &id))
 			continue;
 		struct nstk_container found;
@@ -588,30 +562,30 @@ int nstk_container_from_nsfs_path(const char *path, size_t len, struct nstk_cont
 }
 
 /* One argument of a NUL-separated argv: [*pos, NUL or end). */
-static bool next_arg(const char *text, size_t len, size_t *pos, struct span *arg)
+static bool next_arg(const char *text, size_t len, size_t *pos, struct nstk_span *arg)
 {
 	if (*pos >= len)
 		return false;
 	const char *nul = memchr(text + *pos, '\0', len - *pos);
 	size_t end = nul ? (size_t)(nul - text) : len;
-	*arg = (struct span){ text + *pos, end - *pos };
+	*arg = (struct nstk_span){ text + *pos, end - *pos };
 	*pos = end + 1;
 	return true;
 }
 
 /* The value of option arg, long or short, given as "--long=V" or as the next argument. */
-static bool option_value(struct span arg, const char *shrt, const char *lng, const char *text, size_t len,
-			 size_t *pos, struct span *value)
+static bool option_value(struct nstk_span arg, const char *shrt, const char *lng, const char *text, size_t len,
+			 size_t *pos, struct nstk_span *value)
 {
 	size_t n = strlen(lng);
-	if (arg.n > n && memcmp(arg.p, lng, n) == 0 && arg.p[n] == '=') {
+	if (arg.len > n && memcmp(arg.s, lng, n) == 0 && arg.s[n] == '=') {
 		*value = span_cut(arg, n + 1, 0);
 		return true;
 	}
-	if (!span_is(arg, shrt) && !span_is(arg, lng))
+	if (!nstk_span_eq(arg, shrt) && !nstk_span_eq(arg, lng))
 		return false;
 	if (!next_arg(text, len, pos, value))
-		*value = (struct span){ arg.p, 0 };
+		*value = (struct nstk_span){ arg.s, 0 };
 	return true;
 }
 
@@ -622,14 +596,14 @@ int nstk_container_name_from_conmon(const char *cmdline, size_t len, struct nstk
 	if (!c || (!cmdline && len))
 		return -EINVAL;
 	size_t pos = 0;
-	struct span arg, cid = { NULL, 0 }, name = { NULL, 0 };
+	struct nstk_span arg, cid = { NULL, 0 }, name = { NULL, 0 };
 	if (!next_arg(cmdline, len, &pos, &arg))
 		return 0;
-	if (!span_is(arg, "conmon") && !(span_ends(arg, "/conmon")))
+	if (!nstk_span_eq(arg, "conmon") && !(nstk_span_ends(arg, "/conmon")))
 		return 0;
 	while (next_arg(cmdline, len, &pos, &arg)) {
-		struct span v;
-		if (span_is(arg, "--"))
+		struct nstk_span v;
+		if (nstk_span_eq(arg, "--"))
 			break;
 		if (option_value(arg, "-c", "--cid", cmdline, len, &pos, &v)) {
 			cid = v;
@@ -640,18 +614,18 @@ int nstk_container_name_from_conmon(const char *cmdline, size_t len, struct nstk
 			continue;
 		}
 		for (size_t i = 0; i < NSTK_ARRAY_SIZE(passthrough); i++)
-			if (span_is(arg, passthrough[i])) {
+			if (nstk_span_eq(arg, passthrough[i])) {
 				next_arg(cmdline, len, &pos, &v);
 				break;
 			}
 	}
 	size_t id_len = strnlen(c->id, sizeof(c->id));
-	if (!cid.p || id_len == 0 || cid.n != id_len || memcmp(cid.p, c->id, id_len) != 0)
+	if (!cid.s || id_len == 0 || cid.len != id_len || memcmp(cid.s, c->id, id_len) != 0)
 		return 0;
-	if (!name.p || !is_name(name) || name.n >= sizeof(c->name))
+	if (!name.s || !is_name(name) || name.len >= sizeof(c->name))
 		return 0;
-	memcpy(c->name, name.p, name.n);
-	c->name[name.n] = '\0';
+	memcpy(c->name, name.s, name.len);
+	c->name[name.len] = '\0';
 	return 1;
 }
 

@@ -20,6 +20,7 @@
 #include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 int nstk_enter_fail(struct nstk_enter_error *e, enum nstk_enter_stage stage, int err, unsigned kinds,
@@ -48,12 +49,10 @@ static int pidfd_open_flags(pid_t pid, unsigned flags)
 /* The Tgid of /proc/<tid>/status, or -errno. */
 static pid_t tgid_of(pid_t tid)
 {
-	char path[48];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	pid_t tgid;
-	int r = nstk_read_file_at(AT_FDCWD, path, &text, &len);
+	int r = nstk_read_proc_file(tid, "status", &text, &len);
 	if (r == 0)
 		r = nstk_parse_status_tgid(text, len, &tgid);
 	return r < 0 ? r : tgid;

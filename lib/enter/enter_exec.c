@@ -26,6 +26,7 @@
 #include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 /* ---- root and working directory --------------------------------------- */
@@ -122,15 +123,12 @@ void nstk_enter_creds_prepare(struct nstk_enter_creds *c)
 static int status_field(const char *text, size_t len, const char *key, uint64_t *value)
 {
 	size_t key_len = strlen(key);
-	for (size_t i = 0; i < len;) {
-		const char *line = text + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t line_len = nl ? (size_t)(nl - line) : len - i;
-		i += line_len + 1;
-		if (line_len <= key_len || memcmp(line, key, key_len) != 0)
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
+		if (line.len <= key_len || !nstk_span_starts(line, key))
 			continue;
 		/* "Uid:\treal\teffective\tsaved\tfs" */
-		const char *p = line + key_len, *end = line + line_len;
+		const char *p = line.s + key_len, *end = line.s + line.len;
 		for (int field = 0; field < 2; field++) {
 			while (p < end && (*p == '\t' || *p == ' '))
 				p++;

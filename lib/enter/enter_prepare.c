@@ -21,6 +21,7 @@
 #include "enter_error.h"
 #include "nstk/enter.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 int nstk_enter_read_target_file(const struct nstk_enter_target *t, const char *name, size_t max,
@@ -126,13 +127,11 @@ int nstk_enter_cgroup_dir(const char *mountinfo, size_t len, const char *cgroup_
 	if (nstk_parse_cgroup_line(cgroup_line, line_len, &l) < 0 || l.path.len == 0 ||
 	    l.path.s[0] != '/')
 		return 0;
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(mountinfo + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - mountinfo) : len;
-		int r = try_mount(mountinfo + i, end - i, &l, dir, size);
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(mountinfo, len, &at, &line) > 0;) {
+		int r = try_mount(line.s, line.len, &l, dir, size);
 		if (r != 0)
 			return r;
-		i = end + 1;
 	}
 	return 0;
 }
@@ -163,13 +162,10 @@ int nstk_enter_join_cgroups(const struct nstk_enter_target *t, size_t *joined,
 	if (r < 0)
 		return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, -r, 0, "/proc/self/mountinfo");
 	*joined = 0;
-	for (size_t i = 0; i < cg_len;) {
-		const char *line = cgroups + i;
-		const char *nl = memchr(line, '\n', cg_len - i);
-		size_t line_len = nl ? (size_t)(nl - line) : cg_len - i;
-		i += line_len + 1;
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(cgroups, cg_len, &at, &line) > 0;) {
 		char dir[PATH_MAX];
-		r = nstk_enter_cgroup_dir(mountinfo, mi_len, line, line_len, dir, sizeof(dir));
+		r = nstk_enter_cgroup_dir(mountinfo, mi_len, line.s, line.len, dir, sizeof(dir));
 		if (r < 0)
 			return nstk_enter_fail(e, NSTK_ENTER_STAGE_CGROUP, -r, 0, NULL);
 		if (r == 0)

@@ -29,6 +29,7 @@
 #include "nstk/census.h"
 #include "nstk/listns.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 /* Deeper than the kernel allows (32 user or pid levels): a loop guard only. */
@@ -240,12 +241,10 @@ static int scan_mounts_of(struct nstk_census *c, int procfd, uint64_t mntns, con
 		return 0;
 
 	int r = 0;
-	for (char *line = buf, *end; r >= 0 && line < buf + len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!end)
-			end = buf + len;
+	struct nstk_span line;
+	for (size_t at = 0; r >= 0 && nstk_next_line(buf, len, &at, &line) > 0;) {
 		struct nstk_mountinfo_line m;
-		if (nstk_parse_mountinfo_line(line, (size_t)(end - line), &m) < 0 ||
+		if (nstk_parse_mountinfo_line(line.s, line.len, &m) < 0 ||
 		    m.fstype_len != 4 || memcmp(m.fstype, "nsfs", 4) != 0)
 			continue;
 		enum nstk_ns_kind kind;

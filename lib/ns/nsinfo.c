@@ -23,22 +23,16 @@
 #include "nsinfo_child.h"
 #include "nstk/nsinfo.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 #define MAX_ID_MAP_LINES 340 /* the kernel's limit since 4.15 */
-
-static int read_member_file(pid_t pid, const char *name, char **buf, size_t *len)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	return nstk_read_file_at(AT_FDCWD, path, buf, len);
-}
 
 static void read_id_map(pid_t pid, const char *name, struct nstk_id_range **map, size_t *n)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_member_file(pid, name, &text, &len) < 0)
+	if (nstk_read_proc_file(pid, name, &text, &len) < 0)
 		return;
 	struct nstk_id_range *ranges = malloc(MAX_ID_MAP_LINES * sizeof(*ranges));
 	if (ranges && nstk_parse_id_map(text, len, ranges, MAX_ID_MAP_LINES, n) == 0) {
@@ -60,7 +54,7 @@ static void read_user(const struct nstk_census *c, const struct nstk_namespace *
 	read_id_map(info->member, "gid_map", &info->gid_map, &info->n_gid_map);
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (read_member_file(info->member, "setgroups", &text, &len) == 0)
+	if (nstk_read_proc_file(info->member, "setgroups", &text, &len) == 0)
 		info->setgroups = strncmp(text, "allow", 5) == 0 ? 1 : strncmp(text, "deny", 4) == 0 ? 0 : -1;
 }
 
@@ -78,7 +72,7 @@ static bool is_init_of_its_namespace(pid_t pid)
 	_cleanup_free_ char *text = NULL;
 	size_t len, n;
 	pid_t nspid[64];
-	return read_member_file(pid, "status", &text, &len) == 0 &&
+	return nstk_read_proc_file(pid, "status", &text, &len) == 0 &&
 	       nstk_parse_status_nspid(text, len, nspid, NSTK_ARRAY_SIZE(nspid), &n) == 0 &&
 	       nspid[n - 1] == 1;
 }
@@ -130,16 +124,14 @@ static void read_mnt(struct nstk_nsinfo *info)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (!info->member || read_member_file(info->member, "mountinfo", &text, &len) < 0)
+	if (!info->member || nstk_read_proc_file(info->member, "mountinfo", &text, &len) < 0)
 		return;
 	struct nstk_mountinfo_line root = { 0 };
 	bool found = false;
-	for (char *line = text, *end; line < text + len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(text + len - line));
-		if (!end)
-			end = text + len;
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
 		struct nstk_mountinfo_line m;
-		if (nstk_parse_mountinfo_line(line, (size_t)(end - line), &m) == 0 &&
+		if (nstk_parse_mountinfo_line(line.s, line.len, &m) == 0 &&
 		    m.mount_point_len == 1 && m.mount_point[0] == '/') {
 			root = m;
 			found = true;
@@ -183,7 +175,7 @@ static void read_time(const struct nstk_census *c, const struct nstk_namespace *
 			continue;
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		if (read_member_file(p->pid, "timens_offsets", &text, &len) == 0 &&
+		if (nstk_read_proc_file(p->pid, "timens_offsets", &text, &len) == 0 &&
 		    nstk_parse_timens_offsets(text, len, &info->offsets) == 0)
 			info->offsets_known = true;
 		return;
@@ -225,7 +217,7 @@ static bool is_kernel_thread(pid_t pid)
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	struct nstk_proc_stat st;
-	return read_member_file(pid, "stat", &text, &len) == 0 && nstk_parse_proc_stat(text, len, &st) == 0 &&
+	return nstk_read_proc_file(pid, "stat", &text, &len) == 0 && nstk_parse_proc_stat(text, len, &st) == 0 &&
 	       (st.flags & 0x00200000u) != 0;
 }
 

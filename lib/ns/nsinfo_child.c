@@ -29,6 +29,7 @@
 
 #include "nsinfo_child.h"
 #include "nstk/text.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 /* How long the parent waits for the child before killing it. */
@@ -50,12 +51,10 @@ static int pick_cgroup_path(const char *text, size_t len, char *out, size_t size
 {
 	struct nstk_cgroup_line best = { 0 };
 	bool found = false;
-	for (const char *line = text, *end; line < text + len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(text + len - line));
-		if (!end)
-			end = text + len;
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
 		struct nstk_cgroup_line l;
-		if (nstk_parse_cgroup_line(line, (size_t)(end - line), &l) < 0)
+		if (nstk_parse_cgroup_line(line.s, line.len, &l) < 0)
 			continue;
 		if (!found || l.hierarchy == 0) {
 			best = l;
@@ -136,11 +135,10 @@ static json_t *visit(struct job *jobs, size_t n_jobs, size_t i)
 				 "domainname", nstk_json_text(u.domainname));
 	}
 	case NSTK_NS_CGROUP: {
-		char path[64], inside[4096];
+		char inside[4096];
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->member);
-		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 ||
+		if (nstk_read_proc_file(j->member, "cgroup", &text, &len) < 0 ||
 		    pick_cgroup_path(text, len, inside, sizeof(inside)) < 0)
 			return NULL;
 		return json_pack("{s:i, s:o}", "job", (int)i, "path", nstk_json_text(inside));
@@ -382,11 +380,9 @@ int nstk_nsinfo_from_inside(const struct nstk_census *c,
 	if (r < 0)
 		goto out;
 
-	for (char *line = text, *end; line < text + len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(text + len - line));
-		if (!end)
-			end = text + len;
-		json_t *answer = json_loadb(line, (size_t)(end - line), 0, NULL);
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
+		json_t *answer = json_loadb(line.s, line.len, 0, NULL);
 		json_int_t i = json_integer_value(json_object_get(answer, "job"));
 		if (!answer || i < 0 || (size_t)i >= n_jobs || json_object_get(answer, "errno")) {
 			json_decref(answer);
@@ -403,11 +399,10 @@ int nstk_nsinfo_from_inside(const struct nstk_census *c,
 				 json_string_value(json_object_get(answer, "domainname")));
 			in->uts_known = true;
 		} else if (j->ns->kind == NSTK_NS_CGROUP && in) {
-			char path[64], host[4096];
+			char host[4096];
 			_cleanup_free_ char *host_text = NULL;
 			size_t host_len;
-			snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)j->member);
-			if (nstk_read_file_at(AT_FDCWD, path, &host_text, &host_len) == 0 &&
+			if (nstk_read_proc_file(j->member, "cgroup", &host_text, &host_len) == 0 &&
 			    pick_cgroup_path(host_text, host_len, host, sizeof(host)) == 0)
 				cgroup_root(host, json_string_value(json_object_get(answer, "path")), in);
 		}

@@ -266,7 +266,8 @@ static void free_filters(struct cgtop_options *o)
 
 enum { OPT_PROMETHEUS = 0x100, OPT_CHECK, OPT_DEPTH, OPT_SORT, OPT_FILTER, OPT_ROOT };
 
-static int parse_options(int argc, char **argv, struct cgtop_options *o)
+/* 1: go on; 0: exit 0 (--help, --version printed); -EINVAL: said why. */
+static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 {
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
@@ -284,6 +285,11 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct tool_exclusive exclusive[] = {
+		{ { 'J', OPT_PROMETHEUS } },
+		{ { OPT_PROMETHEUS, OPT_CHECK } },
+	};
+	bool seen[TOOL_OPT_MAX] = { false };
 	const char *names[CGTOP_MAX_FIELDS];
 	bool json = false, prometheus = false, iterations_given = false;
 	uint64_t v;
@@ -294,6 +300,8 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 	static const char shortopts[] = "bn:d:Jo:hV";
 	opterr = 0; /* option_error says it in one line */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c > 0 && c < TOOL_OPT_MAX)
+			seen[c] = true;
 		switch (c) {
 		case 'b':
 			o->batch = true;
@@ -316,18 +324,16 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			break;
 		case 'o':
 			if (!optarg[0])
-				return usage_error("%s", "empty output file name");
+				return usage_error("empty output file name");
 			o->output_file = optarg;
 			break;
 		case OPT_CHECK: {
 			char err[256];
 			if (o->nchecks == CGTOP_MAX_CHECKS)
-				return usage_error("%s", "too many --check options");
+				return usage_error("too many --check options");
 			if (nstk_filter_parse(optarg, names, cgtop_nfields, &o->filters[o->nchecks], err,
-					      sizeof(err)) < 0) {
-				fprintf(stderr, "cgtop: invalid --check '%s': %s; try 'cgtop --help'\n", optarg, err);
-				return EXIT_USAGE;
-			}
+					      sizeof(err)) < 0)
+				return usage_error("invalid --check '%s': %s", optarg, err);
 			o->checks[o->nchecks++] = optarg;
 			break;
 		}
@@ -346,7 +352,7 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			break;
 		case OPT_FILTER:
 			if (o->nglobs == CGTOP_MAX_GLOBS)
-				return usage_error("%s", "too many --filter options");
+				return usage_error("too many --filter options");
 			o->globs[o->nglobs++] = optarg;
 			break;
 		case OPT_ROOT:
@@ -354,10 +360,10 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			break;
 		case 'h':
 			usage(stdout);
-			return -1;
+			return 0;
 		case 'V':
 			printf("cgtop from nstk %s\n", NSTK_VERSION);
-			return -1;
+			return 0;
 		default:
 			return option_error(shortopts, argv[optind - 1], optopt);
 		}
@@ -369,12 +375,11 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 		if (o->subtree[0] != '/')
 			return usage_error("the cgroup path must start with '/': '%s'", o->subtree);
 	}
-	if (json && prometheus)
-		return usage_error("%s", "options --json and --prometheus are mutually exclusive");
+	int r = tool_check_exclusive(exclusive, NSTK_ARRAY_SIZE(exclusive), longopts, seen);
+	if (r < 0)
+		return r;
 	if (o->output_file && !prometheus)
-		return usage_error("%s", "option --output needs --prometheus");
-	if (prometheus && o->nchecks)
-		return usage_error("%s", "options --prometheus and --check are mutually exclusive");
+		return usage_error("option --output needs --prometheus");
 	o->mode = json ? CGTOP_JSON : prometheus ? CGTOP_PROMETHEUS : CGTOP_TEXT;
 
 	/* Without -n: run on under -b or on a terminal, else one sample (a pipe gets one table). */
@@ -387,12 +392,12 @@ static int parse_options(int argc, char **argv, struct cgtop_options *o)
 			o->iterations = o->batch || isatty(STDOUT_FILENO) ? -1 : 1;
 	}
 	if (prometheus && !o->output_file && o->iterations != 1)
-		return usage_error("%s", "--prometheus writes more than one sample only to a file (-o)");
+		return usage_error("--prometheus writes more than one sample only to a file (-o)");
 	/* One table (cgtop > file, -b -n 1, a Prometheus scrape) would have no
 	 * rates: a first sample, not printed, gives them. --check does the
 	 * same with its default of two samples. */
 	o->prime = o->iterations == 1;
-	return 0;
+	return 1;
 }
 
 int cgtop_monitor_error(const struct cgtop_options *o, int r)
@@ -416,10 +421,10 @@ int main(int argc, char **argv)
 	sigpipe_default();
 	setlocale(LC_ALL, "");
 	o.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	int r = parse_options(argc, argv, &o);
-	if (r != 0) {
+	int r = parse_argv(argc, argv, &o);
+	if (r <= 0) {
 		free_filters(&o);
-		return r < 0 ? flush_stdout() : r;
+		return r < 0 ? EXIT_USAGE : flush_stdout();
 	}
 
 	raise_fd_limit();

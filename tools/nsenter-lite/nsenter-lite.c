@@ -143,10 +143,10 @@ static int set_netns(struct options *o, const char *name)
 	snprintf(o->netns_path, sizeof(o->netns_path), "/run/netns/%s", name);
 	o->plan.ns[NSTK_NS_NET].asked = true;
 	o->plan.ns[NSTK_NS_NET].file = o->netns_path;
-	return -1;
+	return 1;
 }
 
-/* One option; -1 to go on, else the exit status to return at once. */
+/* One option: parse_argv()'s 1 (go on), 0 (exit 0) or -EINVAL. */
 static int take_option(struct options *o, int c, const char *arg)
 {
 	int k = kind_of_option(c);
@@ -155,104 +155,100 @@ static int take_option(struct options *o, int c, const char *arg)
 			return usage_error("empty file name for --%s", nstk_ns_kind_name(k));
 		o->plan.ns[k].asked = true;
 		o->plan.ns[k].file = arg;
-		return -1;
+		return 1;
 	}
 	switch (c) {
 	case 't':
 		if (o->pid)
-			return usage_error("%s", "option --target may be given only once");
+			return usage_error("option --target may be given only once");
 		if (nstk_parse_pid(arg, strlen(arg), &o->pid) < 0)
 			return usage_error("invalid PID: '%s'", arg);
-		return -1;
+		return 1;
 	case OPT_CONTAINER:
 		if (!arg[0])
-			return usage_error("%s", "empty container id");
+			return usage_error("empty container id");
 		o->container = arg;
-		return -1;
+		return 1;
 	case OPT_NETNS:
 		return set_netns(o, arg);
 	case 'a':
 		o->plan.all = true;
-		return -1;
+		return 1;
 	case 'F':
 		o->plan.no_fork = true;
-		return -1;
+		return 1;
 	case 'r':
 		o->dirs.root = true;
 		o->dirs.root_dir = arg;
-		return arg && !arg[0] ? usage_error("%s", "empty directory for --root") : -1;
+		return arg && !arg[0] ? usage_error("empty directory for --root") : 1;
 	case 'w':
 	case 'W':
-		if (o->dirs.wd)
-			return usage_error("%s", "--wd and --wdns are mutually exclusive");
 		o->dirs.wd = true;
 		o->dirs.wd_dir = arg;
-		return arg && !arg[0] ? usage_error("%s", "empty directory for --wd") : -1;
+		return arg && !arg[0] ? usage_error("empty directory for --wd") : 1;
 	case 'N': {
 		uint64_t fd;
 		if (nstk_parse_u64(arg, strlen(arg), &fd) < 0 || fd > INT_MAX)
 			return usage_error("invalid file descriptor: '%s'", arg);
 		o->net_socket = (int)fd;
-		return -1;
+		return 1;
 	}
 	case OPT_USER_PARENT:
 		o->user_parent = true;
-		return -1;
+		return 1;
 	case 'Z':
 		o->follow_context = true;
-		return -1;
+		return 1;
 	case 'S':
 		o->creds.set_uid = true;
 		return parse_id(arg, &o->creds.uid, &o->creds.uid_follow) < 0
 			       ? usage_error("invalid uid: '%s'", arg)
-			       : -1;
+			       : 1;
 	case 'G':
 		o->creds.set_gid = true;
 		return parse_id(arg, &o->creds.gid, &o->creds.gid_follow) < 0
 			       ? usage_error("invalid gid: '%s'", arg)
-			       : -1;
+			       : 1;
 	case OPT_PRESERVE:
 		o->preserve_credentials = true;
-		return -1;
+		return 1;
 	case OPT_KEEP_CAPS:
 		o->creds.keep_caps = true;
-		return -1;
+		return 1;
 	case 'e':
 		o->env = true;
-		return -1;
+		return 1;
 	case OPT_ENV_UNSAFE:
 		o->env_unsafe = true;
-		return -1;
+		return 1;
 	case 'c':
 		o->join_cgroup = true;
-		return -1;
+		return 1;
 	case OPT_KEEP_FDS:
 		o->keep_fds = true;
-		return -1;
+		return 1;
 	case OPT_DRY_RUN:
 		o->dry_run = true;
-		return -1;
+		return 1;
 	case 'J':
 		o->json = true;
-		return -1;
+		return 1;
 	case 'h':
 		usage(stdout);
-		return flush_stdout();
+		return 0;
 	case 'V':
 		printf(PROG " from nstk %s\n", NSTK_VERSION);
-		return flush_stdout();
+		return 0;
 	default:
 		fputs("Try '" PROG " --help' for more information.\n", stderr);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 }
 
-/* What needs a target, and whether there is anything to do at all. */
+/* What needs a target, and whether there is anything to do at all: 1 or -EINVAL. */
 static int check_options(const struct options *o)
 {
 	bool target = o->pid || o->container, anything = o->plan.all;
-	if (o->pid && o->container)
-		return usage_error("%s", "--target and --container are mutually exclusive");
 	for (int k = 0; k < NSTK_NS_KIND_COUNT; k++) {
 		const struct nstk_enter_ns *ns = &o->plan.ns[k];
 		anything |= ns->asked;
@@ -276,18 +272,16 @@ static int check_options(const struct options *o)
 		return usage_error("%s needs a target (-t or --container)", needs_target);
 	anything |= o->dirs.root || o->dirs.wd || o->env || o->join_cgroup || o->creds.set_uid ||
 		    o->creds.set_gid || o->net_socket >= 0 || o->user_parent;
-	if (o->net_socket >= 0 && o->plan.ns[NSTK_NS_NET].asked)
-		return usage_error("%s", "--net-socket and --net (or --netns) are mutually exclusive");
 	if (!anything)
-		return usage_error("%s", "nothing to enter: give -a or -m -u -i -n -p -U -C -T");
+		return usage_error("nothing to enter: give -a or -m -u -i -n -p -U -C -T");
 	if (o->env_unsafe && !o->env)
-		return usage_error("%s", "--env-unsafe goes with -e");
+		return usage_error("--env-unsafe goes with -e");
 	if (o->json && !o->dry_run)
-		return usage_error("%s", "--json goes with --dry-run");
-	return -1;
+		return usage_error("--json goes with --dry-run");
+	return 1;
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+static int parse_argv(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
@@ -323,6 +317,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct tool_exclusive exclusive[] = {
+		{ { 't', OPT_CONTAINER } },
+		{ { 'w', 'W' } },
+		{ { 'N', 'n', OPT_NETNS } },
+	};
+	bool seen[TOOL_OPT_MAX] = { false };
 	int c;
 	/* '+': the first non-option word starts the program's own arguments. */
 	static const char shortopts[] = "+t:am::u::i::n::N:p::U::C::T::r::w::W::S:G:ecZFJhV";
@@ -330,12 +330,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c == '?')
 			return option_error(shortopts, argv[optind - 1], optopt);
-		int status = take_option(o, c, optarg);
-		if (status >= 0)
-			return status;
+		if (c > 0 && c < TOOL_OPT_MAX)
+			seen[c] = true;
+		int r = take_option(o, c, optarg);
+		if (r <= 0)
+			return r;
 	}
 	o->command = argv + optind;
-	return check_options(o);
+	int r = tool_check_exclusive(exclusive, NSTK_ARRAY_SIZE(exclusive), longopts, seen);
+	return r < 0 ? r : check_options(o);
 }
 
 /* ---- running ------------------------------------------------------------------ */
@@ -521,9 +524,10 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	struct options o = { .net_socket = -1 };
 	nstk_enter_plan_init(&o.plan);
-	int status = parse_options(argc, argv, &o);
-	if (status >= 0)
-		return status;
+	int r = parse_argv(argc, argv, &o);
+	if (r <= 0)
+		return r < 0 ? EXIT_USAGE : flush_stdout();
+	int status;
 	/* Nobody may ptrace or read us while we hold host fds in the target's namespaces. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		fprintf(stderr, PROG ": cannot make the process non-dumpable: %s\n",

@@ -110,7 +110,7 @@ static void report_partial(const struct nstk_census *c)
 {
 	if (c->n_denied == 0 || !isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "nsls: %zu process%s not inspected (permission denied: PID", c->n_denied,
+	fprintf(stderr, TOOL_NAME ": %zu process%s not inspected (permission denied: PID", c->n_denied,
 		c->n_denied == 1 ? "" : "es");
 	size_t show = c->n_denied < 5 ? c->n_denied : 5;
 	for (size_t i = 0; i < show; i++)
@@ -127,102 +127,143 @@ static void report_partial(const struct nstk_census *c)
 
 enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS, OPT_NO_SOCKETS };
 
-int main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-		{ "task", required_argument, NULL, 'p' },
-		{ "persistent", no_argument, NULL, 'P' },
-		{ "filter", required_argument, NULL, 'Q' },
-		{ "container", required_argument, NULL, OPT_CONTAINER },
-		{ "sockets", no_argument, NULL, OPT_SOCKETS },
-		{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "notruncate", no_argument, NULL, 'u' },
-		{ "nowrap", no_argument, NULL, 'W' },
-		{ "type", required_argument, NULL, 't' },
-		{ "tree", optional_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct nstk_out_text_options text = { 0 };
-	struct nstk_nsview_options view = { 0 };
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'J' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+	{ "task", required_argument, NULL, 'p' },
+	{ "persistent", no_argument, NULL, 'P' },
+	{ "filter", required_argument, NULL, 'Q' },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "sockets", no_argument, NULL, OPT_SOCKETS },
+	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "notruncate", no_argument, NULL, 'u' },
+	{ "nowrap", no_argument, NULL, 'W' },
+	{ "type", required_argument, NULL, 't' },
+	{ "tree", optional_argument, NULL, 'T' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What the command line asked for. */
+struct nsls_args {
+	struct nstk_out_text_options text;
+	struct nstk_nsview_options view;
 	int columns[MAX_COLUMNS];
+	bool json;
+	unsigned sources;
+	const char *ino_text; /* the <namespace> argument as typed */
+	struct nstk_filter *filter;
+};
+
+/* -o lists (each replaces the list, or with '+' adds to it, in order) and
+ * --output-all into a->columns. */
+static int parse_columns(struct nsls_args *a, const char *const *outputs, size_t n_outputs, bool output_all)
+{
 	size_t ncols = 0;
+	if (output_all) {
+		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
+			a->columns[ncols] = (int)ncols;
+	} else if (n_outputs == 0 || outputs[0][0] == '+') {
+		ncols = default_columns(a->columns, a->view.kinds);
+	}
+	for (size_t i = 0; i < n_outputs; i++) {
+		char bad[64];
+		int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, outputs[i], a->columns,
+					       MAX_COLUMNS, &ncols, bad, sizeof(bad));
+		if (r == -E2BIG)
+			return usage_error("too many columns in '%s'", outputs[i]);
+		if (r < 0)
+			return usage_error("unknown column: '%s'", bad);
+	}
+	/* JSON asked for one container's namespaces says which container. */
+	if (a->json && a->view.container) {
+		bool shown = false;
+		for (size_t i = 0; i < ncols; i++)
+			shown |= a->columns[i] == NSTK_NSCOL_CONTAINER;
+		if (!shown && ncols < MAX_COLUMNS)
+			a->columns[ncols++] = NSTK_NSCOL_CONTAINER;
+	}
+	a->view.columns = a->columns;
+	a->view.ncols = ncols;
+	return 0;
+}
+
+/* 1: go on; 0: exit 0 (--help, --version printed); -EINVAL: said why. */
+static int parse_argv(int argc, char **argv, struct nsls_args *a)
+{
+	static const char shortopts[] = "Jlno:p:PQ:ruWt:T::hV";
+	static const struct tool_exclusive exclusive[] = {
+		{ { 'J', 'r' } },
+		{ { 'l', 'T' } },
+		{ { 'p', 'P' } },
+	};
+	bool seen[TOOL_OPT_MAX] = { false };
 	const char *outputs[16];
 	size_t n_outputs = 0;
-	bool json = false, list = false, tree_given = false, output_all = false;
-	pid_t task = 0;
-	unsigned sources = NSTK_SOURCE_ALL | NSTK_SOURCE_SOCKETS;
 	const char *filter_expr = NULL;
-	struct nstk_filter *filter = NULL;
-	uint64_t task_ns[NSTK_NS_KIND_COUNT];
 	int c;
 
-	sigpipe_default();
-	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
-	setlocale(LC_ALL, "");
-	static const char shortopts[] = "Jlno:p:PQ:ruWt:T::hV";
+	a->sources = NSTK_SOURCE_ALL | NSTK_SOURCE_SOCKETS;
 	opterr = 0; /* option_error says it in one line */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c > 0 && c < TOOL_OPT_MAX)
+			seen[c] = true;
 		switch (c) {
 		case 'J':
-			json = true;
+			a->json = true;
 			break;
 		case 'l':
-			list = true;
 			break;
 		case 'n':
-			text.noheadings = true;
+			a->text.noheadings = true;
 			break;
 		case 'o':
 			if (n_outputs == NSTK_ARRAY_SIZE(outputs))
-				return usage_error("%s", "too many -o options");
+				return usage_error("too many -o options");
 			outputs[n_outputs++] = optarg;
 			break;
 		case OPT_OUTPUT_ALL:
-			output_all = true;
 			break;
 		case OPT_SOCKETS:
-			sources |= NSTK_SOURCE_SOCKETS;
+			a->sources |= NSTK_SOURCE_SOCKETS;
 			break;
 		case OPT_NO_SOCKETS:
-			sources &= ~(unsigned)NSTK_SOURCE_SOCKETS;
+			a->sources &= ~(unsigned)NSTK_SOURCE_SOCKETS;
 			break;
 		case OPT_CONTAINER:
 			if (!optarg[0])
-				return usage_error("%s", "empty container id");
-			view.container = optarg;
+				return usage_error("empty container id");
+			a->view.container = optarg;
 			break;
 		case 'p':
-			if (nstk_parse_pid(optarg, strlen(optarg), &task) < 0)
+			if (nstk_parse_pid(optarg, strlen(optarg), &a->view.task) < 0)
 				return usage_error("invalid PID: '%s'", optarg);
 			break;
 		case 'P':
-			view.persistent_only = true;
+			a->view.persistent_only = true;
 			break;
 		case 'Q':
 			filter_expr = optarg;
 			break;
 		case 'r':
-			text.raw = true;
+			a->text.raw = true;
 			break;
 		case 'u':
-			text.notruncate = true;
+			a->text.notruncate = true;
 			break;
 		case 'W':
-			text.nowrap = true;
+			a->text.nowrap = true;
 			break;
 		case 't': {
 			int k = nstk_ns_kind_from_name(optarg);
 			if (k < 0)
 				return usage_error("unknown namespace type: '%s'", optarg);
-			view.kinds |= 1u << k;
+			a->view.kinds |= 1u << k;
 			break;
 		}
 		case 'T': {
@@ -235,18 +276,16 @@ int main(int argc, char **argv)
 				mode = argv[optind++];
 			int m = mode ? nstk_nstree_from_name(mode) : NSTK_NSTREE_OWNER;
 			if (m < 0)
-				return usage_error("unknown tree relation: '%s' (process, owner or parent)",
-						   mode);
-			view.tree = m;
-			tree_given = true;
+				return usage_error("unknown tree relation: '%s' (process, owner or parent)", mode);
+			a->view.tree = m;
 			break;
 		}
 		case 'h':
 			usage(stdout);
-			return flush_stdout();
+			return 0;
 		case 'V':
 			printf("nsls from nstk %s\n", NSTK_VERSION);
-			return flush_stdout();
+			return 0;
 		default:
 			return option_error(shortopts, argv[optind - 1], optopt);
 		}
@@ -254,159 +293,142 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		if (optind + 1 < argc)
 			return usage_error("unexpected argument: '%s'", argv[optind + 1]);
-		if (nstk_parse_u64(argv[optind], strlen(argv[optind]), &view.ino) < 0 || !view.ino)
-			return usage_error("invalid namespace inode: '%s'", argv[optind]);
+		a->ino_text = argv[optind];
+		if (nstk_parse_u64(a->ino_text, strlen(a->ino_text), &a->view.ino) < 0 || !a->view.ino)
+			return usage_error("invalid namespace inode: '%s'", a->ino_text);
 	}
-	if (json && text.raw)
-		return usage_error("%s", "options --json and --raw are mutually exclusive");
-	if (list && tree_given)
-		return usage_error("%s", "options --list and --tree are mutually exclusive");
-	if (!tree_given)
-		view.tree = (list || json || output_all) ? NSTK_NSTREE_NONE : NSTK_NSTREE_PROCESS;
-	if (task && view.persistent_only)
-		return usage_error("%s", "options --task and --persistent are mutually exclusive");
-	if (!view.kinds)
-		view.kinds = NSTK_NS_ALL_KINDS;
-
-	if (output_all) {
-		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
-			columns[ncols] = (int)ncols;
-	} else if (n_outputs == 0 || outputs[0][0] == '+') {
-		ncols = default_columns(columns, view.kinds);
-	}
-	/* Each -o replaces the list, or with '+' adds to it, in order. */
-	for (size_t i = 0; i < n_outputs; i++) {
-		char bad[64];
-		int r = nstk_out_columns_parse(nstk_nscols, NSTK_NSCOL_COUNT, outputs[i], columns,
-					       MAX_COLUMNS, &ncols, bad, sizeof(bad));
-		if (r == -E2BIG)
-			return usage_error("too many columns in '%s'", outputs[i]);
-		if (r < 0)
-			return usage_error("unknown column: '%s'", bad);
-	}
-	/* JSON asked for one container's namespaces says which container. */
-	if (json && view.container) {
-		bool shown = false;
-		for (size_t i = 0; i < ncols; i++)
-			shown |= columns[i] == NSTK_NSCOL_CONTAINER;
-		if (!shown && ncols < MAX_COLUMNS)
-			columns[ncols++] = NSTK_NSCOL_CONTAINER;
-	}
+	int r = tool_check_exclusive(exclusive, NSTK_ARRAY_SIZE(exclusive), longopts, seen);
+	if (r < 0)
+		return r;
+	if (!seen['T'])
+		a->view.tree = (seen['l'] || a->json || seen[OPT_OUTPUT_ALL]) ? NSTK_NSTREE_NONE
+									     : NSTK_NSTREE_PROCESS;
+	if (!a->view.kinds)
+		a->view.kinds = NSTK_NS_ALL_KINDS;
+	r = parse_columns(a, outputs, n_outputs, seen[OPT_OUTPUT_ALL]);
+	if (r < 0)
+		return r;
 	if (filter_expr) {
 		char err[160];
 		const char *names[NSTK_NSCOL_COUNT];
 		for (size_t i = 0; i < NSTK_NSCOL_COUNT; i++)
 			names[i] = nstk_nscols[i].name;
-		if (nstk_filter_parse(filter_expr, names, NSTK_NSCOL_COUNT, &filter, err, sizeof(err)) < 0)
+		if (nstk_filter_parse(filter_expr, names, NSTK_NSCOL_COUNT, &a->filter, err, sizeof(err)) < 0)
 			return usage_error("bad filter: %s", err);
-		view.filter = filter;
+		a->view.filter = a->filter;
 	}
-	view.columns = columns;
-	view.ncols = ncols;
-	view.mark_no_process = !json;
+	a->view.mark_no_process = !a->json;
 	/* Raw output is for scripts: one line per namespace, as lsns. */
-	view.via = json ? NSTK_NSVIEW_VIA_COLUMN : text.raw ? NSTK_NSVIEW_VIA_NONE : NSTK_NSVIEW_VIA_ROWS;
-	view.task = task;
-	view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	text.tree = view.tree != NSTK_NSTREE_NONE;
+	a->view.via = a->json ? NSTK_NSVIEW_VIA_COLUMN : a->text.raw ? NSTK_NSVIEW_VIA_NONE : NSTK_NSVIEW_VIA_ROWS;
+	a->view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	a->text.tree = a->view.tree != NSTK_NSTREE_NONE;
+	return 1;
+}
 
-	/* What can fail without the scan fails before it (the scan is the cost). */
+static int no_such_task(pid_t pid)
+{
+	return tool_fail("no process with PID %d", (int)pid);
+}
+
+/* The checks that can fail without the census, before it (the scan is the cost). */
+static int precheck(const struct nstk_nsview_options *view)
+{
 	char proc_path[32];
-	snprintf(proc_path, sizeof(proc_path), "/proc/%d", (int)task);
-	if (task && access(proc_path, F_OK) < 0 && errno == ENOENT) {
-		fprintf(stderr, "nsls: no process with PID %d\n", (int)task);
-		nstk_filter_free(filter);
-		return EXIT_FAILURE;
-	}
-	if (view.container) {
+	snprintf(proc_path, sizeof(proc_path), "/proc/%d", (int)view->task);
+	if (view->task && access(proc_path, F_OK) < 0 && errno == ENOENT)
+		return no_such_task(view->task);
+	if (view->container) {
 		/* The rule nsenter-lite --container has: a prefix that names two
 		 * containers is refused, never a list of both. */
 		struct nstk_container_pick pick;
-		if (nstk_container_scan(view.container, &pick) == 0 && pick.ambiguous) {
-			char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
-			nstk_container_label(&pick.found, a, sizeof(a));
-			nstk_container_label(&pick.other, b, sizeof(b));
-			fprintf(stderr, "nsls: '%s' matches more than one container (%s, %s): give more of the id\n",
-				view.container, a, b);
-			nstk_filter_free(filter);
-			return EXIT_FAILURE;
+		if (nstk_container_scan(view->container, &pick) == 0 && pick.ambiguous) {
+			char one[NSTK_CONTAINER_LABEL_MAX], two[NSTK_CONTAINER_LABEL_MAX];
+			nstk_container_label(&pick.found, one, sizeof(one));
+			nstk_container_label(&pick.other, two, sizeof(two));
+			return tool_fail("'%s' matches more than one container (%s, %s): give more of the id",
+					 view->container, one, two);
 		}
 	}
+	return EXIT_SUCCESS;
+}
 
-	struct nstk_census census = { 0 };
-	int r = nstk_census_scan(&census, "/proc", sources);
-	if (r < 0) {
-		fprintf(stderr, "nsls: cannot read /proc: %s\n", strerror(-r));
-		nstk_census_free(&census);
-		return EXIT_FAILURE;
-	}
-
-	/* Said first, so it also explains a failure below. */
-	report_partial(&census);
-
-	int status = EXIT_SUCCESS;
-	struct nstk_out_table *table = NULL;
-	if (task) {
-		r = nstk_census_task_namespaces(&census, task, task_ns);
-		if (r == -ESRCH) {
-			fprintf(stderr, "nsls: no process with PID %d\n", (int)task);
-			status = EXIT_FAILURE;
-			goto out;
-		}
-		if (r < 0) {
-			fprintf(stderr, "nsls: cannot read /proc/%d/ns: %s\n", (int)task, strerror(-r));
-			status = EXIT_FAILURE;
-			goto out;
-		}
-		view.task_ns = task_ns;
-	}
-
-	r = nstk_nsview_build(&census, &view, &table);
-	if (r < 0) {
-		fprintf(stderr, "nsls: cannot build the namespace list: %s\n", strerror(-r));
-		status = EXIT_FAILURE;
-		goto out;
-	}
-	if (view.container && table->nrows == 0) {
-		fprintf(stderr, "nsls: no container matches '%s'\n", view.container);
-		status = EXIT_FAILURE;
-		goto out;
-	}
-	if (view.ino && table->nrows == 0) {
-		fprintf(stderr, "nsls: no namespace with inode %s%s\n", argv[optind],
-			task ? " among the task's" : "");
-		status = EXIT_FAILURE;
-		goto out;
-	}
-	if (json) {
-		json_t *doc;
-		r = nstk_nsview_json(&census, table, view.tree, &doc);
-		if (r == 0) {
-			/* One string and one write: json_dumpf writes token by token. */
-			char *dumped = json_dumps(doc, JSON_INDENT(2));
-			if (dumped) {
-				fputs(dumped, stdout);
-				fputc('\n', stdout);
-			}
-			r = dumped ? 0 : -ENOMEM;
-			free(dumped);
-			json_decref(doc);
-		}
-	} else {
+/* The table as JSON or text on stdout: 0 or -errno. */
+static int render(const struct nsls_args *a, const struct nstk_census *census,
+		  const struct nstk_out_table *table)
+{
+	if (!a->json) {
 		_cleanup_free_ char *out = NULL;
-		r = nstk_out_render_text(table, &text, &out);
+		int r = nstk_out_render_text(table, &a->text, &out);
 		if (r == 0 && out[0])
 			puts(out);
+		return r;
 	}
-	if (r < 0) {
-		fprintf(stderr, "nsls: cannot render output: %s\n", strerror(-r));
-		status = EXIT_FAILURE;
+	json_t *doc;
+	int r = nstk_nsview_json(census, table, a->view.tree, &doc);
+	if (r < 0)
+		return r;
+	/* One string and one write: json_dumpf writes token by token. */
+	char *dumped = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (!dumped)
+		return -ENOMEM;
+	fputs(dumped, stdout);
+	fputc('\n', stdout);
+	free(dumped);
+	return 0;
+}
+
+/* Census, rows, output: EXIT_SUCCESS or EXIT_FAILURE (said why). */
+static int list_namespaces(struct nsls_args *a, struct nstk_census *census, struct nstk_out_table **table)
+{
+	int r = nstk_census_scan(census, "/proc", a->sources);
+	if (r < 0)
+		return tool_fail("cannot read /proc: %s", strerror(-r));
+	/* Said first, so it also explains a failure below. */
+	report_partial(census);
+
+	uint64_t task_ns[NSTK_NS_KIND_COUNT];
+	if (a->view.task) {
+		r = nstk_census_task_namespaces(census, a->view.task, task_ns);
+		if (r == -ESRCH)
+			return no_such_task(a->view.task);
+		if (r < 0)
+			return tool_fail("cannot read /proc/%d/ns: %s", (int)a->view.task, strerror(-r));
+		a->view.task_ns = task_ns;
 	}
-out:
-	nstk_out_table_free(table);
-	nstk_census_free(&census);
-	nstk_filter_free(filter);
-	if (status == EXIT_SUCCESS)
-		status = flush_stdout();
+	r = nstk_nsview_build(census, &a->view, table);
+	a->view.task_ns = NULL;
+	if (r < 0)
+		return tool_fail("cannot build the namespace list: %s", strerror(-r));
+	if (a->view.container && (*table)->nrows == 0)
+		return tool_fail("no container matches '%s'", a->view.container);
+	if (a->view.ino && (*table)->nrows == 0)
+		return tool_fail("no namespace with inode %s%s", a->ino_text,
+				 a->view.task ? " among the task's" : "");
+	r = render(a, census, *table);
+	if (r < 0)
+		return tool_fail("cannot render output: %s", strerror(-r));
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	sigpipe_default();
+	/* libsmartcols draws tree lines in UTF-8 only when the locale says so. */
+	setlocale(LC_ALL, "");
+
+	struct nsls_args args = { 0 };
+	int r = parse_argv(argc, argv, &args);
+	int status = r < 0 ? EXIT_USAGE : r == 0 ? flush_stdout() : precheck(&args.view);
+	if (r > 0 && status == EXIT_SUCCESS) {
+		struct nstk_census census = { 0 };
+		struct nstk_out_table *table = NULL;
+		status = list_namespaces(&args, &census, &table);
+		nstk_out_table_free(table);
+		nstk_census_free(&census);
+		if (status == EXIT_SUCCESS)
+			status = flush_stdout();
+	}
+	nstk_filter_free(args.filter);
 	return status;
 }
