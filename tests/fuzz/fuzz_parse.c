@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nstk/netlink.h"
+#include "nstk/ns.h"
 #include "nstk/parse.h"
 #include "fuzz_input.h"
 
