@@ -94,7 +94,7 @@ int print_plan(const struct nstk_enter_plan *p, const struct target_info *ti, bo
 		json_t *doc = plan_json(p, ti, join_cgroup);
 		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(2)) < 0) {
 			json_decref(doc);
-			fprintf(stderr, PROG ": cannot build the JSON document\n");
+			tool_warn("cannot build the JSON document");
 			return 1;
 		}
 		json_decref(doc);

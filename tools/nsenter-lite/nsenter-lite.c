@@ -419,7 +419,7 @@ static _Noreturn void exec_command(char **command, const char *program)
 		execl(shell, argv0, (char *)NULL);
 	}
 	int err = errno;
-	fprintf(stderr, PROG ": cannot run '%s': %s\n", file, strerror(err));
+	tool_warn("cannot run '%s': %s", file, strerror(err));
 	exit_entered(nstk_enter_exec_status(err));
 }
 
@@ -506,7 +506,7 @@ static _Noreturn void enter_and_run(struct options *o, struct nstk_enter_target 
 		sigset_t relayed;
 		pid_t child = fork_relaying(&relayed);
 		if (child < 0) {
-			fprintf(stderr, PROG ": fork failed: %s\n", strerror((int)-child));
+			tool_warn("fork failed: %s", strerror((int)-child));
 			exit_entered(EXIT_FAILURE);
 		}
 		if (child > 0) {
@@ -530,7 +530,7 @@ int main(int argc, char **argv)
 	int status;
 	/* Nobody may ptrace or read us while we hold host fds in the target's namespaces. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		fprintf(stderr, PROG ": cannot make the process non-dumpable: %s\n",
+		tool_warn("cannot make the process non-dumpable: %s",
 			strerror(errno));
 		return EXIT_FAILURE;
 	}

@@ -79,7 +79,7 @@ static void report_setns(const struct nstk_enter_error *e, const struct target_i
 			 strerror(e->err));
 	else if (e->err != EPERM)
 		snprintf(why, sizeof(why), "%s", strerror(e->err));
-	fprintf(stderr, PROG ": cannot enter %s%s: %s\n", kinds, whose, why);
+	tool_warn("cannot enter %s%s: %s", kinds, whose, why);
 }
 
 static void report_read_ns(const struct nstk_enter_error *e, const struct target_info *ti)
@@ -91,7 +91,7 @@ static void report_read_ns(const struct nstk_enter_error *e, const struct target
 	if ((e->err != EACCES && e->err != EPERM) ||
 	    !missing_caps_text(ptrace, NSTK_ARRAY_SIZE(ptrace), why, sizeof(why)))
 		snprintf(why, sizeof(why), "%s", strerror(e->err));
-	fprintf(stderr, PROG ": cannot read the %s%s: %s\n", kinds, whose, why);
+	tool_warn("cannot read the %s%s: %s", kinds, whose, why);
 }
 
 static void report_container(const struct nstk_enter_error *e, const struct target_info *ti,
@@ -100,26 +100,24 @@ static void report_container(const struct nstk_enter_error *e, const struct targ
 	char a[NSTK_CONTAINER_LABEL_MAX], b[NSTK_CONTAINER_LABEL_MAX];
 	switch (e->err) {
 	case ENOENT:
-		fprintf(stderr, PROG ": no running container matches '%s'\n", ti->container);
+		tool_warn("no running container matches '%s'", ti->container);
 		break;
 	case ENOTUNIQ:
 		nstk_container_label(&pick->found, a, sizeof(a));
 		nstk_container_label(&pick->other, b, sizeof(b));
-		fprintf(stderr,
-			PROG
-			": '%s' matches more than one container (%s, %s): give more of the id\n",
-			ti->container, a, b);
+		tool_warn("'%s' matches more than one container (%s, %s): give more of the id",
+			  ti->container, a, b);
 		break;
 	case ESRCH: {
 		struct nstk_container payload = pick->found;
 		payload.monitor = false;
 		nstk_container_label(&payload, a, sizeof(a));
-		fprintf(stderr, PROG ": container %s runs only its monitor (PID %d), %s\n", a,
+		tool_warn("container %s runs only its monitor (PID %d), %s", a,
 			(int)pick->monitor_pid, "whose namespaces are the host's");
 		break;
 	}
 	default:
-		fprintf(stderr, PROG ": cannot scan %s for containers: %s\n", e->path,
+		tool_warn("cannot scan %s for containers: %s", e->path,
 			strerror(e->err));
 	}
 }
@@ -127,33 +125,31 @@ static void report_container(const struct nstk_enter_error *e, const struct targ
 static void report_cgroup(const struct nstk_enter_error *e, const struct target_info *ti)
 {
 	if (e->err == ENOENT && !e->path[0])
-		fprintf(stderr, PROG ": none of the cgroup hierarchies of PID %d is mounted here\n",
+		tool_warn("none of the cgroup hierarchies of PID %d is mounted here",
 			(int)ti->pid);
 	else if (e->err == EBUSY)
-		fprintf(stderr,
-			PROG
-			": cannot join cgroup %s: %s (cgroup v2 puts no process in a cgroup that "
-			"has controllers enabled for its children)\n",
-			e->path, strerror(e->err));
+		tool_warn("cannot join cgroup %s: %s (cgroup v2 puts no process in a cgroup that "
+			  "has controllers enabled for its children)",
+			  e->path, strerror(e->err));
 	else
-		fprintf(stderr, PROG ": cannot join cgroup %s: %s\n", e->path[0] ? e->path : "",
+		tool_warn("cannot join cgroup %s: %s", e->path[0] ? e->path : "",
 			strerror(e->err));
 }
 
 static void report_open_target(const struct nstk_enter_error *e, const struct target_info *ti)
 {
 	if (e->err == ESRCH)
-		fprintf(stderr, PROG ": no process with PID %d\n", (int)ti->pid);
+		tool_warn("no process with PID %d", (int)ti->pid);
 	else if (e->err == EINVAL)
-		fprintf(stderr, PROG ": PID %d is not a process (a thread ID?)\n", (int)ti->pid);
+		tool_warn("PID %d is not a process (a thread ID?)", (int)ti->pid);
 	else
-		fprintf(stderr, PROG ": cannot open PID %d: %s\n", (int)ti->pid, strerror(e->err));
+		tool_warn("cannot open PID %d: %s", (int)ti->pid, strerror(e->err));
 }
 
 /* setgid/setuid: EINVAL means the id has no mapping in the user namespace. */
 static void report_id(const char *call, const struct nstk_enter_error *e)
 {
-	fprintf(stderr, PROG ": %s failed: %s%s\n", call, strerror(e->err),
+	tool_warn("%s failed: %s%s", call, strerror(e->err),
 		e->err == EINVAL ? " (the id is not mapped in the user namespace entered;"
 				   " see --preserve-credentials, -S, -G)"
 				 : "");
@@ -168,7 +164,7 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 	case NSTK_ENTER_STAGE_OPEN_TARGET:
 		return report_open_target(e, ti);
 	case NSTK_ENTER_STAGE_TARGET_EXITED:
-		fprintf(stderr, PROG ": PID %d exited before its namespaces could be entered\n",
+		tool_warn("PID %d exited before its namespaces could be entered",
 			(int)ti->pid);
 		return;
 	case NSTK_ENTER_STAGE_FIND_CONTAINER:
@@ -176,13 +172,13 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 	case NSTK_ENTER_STAGE_READ_NS:
 		return report_read_ns(e, ti);
 	case NSTK_ENTER_STAGE_OPEN_FILE:
-		fprintf(stderr, PROG ": cannot open %s: %s\n", e->path, strerror(e->err));
+		tool_warn("cannot open %s: %s", e->path, strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_WRONG_KIND:
-		fprintf(stderr, PROG ": %s is not a %s file\n", e->path, kinds);
+		tool_warn("%s is not a %s file", e->path, kinds);
 		return;
 	case NSTK_ENTER_STAGE_SOCKET:
-		fprintf(stderr, PROG ": cannot take the network namespace of %s: %s%s\n", e->path,
+		tool_warn("cannot take the network namespace of %s: %s%s", e->path,
 			strerror(e->err),
 			e->err == EBADF	     ? " (no such fd)"
 			: e->err == ENOTTY   ? " (not a socket)"
@@ -190,57 +186,53 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 					     : "");
 		return;
 	case NSTK_ENTER_STAGE_USER_PARENT:
-		fprintf(stderr, PROG ": cannot open the parent of the user namespace: %s%s\n",
+		tool_warn("cannot open the parent of the user namespace: %s%s",
 			strerror(e->err),
 			e->err == EPERM ? " (it is outside our user namespace, or there is none)" : "");
 		return;
 	case NSTK_ENTER_STAGE_CONTEXT:
-		fprintf(stderr, PROG ": cannot follow the SELinux context of PID %d (%s): %s\n",
+		tool_warn("cannot follow the SELinux context of PID %d (%s): %s",
 			(int)ti->pid, e->path, strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_NS_CHANGED:
-		fprintf(stderr, PROG ": PID %d changed its %s while it was being entered\n",
+		tool_warn("PID %d changed its %s while it was being entered",
 			(int)ti->pid, kinds);
 		return;
 	case NSTK_ENTER_STAGE_SETNS:
 		return report_setns(e, ti);
 	case NSTK_ENTER_STAGE_READ_ENVIRON:
 		if (e->err == EFBIG) {
-			fprintf(stderr,
-				PROG ": the environment of PID %d is over %u MiB, more than exec "
-				     "can give a process: not taken\n",
-				(int)ti->pid, (unsigned)(NSTK_ENTER_ENVIRON_MAX >> 20));
+			tool_warn("the environment of PID %d is over %u MiB, more than exec "
+				  "can give a process: not taken",
+				  (int)ti->pid, (unsigned)(NSTK_ENTER_ENVIRON_MAX >> 20));
 			return;
 		}
-		fprintf(stderr, PROG ": cannot read the environment of PID %d: %s\n", (int)ti->pid,
+		tool_warn("cannot read the environment of PID %d: %s", (int)ti->pid,
 			strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_CGROUP:
 		return report_cgroup(e, ti);
 	case NSTK_ENTER_STAGE_ROOT:
 		if (e->path[0])
-			fprintf(stderr, PROG ": cannot change root to %s: %s\n", e->path,
+			tool_warn("cannot change root to %s: %s", e->path,
 				strerror(e->err));
 		else
-			fprintf(stderr, PROG ": cannot change root to that of PID %d: %s\n",
+			tool_warn("cannot change root to that of PID %d: %s",
 				(int)ti->pid, strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_CWD:
 		if (e->path[0])
-			fprintf(stderr, PROG ": cannot change directory to %s: %s\n", e->path,
+			tool_warn("cannot change directory to %s: %s", e->path,
 				strerror(e->err));
 		else
-			fprintf(stderr, PROG ": cannot change directory to that of PID %d: %s\n",
+			tool_warn("cannot change directory to that of PID %d: %s",
 				(int)ti->pid, strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_CWD_UNREACHABLE:
-		fprintf(stderr,
-			PROG
-			": refusing to run in a working directory outside the root (getcwd: %s)\n",
-			e->path);
+		tool_warn("refusing to run in a working directory outside the root (getcwd: %s)", e->path);
 		return;
 	case NSTK_ENTER_STAGE_READ_IDS:
-		fprintf(stderr, PROG ": cannot read the uid and gid of PID %d: %s\n", (int)ti->pid,
+		tool_warn("cannot read the uid and gid of PID %d: %s", (int)ti->pid,
 			strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_SETGROUPS:
@@ -250,16 +242,16 @@ void report_error(const struct nstk_enter_error *e, const struct target_info *ti
 	case NSTK_ENTER_STAGE_SETUID:
 		return report_id("setuid", e);
 	case NSTK_ENTER_STAGE_KEEP_CAPS:
-		fprintf(stderr, PROG ": cannot keep capabilities: %s\n", strerror(e->err));
+		tool_warn("cannot keep capabilities: %s", strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_CLOSE_FDS:
-		fprintf(stderr, PROG ": cannot close inherited file descriptors: %s\n",
+		tool_warn("cannot close inherited file descriptors: %s",
 			strerror(e->err));
 		return;
 	case NSTK_ENTER_STAGE_NONE:
 		break;
 	}
-	fprintf(stderr, PROG ": %s\n", strerror(e->err));
+	tool_warn("%s", strerror(e->err));
 }
 
 void warn_pid_without_mnt(void)
