@@ -36,7 +36,15 @@ cg_make() {
 		nstk_cgroup_mkdir "$d/$1"
 	done
 	if [ "$CG_LAYOUT" = unified ]; then
-		echo "+cpu +memory +pids" >"$CG/$1/../cgroup.subtree_control" 2>/dev/null || true
+		# The parent hands cpu, memory and pids down: those it has (a pure v2
+		# host has all three); a write refused is a broken test host, said.
+		local parent want="" c
+		parent=$(dirname "$CG/$1")
+		for c in cpu memory pids; do
+			grep -qw "$c" "$parent/cgroup.controllers" && want+=" +$c"
+		done
+		[ -z "$want" ] || echo "$want" >"$parent/cgroup.subtree_control" ||
+			fail "cannot enable$want in $parent/cgroup.subtree_control"
 	fi
 }
 

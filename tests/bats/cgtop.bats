@@ -16,7 +16,7 @@ MEMHOG="$NSTK_HELPERS/memhog"
 FIXTURES="$NSTK_ROOT/tests/fixtures/cgroup"
 
 setup() {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	cg_layout
 }
 
@@ -85,7 +85,7 @@ in_band() {
 }
 
 @test "cgtop shows 32 MiB held under a 64 MiB limit at about 50 % of max" {
-	[ -x "$MEMHOG" ] || skip "memhog not built"
+	[ -x "$MEMHOG" ] || fail "memhog not built: run make check"
 	cg_name
 	cg_make "$CG_NAME"
 	cg_memory_max "$CG_NAME" $((64 << 20))
@@ -297,7 +297,7 @@ in_band() {
 }
 
 @test "--check exits 3 and names the cgroups that match, 0 when none does, 1 when cgtop fails, 2 when it cannot parse" {
-	[ -x "$MEMHOG" ] || skip "memhog not built"
+	[ -x "$MEMHOG" ] || fail "memhog not built: run make check"
 	cg_name
 	cg_make "$CG_NAME"
 	cg_memory_max "$CG_NAME" $((64 << 20))

@@ -19,7 +19,7 @@ load cgroup_helpers
 CGTOP="${NSLS%/nsls}/cgtop"
 
 setup() {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	command -v tmux >/dev/null || skip "tmux not installed (Debian package tmux)"
 	cg_layout
 	CG_NAME="nstk-tui-$$-$BATS_TEST_NUMBER"

@@ -28,8 +28,8 @@ MIN_CGROUPS=5
 NSLS_RUNS=50
 
 setup() {
-	[ -x "$NSLS" ] || skip "nsls not built"
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$NSLS" ] || fail "nsls not built: run make check"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	CG_HIER=()
 	local h
 	for h in pids memory unified; do

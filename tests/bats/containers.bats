@@ -137,12 +137,6 @@ assert_container_rows() {
 	assert_output --regexp "$peer_name [^;]*master $POD_BRIDGE peer eth0@$(nstk_ns_ino "$POD_PID" net)"
 }
 
-# NETMODE belongs to another change; these asserts wait for it.
-need_netmode() {
-	nsls_run -l -n -o NS,NETMODE -t net
-	[ "$status" -eq 0 ] || skip "nsls has no NETMODE column yet ($stderr)"
-}
-
 netmode_of() {
 	nsls_json -p "$1" -t net -o NS,NETMODE
 	jqn '.namespaces[0].netmode'
@@ -150,7 +144,6 @@ netmode_of() {
 
 @test "podman: NETMODE says bridge, none, host and container:<id> as podman set them up" {
 	podman_facts
-	need_netmode
 	local c id
 	for c in none host; do
 		ctr_podman run -d --name "$CTR_PODMAN-$c" --network "$c" --rootfs "$CTR_DIR/podman/rootfs" /bin/sleep 600

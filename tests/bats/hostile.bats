@@ -26,7 +26,7 @@ PARTIAL_RE='^nsls: [0-9]+ process(es)? not inspected \(permission denied: PID [0
 ODD_CG_NAMES=("with space" $'tab\there' $'esc\e[31mred' $'bad\xff\xfe' 'back\x41slash')
 
 setup() {
-	[ -x "$NSLS" ] || skip "nsls not built"
+	[ -x "$NSLS" ] || fail "nsls not built: run make check"
 	HO_BINDIR=
 	HO_TAG="nstk-ho-$$-$BATS_TEST_NUMBER"
 	MARK="$BATS_TEST_TMPDIR/ran"
@@ -69,7 +69,7 @@ text_row() {
 # ---- cgtop on trees no kernel writes ----
 
 @test "cgtop --root on a hostile tree: ? in the table, null in JSON, escaped names, valid Prometheus" {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	local t="$BATS_TEST_TMPDIR/tree"
 	"$MAKE_TREE" "$t"
 
@@ -152,7 +152,7 @@ text_row() {
 }
 
 @test "cgtop --root: cgroups that vanish and come back mid-run; the watched one going is one line, exit 1" {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	local t="$BATS_TEST_TMPDIR/tree"
 	"$MAKE_TREE" "$t"
 	cp -a "$t/truncated" "$BATS_TEST_TMPDIR/template"
@@ -186,7 +186,7 @@ text_row() {
 }
 
 @test "cgtop on real cgroups with spaces, tabs, escapes, backslashes and non-UTF-8 bytes in their names" {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	[ "$(stat -f -c %T $CG)" != cgroup2fs ] && [ -w "$CG/pids" ] || skip "needs the v1 pids hierarchy"
 	local name i
 	for name in "${ODD_CG_NAMES[@]}"; do
@@ -326,7 +326,7 @@ enter_refused() {
 }
 
 @test "nsenter-lite: targets that are no process, files that are no namespace: one line, exit 1 or 2, nothing run" {
-	[ -x "$NSENTER" ] || skip "nsenter-lite not built"
+	[ -x "$NSENTER" ] || fail "nsenter-lite not built: run make check"
 	local arg
 	for arg in 0 -5 1e3 99999999999 "" " 7" 0x10; do
 		enter_refused 2 "nsenter-lite: invalid PID: '$arg'; try 'nsenter-lite --help'" -t "$arg" -n
@@ -387,7 +387,7 @@ quiet_sigpipe() {
 }
 
 @test "closed pipe: every tool dies of SIGPIPE quietly, also when SIGPIPE was ignored" {
-	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || skip "tools not built"
+	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || fail "tools not built: run make check"
 	local ign
 	for ign in 0 1; do
 		HO_IGNORE_PIPE=$ign closed_pipe_run "$NSLS"
@@ -412,7 +412,7 @@ quiet_sigpipe() {
 }
 
 @test "closed pipe: nsls | head -1, nsls -J | head -c 10, cgtop -b | head -1, nsenter-lite cat | head -1" {
-	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || skip "tools not built"
+	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || fail "tools not built: run make check"
 	local t="$BATS_TEST_TMPDIR" st
 	# Each: the reader's part is what a full run starts with; the writer
 	# exits 0 (done before the reader left) or 141; stderr is quiet.
@@ -444,7 +444,7 @@ quiet_sigpipe() {
 }
 
 @test "a full disk: cgtop -b stops with one line and exit 1, nsls exits 1 with one line" {
-	[ -x "$CGTOP" ] || skip "cgtop not built"
+	[ -x "$CGTOP" ] || fail "cgtop not built: run make check"
 	run_tool timeout 20 bash -c '"$1" -b -d 0.1 >/dev/full' full "$CGTOP"
 	[ "$status" -eq 1 ] || fail "cgtop -b >/dev/full ended $status: $stderr"
 	assert_equal "$stderr" "cgtop: cannot write the output: No space left on device"
@@ -473,7 +473,7 @@ nobody() {
 }
 
 @test "unprivileged: nsls lists what it can, says what it could not on a terminal only; cgtop reads; nsenter-lite refuses" {
-	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || skip "tools not built"
+	[ -x "$CGTOP" ] && [ -x "$NSENTER" ] || fail "tools not built: run make check"
 	as_nobody_setup
 	nobody "$HO_BINDIR/nsls" -J
 	[ "$status" -eq 0 ] || fail "nsls as nobody exited $status: $stderr"
