@@ -44,7 +44,9 @@
 # (0.2), STRACE (1; 0 skips the traced runs), JSON (1; 0 skips cgtop -J),
 # UNIFIED (0; 1 also makes the tree in a hybrid host's cgroup2 hierarchy),
 # HOLD (0; 1 makes the tree, times nothing and keeps it until SIGTERM or
-# Ctrl-C, for profiling). Exit status: 0 when the benchmark ran, PASS or
+# Ctrl-C, for profiling), BASELINE (another cgtop, e.g. the tree before a
+# change built with BUILD=dir: timed in the same rounds, alternating with
+# the others, and its ratio to cgtop printed). Exit status: 0 when the benchmark ran, PASS or
 # MISS; 1 when it could not run; 2 on bad usage. Everything it makes is
 # removed on exit, Ctrl-C or failure: the sleeps are killed by process group
 # (never by name) and reaped, then the cgroups are removed children first.
@@ -229,6 +231,12 @@ if [ "$JSON" = 1 ]; then
 	names+=("cgtop -J")
 	cmds+=(cgtop_json_cmd)
 fi
+if [ -n "${BASELINE:-}" ]; then
+	# shellcheck disable=SC2034
+	base_cmd=("$BASELINE" -b -n "$SAMPLES" -d "$DELAY" "/$parent")
+	names+=("baseline")
+	cmds+=(base_cmd)
+fi
 declare -A times
 echo "cgtop.sh: timing, $RUNS runs each after a warm-up..." >&2
 for ((r = 0; r <= RUNS; r++)); do
@@ -273,6 +281,12 @@ awk -v a="${meds[0]}" -v b="${meds[1]}" -v am="${mins[0]}" -v bm="${mins[1]}" 'B
 if [ "$JSON" = 1 ]; then
 	awk -v a="${meds[2]}" -v b="${meds[1]}" 'BEGIN {
 		printf "(cgtop -J, every file group: swap, peak, and pressure where the tree is in cgroup2: %.2f of systemd-cgtop)\n", a / b
+	}'
+fi
+
+if [ -n "${BASELINE:-}" ]; then
+	awk -v a="${meds[0]}" -v b="${meds[$((${#cmds[@]} - 1))]}" -v am="${mins[0]}" -v bm="${mins[$((${#cmds[@]} - 1))]}" 'BEGIN {
+		printf "ratio cgtop / baseline (%s): %.2f (median), %.2f (min)\n", ENVIRON["BASELINE"], a / b, am / bm
 	}'
 fi
 

@@ -18,7 +18,9 @@
 # system calls.
 #
 # Environment: NSENTER_LITE (default build/nsenter-lite), RUNS per command
-# per round (200), WARMUP (20). Exit status: 0 when the benchmark ran,
+# per round (200), WARMUP (20), BASELINE (another nsenter-lite, e.g. the tree
+# before a change built with BUILD=dir: timed in the same rounds, and the
+# median of the rounds' lite / baseline ratios printed). Exit status: 0 when the benchmark ran,
 # whatever the verdicts; 1 when it could not run; 2 on bad usage. The target
 # is killed on exit, Ctrl-C or failure (by PID and process group, never by
 # name).
@@ -86,6 +88,12 @@ done
 lite=("$NSENTER_LITE" -t "$inner" -a true)
 util=(nsenter -t "$inner" -a true)
 "${lite[@]}" || die "nsenter-lite -a fails on the target"
+base=()
+if [ -n "${BASELINE:-}" ]; then
+	base=("$(readlink -f "$BASELINE")" -t "$inner" -a true)
+	"${base[@]}" || die "the baseline fails on the target"
+fi
+base_ratios=()
 "${util[@]}" || die "nsenter -a fails on the target"
 
 # --- wall time, paired rounds
@@ -93,6 +101,7 @@ ratios=() cpu_ratios=()
 lite_medians=() util_medians=() lite_cpu=() util_cpu=()
 for ((r = 1; r <= ROUNDS; r++)); do
 	if ((r % 2)); then order=("${lite[*]}" "${util[*]}"); else order=("${util[*]}" "${lite[*]}"); fi
+	((${#base[@]})) && { if ((r % 2)); then order=("${base[*]}" "${order[@]}"); else order+=("${base[*]}"); fi; }
 	setpriv --pdeathsig TERM hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
 		--export-json "$tmp/round$r.json" "${order[@]}" >/dev/null 2>>"$tmp/hyperfine.log"
 	l=$(jq -r --arg c "${lite[*]}" '.results[] | select(.command == $c) | .median' "$tmp/round$r.json")
@@ -105,6 +114,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	util_cpu+=("$uc")
 	ratios+=("$(awk -v l="$l" -v u="$u" 'BEGIN { printf "%.3f", l / u }')")
 	cpu_ratios+=("$(awk -v l="$lc" -v u="$uc" 'BEGIN { printf "%.3f", l / u }')")
+	if ((${#base[@]})); then
+		b=$(jq -r --arg c "${base[*]}" '.results[] | select(.command == $c) | .median' "$tmp/round$r.json")
+		base_ratios+=("$(awk -v l="$l" -v b="$b" 'BEGIN { printf "%.3f", l / b }')")
+	fi
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -143,6 +156,7 @@ printf '%-6s %12s %12s %7.3f   %12s %12s %7.3f\n' median "$(ms "$(median "${lite
 	"$(ms "$(median "${util_medians[@]}")")" "$ratio" "$(ms "$(median "${lite_cpu[@]}")")" \
 	"$(ms "$(median "${util_cpu[@]}")")" "$cpu_ratio"
 echo "(ms per run: wall = hyperfine's median, cpu = mean user + system)"
+((${#base[@]})) && echo "nsenter-lite / baseline ($BASELINE), wall, median of rounds: $(median "${base_ratios[@]}") (rounds: ${base_ratios[*]})"
 echo
 echo "system calls (strace -f -c, one run, fork and \`true' included):"
 printf '  %-14s %6s\n' nsenter-lite "$lite_calls" nsenter "$util_calls"

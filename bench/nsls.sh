@@ -13,7 +13,9 @@
 # them (on a shared, noisy machine the minimums are the steadier figure).
 #
 # Environment: NSLS (default build/nsls; may carry arguments), RUNS (10),
-# WARMUP (2). Exit status: 0 when the benchmark ran, whatever the verdicts;
+# WARMUP (2), BASELINE (another nsls, e.g. the tree before a change built
+# with BUILD=dir: timed in the same run as $BASELINE and $BASELINE -J, with
+# the ratios "baseline / nsls"). Exit status: 0 when the benchmark ran, whatever the verdicts;
 # 1 when it could not run; 2 on bad usage. Every process it starts is killed
 # and reaped on exit, Ctrl-C or failure (by process group, never by name).
 set -euo pipefail
@@ -166,15 +168,17 @@ floor_says=$("$FLOOR")
 lsns_count=$(lsns -n | wc -l)
 
 # (pdeathsig: should this script be SIGKILLed, hyperfine stops too)
+baseline=()
+[ -z "${BASELINE:-}" ] || baseline=("$BASELINE" "$BASELINE -J")
 setpriv --pdeathsig TERM hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$tmp/hf.json" \
-	"$NSLS" "$NSLS -J" "lsns" "lsns -J" "$FLOOR"
+	"$NSLS" "$NSLS -J" "lsns" "lsns -J" "$FLOOR" "${baseline[@]}"
 
 nprocs_after=$(count_procs)
 
 # results[] keep the order of the commands above: 0 nsls, 1 nsls -J,
-# 2 lsns, 3 lsns -J, 4 floor. Times in seconds.
+# 2 lsns, 3 lsns -J, 4 floor, then 5 baseline, 6 baseline -J. Times in seconds.
 mapfile -t rows < <(jq -r '.results[] | [.mean, .min, .command] | @tsv' "$tmp/hf.json")
-((${#rows[@]} == 5)) || die "unexpected hyperfine JSON ($tmp/hf.json)"
+((${#rows[@]} == 5 + ${#baseline[@]})) || die "unexpected hyperfine JSON ($tmp/hf.json)"
 
 echo
 echo "== nsls benchmark: $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -199,6 +203,10 @@ printf '%s\n' "${rows[@]}" | awk -F'\t' '
 		r2 = ratio("lsns -J / nsls -J", 3, 1)
 		r3 = ratio("nsls / floor", 0, 4)
 		r4 = ratio("nsls -J / floor", 1, 4)
+		if (NR == 7) {
+			ratio("baseline / nsls", 5, 0)
+			ratio("baseline -J / nsls -J", 6, 1)
+		}
 		print ""
 		verdict(r1 >= 10, "nsls >= 10x faster than lsns")
 		verdict(r2 >= 10, "nsls -J >= 10x faster than lsns -J")
