@@ -112,29 +112,6 @@ struct nstk_cg_monitor {
 
 /* ---- pure: rates and limits ---- */
 
-void nstk_cg_counters_clear(struct nstk_cg_counters *c)
-{
-	uint64_t *u[] = {
-		&c->tasks,	  &c->cpu_usage_usec, &c->nr_periods,	 &c->nr_throttled,
-		&c->throttled_usec, &c->nr_bursts,     &c->burst_usec,	 &c->cpu_quota_usec,
-		&c->cpu_period_usec, &c->cpuset_cpus,  &c->memory_current, &c->memory_inactive_file,
-		&c->memory_max,	  &c->memory_high,    &c->swap_current,	 &c->swap_max,
-		&c->memory_peak,  &c->oom,	      &c->oom_kill,	 &c->pids_current,
-		&c->pids_max,	  &c->io_rbytes,      &c->io_wbytes,	 &c->cpu_some_usec,
-		&c->cpu_full_usec, &c->memory_some_usec, &c->memory_full_usec, &c->io_some_usec,
-		&c->io_full_usec,
-	};
-	double *d[] = {
-		&c->cpu_some_avg10,    &c->cpu_full_avg10, &c->memory_some_avg10,
-		&c->memory_full_avg10, &c->io_some_avg10,  &c->io_full_avg10,
-	};
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(u); i++)
-		*u[i] = NSTK_CG_ABSENT;
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(d); i++)
-		*d[i] = NAN;
-	c->unreadable = 0;
-}
-
 /* How much a counter grew, or false when either side is missing or it went backwards. */
 static bool delta(uint64_t now, uint64_t prev, uint64_t *d)
 {
