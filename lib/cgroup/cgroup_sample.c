@@ -118,24 +118,11 @@ static const unsigned file_group[NSTK_CGF_COUNT] = {
 
 void nstk_cg_counters_clear(struct nstk_cg_counters *c)
 {
-	uint64_t *u[] = {
-		&c->tasks,	  &c->cpu_usage_usec, &c->nr_periods,	 &c->nr_throttled,
-		&c->throttled_usec, &c->nr_bursts,     &c->burst_usec,	 &c->cpu_quota_usec,
-		&c->cpu_period_usec, &c->cpuset_cpus,  &c->memory_current, &c->memory_inactive_file,
-		&c->memory_max,	  &c->memory_high,    &c->swap_current,	 &c->swap_max,
-		&c->memory_peak,  &c->oom,	      &c->oom_kill,	 &c->pids_current,
-		&c->pids_max,	  &c->io_rbytes,      &c->io_wbytes,	 &c->cpu_some_usec,
-		&c->cpu_full_usec, &c->memory_some_usec, &c->memory_full_usec, &c->io_some_usec,
-		&c->io_full_usec,
-	};
-	double *d[] = {
-		&c->cpu_some_avg10,    &c->cpu_full_avg10, &c->memory_some_avg10,
-		&c->memory_full_avg10, &c->io_some_avg10,  &c->io_full_avg10,
-	};
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(u); i++)
-		*u[i] = NSTK_CG_ABSENT;
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(d); i++)
-		*d[i] = NAN;
+#define SET_ABSENT_VALUE(name) c->name = NSTK_CG_ABSENT;
+#define SET_ABSENT_AVG(name) c->name = NAN;
+	NSTK_CG_COUNTERS(SET_ABSENT_VALUE, SET_ABSENT_AVG)
+#undef SET_ABSENT_VALUE
+#undef SET_ABSENT_AVG
 	c->unreadable = 0;
 }
 
