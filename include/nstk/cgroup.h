@@ -13,8 +13,8 @@
  * Values are uint64_t with the two sentinels of cgparse.h (NSTK_CG_UNLIMITED,
  * NSTK_CG_ABSENT) or doubles that are NaN when unknown (a first sample has no
  * rates) and INFINITY when unlimited. Files: cgroup_layout.c (detection),
- * cgroup_sample.c (reading one cgroup's files), cgroup.c (the walk, the
- * per-cgroup directory fds, rates and effective limits).
+ * cgroup_sample.c (reading one cgroup's files), cgroup_derive.c (rates and
+ * effective limits), cgroup.c (the walk, the per-cgroup directory fds).
  */
 #ifndef NSTK_CGROUP_H
 #define NSTK_CGROUP_H
