@@ -81,6 +81,7 @@ struct node {
 	bool listed;   /* a row this sample */
 	bool needed;   /* listed, or an ancestor of a listed node */
 	bool vanished; /* removed while this sample read it */
+	bool kept;     /* seen again by refresh_children: in its parent's new list of children */
 	bool has_prev;
 	struct nstk_cg_counters prev;
 	uint64_t prev_usec, now_usec; /* CLOCK_MONOTONIC of the reads */
@@ -396,8 +397,7 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 			r = -ENOENT; /* gone between readdir and open */
 		if (r == 0 && (r = NSTK_GROW(kids, cap, nkids)) == 0) {
 			kids[nkids++] = child;
-			if (!is_new)
-				child->parent = NULL; /* mark as kept */
+			child->kept = !is_new;
 		} else if (is_new) {
 			node_free(child);
 		}
@@ -408,10 +408,10 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	if (r < 0) {
 		/* Keep the old list whole; free only what was made new. */
 		for (size_t i = 0; i < nkids; i++) {
-			if (kids[i]->parent)
-				node_free(kids[i]);
+			if (kids[i]->kept)
+				kids[i]->kept = false;
 			else
-				kids[i]->parent = n;
+				node_free(kids[i]);
 		}
 		free(kids);
 		entries_clear(m);
@@ -419,10 +419,10 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	}
 	/* Children not seen again are gone: free them with their subtrees. */
 	for (size_t i = 0; i < n->nchildren; i++)
-		if (n->children[i]->parent)
+		if (!n->children[i]->kept)
 			node_free(n->children[i]);
 	for (size_t i = 0; i < nkids; i++)
-		kids[i]->parent = n;
+		kids[i]->kept = false;
 	free(n->children);
 	n->children = kids;
 	n->nchildren = nkids;
