@@ -56,6 +56,8 @@ void nstk_cg_node_free(struct nstk_cg_node *n)
 		nstk_cg_node_free(n->children[i]);
 	free(n->children);
 	node_close_fds(n);
+	/* close_tree_fds may have closed the directories in a run but not a kept file: close it too. */
+	nstk_cg_files_close(&n->files, n->cache);
 	free(n->path);
 	free(n->name);
 	free(n);
