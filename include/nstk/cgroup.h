@@ -14,7 +14,8 @@
  * NSTK_CG_ABSENT) or doubles that are NaN when unknown (a first sample has no
  * rates) and INFINITY when unlimited. Files: cgroup_layout.c (detection),
  * cgroup_sample.c (reading one cgroup's files), cgroup_derive.c (rates and
- * effective limits), cgroup.c (the walk, the per-cgroup directory fds).
+ * effective limits), cgroup_node.c (the tree's nodes and the descriptors
+ * they hold), cgroup.c (the monitor: the walk and the samples).
  */
 #ifndef NSTK_CGROUP_H
 #define NSTK_CGROUP_H

@@ -116,6 +116,7 @@ static const unsigned file_group[NSTK_CGF_COUNT] = {
  */
 #define FILE_MAX (UINT64_C(64) << 20)
 
+/* Every read starts here, so a value that no file gives stays absent. */
 void nstk_cg_counters_clear(struct nstk_cg_counters *c)
 {
 #define SET_ABSENT_VALUE(name) c->name = NSTK_CG_ABSENT;
