@@ -13,8 +13,9 @@
  * Values are uint64_t with the two sentinels of cgparse.h (NSTK_CG_UNLIMITED,
  * NSTK_CG_ABSENT) or doubles that are NaN when unknown (a first sample has no
  * rates) and INFINITY when unlimited. Files: cgroup_layout.c (detection),
- * cgroup_sample.c (reading one cgroup's files), cgroup.c (the walk, the
- * per-cgroup directory fds, rates and effective limits).
+ * cgroup_sample.c (reading one cgroup's files), cgroup_derive.c (rates and
+ * effective limits), cgroup_node.c (the tree's nodes and the descriptors
+ * they hold), cgroup.c (the monitor: the walk and the samples).
  */
 #ifndef NSTK_CGROUP_H
 #define NSTK_CGROUP_H
@@ -111,27 +112,41 @@ enum nstk_cg_read {
 	NSTK_CG_READ_ALL = (1 << 8) - 1,
 };
 
-/* What the files said, as read: counters are cumulative. */
+/*
+ * What the files said, as read: counters are cumulative.
+ *
+ * Every value is named once, in NSTK_CG_COUNTERS, and both the struct and
+ * nstk_cg_counters_clear are made from that list, so a value added to it
+ * starts absent (never 0, which is a real value) until a file gives it.
+ * The list calls V(name) for a uint64_t (NSTK_CG_ABSENT when absent) and
+ * AVG(name) for a double (NaN when absent).
+ */
+#define NSTK_CG_COUNTERS(V, AVG)                                                                    \
+	V(tasks)                                                                                     \
+	/* cpu (µs); quota NSTK_CG_UNLIMITED when none; cpuset_cpus: CPUs in the effective cpuset */ \
+	V(cpu_usage_usec)                                                                            \
+	V(nr_periods) V(nr_throttled) V(throttled_usec) V(nr_bursts) V(burst_usec)                   \
+	V(cpu_quota_usec) V(cpu_period_usec)                                                         \
+	V(cpuset_cpus)                                                                               \
+	/* memory (bytes) */                                                                         \
+	V(memory_current) V(memory_inactive_file) V(memory_max) V(memory_high)                       \
+	V(swap_current) V(swap_max) V(memory_peak)                                                   \
+	V(oom) V(oom_kill)                                                                           \
+	/* pids */                                                                                   \
+	V(pids_current) V(pids_max)                                                                  \
+	/* io (bytes, over all devices) */                                                           \
+	V(io_rbytes) V(io_wbytes)                                                                    \
+	/* pressure (avg10 %; totals µs) */                                                          \
+	AVG(cpu_some_avg10) AVG(cpu_full_avg10) AVG(memory_some_avg10) AVG(memory_full_avg10)        \
+	AVG(io_some_avg10) AVG(io_full_avg10)                                                        \
+	V(cpu_some_usec) V(cpu_full_usec) V(memory_some_usec) V(memory_full_usec)                    \
+	V(io_some_usec) V(io_full_usec)
+
+#define NSTK_CG_COUNTER_VALUE(name) uint64_t name;
+#define NSTK_CG_COUNTER_AVG(name) double name;
+
 struct nstk_cg_counters {
-	uint64_t tasks;
-	/* cpu (µs) */
-	uint64_t cpu_usage_usec;
-	uint64_t nr_periods, nr_throttled, throttled_usec, nr_bursts, burst_usec;
-	uint64_t cpu_quota_usec, cpu_period_usec; /* quota NSTK_CG_UNLIMITED when none */
-	uint64_t cpuset_cpus;			  /* CPUs in the effective cpuset */
-	/* memory (bytes) */
-	uint64_t memory_current, memory_inactive_file, memory_max, memory_high;
-	uint64_t swap_current, swap_max, memory_peak;
-	uint64_t oom, oom_kill;
-	/* pids */
-	uint64_t pids_current, pids_max;
-	/* io (bytes, over all devices) */
-	uint64_t io_rbytes, io_wbytes;
-	/* pressure (avg10 %, NaN when absent; totals µs) */
-	double cpu_some_avg10, cpu_full_avg10, memory_some_avg10, memory_full_avg10, io_some_avg10,
-		io_full_avg10;
-	uint64_t cpu_some_usec, cpu_full_usec, memory_some_usec, memory_full_usec, io_some_usec,
-		io_full_usec;
+	NSTK_CG_COUNTERS(NSTK_CG_COUNTER_VALUE, NSTK_CG_COUNTER_AVG) /* a new value goes into the list */
 	/*
 	 * The groups (enum nstk_cg_read) in which a file was there but could
 	 * not be read or did not parse (cut short, "max" for a number, past

@@ -1,7 +1,8 @@
 /*
  * cgroup.c — the cgroup monitor: one tree of cgroups merged by path across
- * hierarchies, kept from sample to sample, and what is derived from two
- * samples (rates) and from a cgroup's ancestors (effective limits).
+ * hierarchies, kept from sample to sample (its nodes and their descriptors
+ * are cgroup_node.c's; rates and effective limits are derived in
+ * cgroup_derive.c).
  *
  * The one idea: each node holds a directory fd per hierarchy and the inode
  * that fd was opened on. A walk lists each node's subdirectories with
@@ -20,14 +21,7 @@
  * a leaf, the most common cgroup, is never listed; only directories with
  * subdirectories are read with getdents64), and one pread per file the
  * asked-for groups need, through descriptors kept from the first sample
- * (cgroup_sample.h). A node's kept file descriptors belong to its directory
- * fds: whenever one of those is replaced or closed, they are closed too.
- * Kept descriptors are a cache, and directories come first: the budget is
- * what RLIMIT_NOFILE leaves after the directories held (and room for more),
- * and should the process run short of descriptors all the same, the kept
- * files are given back and the budget halved before a directory goes
- * unread. At the end, runs of consecutive descriptors are closed with one
- * close_range each.
+ * (cgroup_sample.h) within a budget (cgroup_node.h).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -39,11 +33,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup_node.h"
 #include "cgroup_sample.h"
 #include "nstk/cgroup.h"
 #include "nstk/container_names.h"
@@ -53,52 +47,16 @@
 /* Deeper than any real cgroup tree; a fixture deeper than this is cut there. */
 #define MAX_WALK_DEPTH 256
 
-/*
- * At most this many file descriptors are kept (and never more than
- * RLIMIT_NOFILE leaves after the directories: see set_file_budget): each
- * costs the kernel about 4.3 KiB (a struct file, a kernfs_open_file and its
- * seq_file page, measured on Linux 6.18), so 16384 of them hold ~70 MiB;
- * that is 1,600 cgroups at the ten files of the text table on a v1 host.
- * Files past the budget are opened, read and closed each sample.
- */
-#define MAX_KEPT_FILES 16384u
-/* Descriptors left to everything else when the budget is worked out. */
-#define FD_RESERVE 256u
-
-struct node {
-	struct nstk_cg_stats stats; /* what callers see */
-	char *path, *name;
-	struct node *parent;
-	struct node **children; /* sorted by name */
-	size_t nchildren, cap_children;
-	int fd[NSTK_CG_MAX_HIERARCHIES];
-	uint64_t ino[NSTK_CG_MAX_HIERARCHIES];
-	struct nstk_cg_files files; /* kept file descriptors, tied to fd[] */
-	struct nstk_cg_fdcache *cache; /* the monitor's, that files count against */
-	struct nstk_container container;
-	bool has_container;
-	uint8_t name_asks; /* samples that asked for a podman name (at most NAME_ASKS) */
-	bool listed;   /* a row this sample */
-	bool needed;   /* listed, or an ancestor of a listed node */
-	bool vanished; /* removed while this sample read it */
-	bool has_prev;
-	struct nstk_cg_counters prev;
-	uint64_t prev_usec, now_usec; /* CLOCK_MONOTONIC of the reads */
-};
-
 struct nstk_cg_monitor {
 	struct nstk_cg_layout layout;
 	struct nstk_cg_monitor_options opt;
 	char *subtree;
-	struct node *root; /* "/" */
-	struct node *top;  /* the subtree's node, at the end of the chain from root */
+	struct nstk_cg_tree tree; /* from "/", with the descriptors it holds */
+	struct nstk_cg_node *top; /* the subtree's node, at the end of the chain from the root */
 	const struct nstk_cg_stats **rows;
 	size_t nrows, cap_rows;
 	struct nstk_cg_buffer buf;
-	struct nstk_cg_fdcache cache;
 	struct nstk_container_names names; /* podman names, by container id */
-	size_t fd_limit; /* RLIMIT_NOFILE when the monitor was made */
-	size_t max_kept; /* MAX_KEPT_FILES, halved whenever descriptors ran out */
 	double time;
 	uint64_t started_usec, prev_started_usec; /* CLOCK_MONOTONIC at the starts of the last two samples */
 	/* Scratch for the walk, reused. */
@@ -110,320 +68,13 @@ struct nstk_cg_monitor {
 	size_t nentries, cap_entries;
 };
 
-/* ---- pure: rates and limits ---- */
+/* ---- the walk ---- */
 
-void nstk_cg_counters_clear(struct nstk_cg_counters *c)
-{
-	uint64_t *u[] = {
-		&c->tasks,	  &c->cpu_usage_usec, &c->nr_periods,	 &c->nr_throttled,
-		&c->throttled_usec, &c->nr_bursts,     &c->burst_usec,	 &c->cpu_quota_usec,
-		&c->cpu_period_usec, &c->cpuset_cpus,  &c->memory_current, &c->memory_inactive_file,
-		&c->memory_max,	  &c->memory_high,    &c->swap_current,	 &c->swap_max,
-		&c->memory_peak,  &c->oom,	      &c->oom_kill,	 &c->pids_current,
-		&c->pids_max,	  &c->io_rbytes,      &c->io_wbytes,	 &c->cpu_some_usec,
-		&c->cpu_full_usec, &c->memory_some_usec, &c->memory_full_usec, &c->io_some_usec,
-		&c->io_full_usec,
-	};
-	double *d[] = {
-		&c->cpu_some_avg10,    &c->cpu_full_avg10, &c->memory_some_avg10,
-		&c->memory_full_avg10, &c->io_some_avg10,  &c->io_full_avg10,
-	};
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(u); i++)
-		*u[i] = NSTK_CG_ABSENT;
-	for (size_t i = 0; i < NSTK_ARRAY_SIZE(d); i++)
-		*d[i] = NAN;
-	c->unreadable = 0;
-}
-
-/* How much a counter grew, or false when either side is missing or it went backwards. */
-static bool delta(uint64_t now, uint64_t prev, uint64_t *d)
-{
-	if (!nstk_cg_is_value(now) || !nstk_cg_is_value(prev) || now < prev)
-		return false;
-	*d = now - prev;
-	return true;
-}
-
-/* Growth of a counter per µs of wall time. */
-static double per_usec(uint64_t now, uint64_t prev, uint64_t elapsed_usec)
-{
-	uint64_t d;
-	if (elapsed_usec == 0 || !delta(now, prev, &d))
-		return NAN;
-	return (double)d / (double)elapsed_usec;
-}
-
-void nstk_cg_compute_rates(struct nstk_cg_stats *s, const struct nstk_cg_counters *prev,
-			   uint64_t elapsed_usec)
-{
-	const struct nstk_cg_counters *now = &s->now;
-	uint64_t periods, throttled;
-
-	s->fresh = prev == NULL;
-	s->interval_s = NAN;
-	s->cpu_usage_pct = s->cpu_throttled_pct = s->cpu_throttled_s_per_s = s->cpu_burst_s_per_s = NAN;
-	s->io_read_bps = s->io_write_bps = NAN;
-	s->oom_kills_delta = NSTK_CG_ABSENT;
-	if (!prev || elapsed_usec == 0)
-		return;
-
-	s->interval_s = (double)elapsed_usec / 1e6;
-	s->cpu_usage_pct = 100 * per_usec(now->cpu_usage_usec, prev->cpu_usage_usec, elapsed_usec);
-	if (delta(now->nr_periods, prev->nr_periods, &periods) &&
-	    delta(now->nr_throttled, prev->nr_throttled, &throttled))
-		s->cpu_throttled_pct = periods ? 100.0 * (double)throttled / (double)periods : 0;
-	s->cpu_throttled_s_per_s = per_usec(now->throttled_usec, prev->throttled_usec, elapsed_usec);
-	s->cpu_burst_s_per_s = per_usec(now->burst_usec, prev->burst_usec, elapsed_usec);
-	s->io_read_bps = 1e6 * per_usec(now->io_rbytes, prev->io_rbytes, elapsed_usec);
-	s->io_write_bps = 1e6 * per_usec(now->io_wbytes, prev->io_wbytes, elapsed_usec);
-	uint64_t kills;
-	if (delta(now->oom_kill, prev->oom_kill, &kills))
-		s->oom_kills_delta = kills;
-}
-
-/*
- * The smallest value of field over s and its ancestors, and the path of the
- * nearest cgroup holding it; unlimited when only "max" is seen, absent when
- * nothing is.
- */
-static struct nstk_cg_effective effective_min(const struct nstk_cg_stats *s, size_t field)
-{
-	struct nstk_cg_effective e = { .value = NSTK_CG_ABSENT, .from = NULL };
-	for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
-		uint64_t v = *(const uint64_t *)((const char *)&a->now + field);
-		if (nstk_cg_is_value(v)) {
-			if (!nstk_cg_is_value(e.value) || v < e.value) {
-				e.value = v;
-				e.from = a->path;
-			}
-		} else if (v == NSTK_CG_UNLIMITED && e.value == NSTK_CG_ABSENT) {
-			e.value = NSTK_CG_UNLIMITED;
-		}
-	}
-	return e;
-}
-
-static double cores_of(const struct nstk_cg_counters *c)
-{
-	if (c->cpu_quota_usec == NSTK_CG_UNLIMITED)
-		return INFINITY;
-	if (!nstk_cg_is_value(c->cpu_quota_usec) || !nstk_cg_is_value(c->cpu_period_usec) ||
-	    c->cpu_period_usec == 0)
-		return NAN;
-	return (double)c->cpu_quota_usec / (double)c->cpu_period_usec;
-}
-
-static double share(double part, uint64_t whole)
-{
-	if (isnan(part) || !nstk_cg_is_value(whole) || whole == 0)
-		return NAN;
-	return 100.0 * part / (double)whole;
-}
-
-/*
- * The effective CPU capacity: the smallest quota/period on the way to the
- * root, then the cpuset when it holds fewer CPUs than the top of the chain
- * (the host) does; the cpuset's "from" is the highest cgroup that already
- * had that few.
- */
-static void effective_cpu(struct nstk_cg_stats *s)
-{
-	double cores = NAN;
-	const char *from = NULL;
-
-	for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
-		double c = cores_of(&a->now);
-		if (isnan(c))
-			continue;
-		if (isnan(cores) || c < cores) {
-			cores = c;
-			from = isinf(c) ? NULL : a->path;
-		}
-	}
-	uint64_t mine = s->now.cpuset_cpus;
-	if (nstk_cg_is_value(mine)) {
-		const char *narrowed_at = NULL;
-		uint64_t top = mine;
-		for (const struct nstk_cg_stats *a = s; a; a = a->parent) {
-			if (!nstk_cg_is_value(a->now.cpuset_cpus))
-				continue;
-			top = a->now.cpuset_cpus;
-			if (top == mine)
-				narrowed_at = a->path;
-		}
-		if (mine < top && (isnan(cores) || (double)mine < cores)) {
-			cores = (double)mine;
-			from = narrowed_at;
-		} else if (isnan(cores)) {
-			cores = INFINITY;
-		}
-	}
-	s->cpu_effective_cores = cores;
-	s->cpu_effective_from = from;
-}
-
-void nstk_cg_compute_limits(struct nstk_cg_stats *s)
-{
-	const struct nstk_cg_counters *c = &s->now;
-
-	s->cpu_limit_cores = cores_of(c);
-	effective_cpu(s);
-	s->memory_max = effective_min(s, offsetof(struct nstk_cg_counters, memory_max));
-	s->memory_high = effective_min(s, offsetof(struct nstk_cg_counters, memory_high));
-	s->swap_max = effective_min(s, offsetof(struct nstk_cg_counters, swap_max));
-	s->pids_max = effective_min(s, offsetof(struct nstk_cg_counters, pids_max));
-
-	s->cpu_pct_of_limit = NAN;
-	if (!isnan(s->cpu_usage_pct) && isfinite(s->cpu_effective_cores) && s->cpu_effective_cores > 0)
-		s->cpu_pct_of_limit = s->cpu_usage_pct / s->cpu_effective_cores;
-
-	s->memory_working_set = NSTK_CG_ABSENT;
-	if (nstk_cg_is_value(c->memory_current) && nstk_cg_is_value(c->memory_inactive_file))
-		s->memory_working_set = c->memory_current > c->memory_inactive_file
-						? c->memory_current - c->memory_inactive_file
-						: 0;
-	double ws = nstk_cg_is_value(s->memory_working_set) ? (double)s->memory_working_set : NAN;
-	s->memory_pct_of_max = share(ws, s->memory_max.value);
-	s->memory_pct_of_high = share(ws, s->memory_high.value);
-	s->pids_pct_of_max = nstk_cg_is_value(c->pids_current) ? share((double)c->pids_current, s->pids_max.value)
-								: NAN;
-}
-
-/* ---- nodes ---- */
-
-/* Close n's directory in hierarchy h, and the files kept with it. */
-static void node_close_dir(struct node *n, size_t h)
-{
-	if (n->fd[h] < 0)
-		return;
-	nstk_cg_files_close(&n->files, n->cache);
-	close(n->fd[h]);
-	n->fd[h] = -1;
-	n->ino[h] = 0;
-	if (n->cache && n->cache->dirs)
-		n->cache->dirs--;
-}
-
-static void node_close_fds(struct node *n)
-{
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
-		node_close_dir(n, h);
-}
-
-static void node_free(struct node *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->nchildren; i++)
-		node_free(n->children[i]);
-	free(n->children);
-	node_close_fds(n);
-	free(n->path);
-	free(n->name);
-	free(n);
-}
-
-static struct node *node_new(struct node *parent, const char *name)
-{
-	struct node *n = calloc(1, sizeof(*n));
-	if (!n)
-		return NULL;
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
-		n->fd[h] = -1;
-	nstk_cg_files_init(&n->files);
-	n->parent = parent;
-	n->cache = parent ? parent->cache : NULL;
-	if (!parent) {
-		n->path = strdup("/");
-		n->name = strdup("/");
-	} else {
-		n->name = strdup(name);
-		if (asprintf(&n->path, "%s/%s", strcmp(parent->path, "/") ? parent->path : "", name) < 0)
-			n->path = NULL;
-	}
-	if (!n->path || !n->name) {
-		node_free(n);
-		return NULL;
-	}
-	n->has_container = nstk_container_from_cgroup(n->path, strlen(n->path), &n->container) == 1;
-	return n;
-}
-
-static void files_close_subtree(struct node *n)
-{
-	nstk_cg_files_close(&n->files, n->cache);
-	for (size_t i = 0; i < n->nchildren; i++)
-		files_close_subtree(n->children[i]);
-}
-
-/*
- * Out of descriptors: close every kept file and halve the budget. Returns
- * whether there was anything to give back (and so a retry may succeed).
- */
-static bool give_back_files(struct nstk_cg_monitor *m)
-{
-	size_t had = m->cache.open;
-	if (had == 0)
-		return false;
-	files_close_subtree(m->root);
-	m->max_kept = had / 2;
-	m->cache.max = m->max_kept;
-	return true;
-}
-
-/*
- * The budget of kept files for this sample: what RLIMIT_NOFILE leaves after
- * the directories held now, room for a quarter more of them, and a reserve.
- * Files kept already stay when it shrinks; new ones wait.
- */
-static void set_file_budget(struct nstk_cg_monitor *m)
-{
-	size_t want = FD_RESERVE + m->cache.dirs + m->cache.dirs / 4;
-	size_t max = m->fd_limit > want ? m->fd_limit - want : 0;
-	m->cache.max = max < m->max_kept ? max : m->max_kept;
-}
-
-/*
- * Open name (a subdirectory of the parent's directory in hierarchy h) for
- * n, remembering the inode it has: ino when the caller just saw it (readdir,
- * stat) on a real cgroupfs, where readdir's d_ino is the inode number, else
- * (0, or a fixture tree, whose filesystem may number them differently) by
- * fstat. Should the directory be made again between the sighting and the
- * open, the next walk sees a changed inode and opens it afresh. Returns 0,
- * -ENOENT when it is not there (any more), -EMFILE and such when the process
- * is out of descriptors even after giving back the kept files.
- */
-static int node_open(struct nstk_cg_monitor *m, struct node *n, size_t h, int parent_fd, const char *name,
-		     uint64_t ino)
-{
-	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && give_back_files(m))
-		fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOTDIR || errno == ELOOP ? -ENOENT : -errno;
-	if (ino == 0 || m->layout.by_files) {
-		struct stat st;
-		if (fstat(fd, &st) < 0) {
-			int r = -errno;
-			close(fd);
-			return r;
-		}
-		ino = (uint64_t)st.st_ino;
-	}
-	node_close_dir(n, h);
-	n->fd[h] = fd;
-	n->ino[h] = ino;
-	if (n->cache)
-		n->cache->dirs++;
-	return 0;
-}
-
+/* An error that stops the walk; the others mean a cgroup went away or may not be read. */
 static bool is_fatal(int r)
 {
 	return r < 0 && r != -ENOENT && r != -ENOTDIR && r != -ENODEV && r != -EACCES && r != -EPERM;
 }
-
-/* ---- the walk ---- */
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -474,7 +125,7 @@ static int list_subdirs(struct nstk_cg_monitor *m, int fd, size_t h)
 	}
 }
 
-static struct node *find_child(const struct node *n, const char *name)
+static struct nstk_cg_node *find_child(const struct nstk_cg_node *n, const char *name)
 {
 	size_t lo = 0, hi = n->nchildren;
 	while (lo < hi) {
@@ -495,7 +146,7 @@ static struct node *find_child(const struct node *n, const char *name)
  * its (name, hierarchy, inode) sightings. A changed inode means a new
  * cgroup under the old name: it loses its history.
  */
-static int refresh_child(struct nstk_cg_monitor *m, struct node *parent, struct node *child,
+static int refresh_child(struct nstk_cg_monitor *m, struct nstk_cg_node *parent, struct nstk_cg_node *child,
 			 const struct entry *e, size_t count)
 {
 	bool seen[NSTK_CG_MAX_HIERARCHIES] = { false };
@@ -508,7 +159,7 @@ static int refresh_child(struct nstk_cg_monitor *m, struct node *parent, struct 
 			continue;
 		if (child->fd[h] >= 0)
 			child->has_prev = false; /* removed and made again */
-		r = node_open(m, child, h, parent->fd[h], e[i].name, e[i].ino);
+		r = nstk_cg_node_open(&m->tree, child, h, parent->fd[h], e[i].name, e[i].ino);
 		if (r == -ENOENT) {
 			seen[h] = false;
 			continue;
@@ -518,17 +169,9 @@ static int refresh_child(struct nstk_cg_monitor *m, struct node *parent, struct 
 	}
 	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
 		if (!seen[h])
-			node_close_dir(child, h);
+			nstk_cg_node_close_dir(child, h);
 	}
 	return 0;
-}
-
-static bool any_fd(const struct node *n)
-{
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
-		if (n->fd[h] >= 0)
-			return true;
-	return false;
 }
 
 /*
@@ -546,7 +189,7 @@ static bool may_have_subdirs(const struct nstk_cg_monitor *m, int fd)
 }
 
 /* Replace n's children with what its directories hold now. */
-static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
+static int refresh_children(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
 {
 	int r = 0;
 
@@ -559,26 +202,25 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	if (m->nentries)
 		qsort(m->entries, m->nentries, sizeof(*m->entries), entry_cmp);
 
-	struct node **kids = NULL;
+	struct nstk_cg_node **kids = NULL;
 	size_t nkids = 0, cap = 0;
 	for (size_t i = 0; i < m->nentries && r == 0;) {
 		size_t j = i + 1;
 		while (j < m->nentries && strcmp(m->entries[j].name, m->entries[i].name) == 0)
 			j++;
-		struct node *child = find_child(n, m->entries[i].name);
+		struct nstk_cg_node *child = find_child(n, m->entries[i].name);
 		bool is_new = !child;
-		if (is_new && !(child = node_new(n, m->entries[i].name)))
+		if (is_new && !(child = nstk_cg_node_new(n, m->entries[i].name)))
 			r = -ENOMEM;
 		if (r == 0)
 			r = refresh_child(m, n, child, &m->entries[i], j - i);
-		if (r == 0 && !any_fd(child))
+		if (r == 0 && !nstk_cg_node_has_dir(child))
 			r = -ENOENT; /* gone between readdir and open */
 		if (r == 0 && (r = NSTK_GROW(kids, cap, nkids)) == 0) {
 			kids[nkids++] = child;
-			if (!is_new)
-				child->parent = NULL; /* mark as kept */
+			child->kept = !is_new;
 		} else if (is_new) {
-			node_free(child);
+			nstk_cg_node_free(child);
 		}
 		if (r == -ENOENT)
 			r = 0;
@@ -587,10 +229,10 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	if (r < 0) {
 		/* Keep the old list whole; free only what was made new. */
 		for (size_t i = 0; i < nkids; i++) {
-			if (kids[i]->parent)
-				node_free(kids[i]);
+			if (kids[i]->kept)
+				kids[i]->kept = false;
 			else
-				kids[i]->parent = n;
+				nstk_cg_node_free(kids[i]);
 		}
 		free(kids);
 		entries_clear(m);
@@ -598,10 +240,10 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 	}
 	/* Children not seen again are gone: free them with their subtrees. */
 	for (size_t i = 0; i < n->nchildren; i++)
-		if (n->children[i]->parent)
-			node_free(n->children[i]);
+		if (!n->children[i]->kept)
+			nstk_cg_node_free(n->children[i]);
 	for (size_t i = 0; i < nkids; i++)
-		kids[i]->parent = n;
+		kids[i]->kept = false;
 	free(n->children);
 	n->children = kids;
 	n->nchildren = nkids;
@@ -618,7 +260,7 @@ static int refresh_children(struct nstk_cg_monitor *m, struct node *n)
 #define NAME_ASKS 3
 
 /* The first process listed in n's cgroup.procs, or 0. */
-static pid_t first_process(const struct node *n)
+static pid_t first_process(const struct nstk_cg_node *n)
 {
 	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
 		if (n->fd[h] < 0)
@@ -636,7 +278,7 @@ static pid_t first_process(const struct node *n)
 }
 
 /* A podman container's name, as nsls and nsenter-lite find it: conmon's "-n". */
-static int name_container(struct nstk_cg_monitor *m, struct node *n)
+static int name_container(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
 {
 	if (!n->has_container || n->container.name[0] || n->name_asks >= NAME_ASKS ||
 	    strcmp(n->container.runtime, "podman") != 0 || n->container.monitor)
@@ -647,7 +289,7 @@ static int name_container(struct nstk_cg_monitor *m, struct node *n)
 }
 
 /* --filter: a glob over the path, the container's label or its name. */
-static bool glob_matches(const struct nstk_cg_monitor *m, const struct node *n)
+static bool glob_matches(const struct nstk_cg_monitor *m, const struct nstk_cg_node *n)
 {
 	if (m->opt.nglobs == 0)
 		return true;
@@ -659,7 +301,7 @@ static bool glob_matches(const struct nstk_cg_monitor *m, const struct node *n)
 }
 
 /* Walk the subtree below n (at depth below the top), refreshing children and marking rows. */
-static int walk(struct nstk_cg_monitor *m, struct node *n, unsigned depth)
+static int walk(struct nstk_cg_monitor *m, struct nstk_cg_node *n, unsigned depth)
 {
 	n->stats.depth = depth;
 	int named = name_container(m, n);
@@ -671,7 +313,7 @@ static int walk(struct nstk_cg_monitor *m, struct node *n, unsigned depth)
 	bool descend = (m->opt.max_depth < 0 || depth < (unsigned)m->opt.max_depth) && depth < MAX_WALK_DEPTH;
 	if (!descend) {
 		for (size_t i = 0; i < n->nchildren; i++)
-			node_free(n->children[i]);
+			nstk_cg_node_free(n->children[i]);
 		n->nchildren = 0;
 		return 0;
 	}
@@ -693,30 +335,30 @@ static int walk(struct nstk_cg_monitor *m, struct node *n, unsigned depth)
  */
 static int refresh_chain(struct nstk_cg_monitor *m)
 {
-	struct node *chain[MAX_WALK_DEPTH + 1];
+	struct nstk_cg_node *chain[MAX_WALK_DEPTH + 1];
 	size_t len = 0;
-	for (struct node *n = m->top; n && len <= MAX_WALK_DEPTH; n = n->parent)
+	for (struct nstk_cg_node *n = m->top; n && len <= MAX_WALK_DEPTH; n = n->parent)
 		chain[len++] = n;
 	/* chain[len-1] is the root, whose fds are the hierarchies' own. */
 	for (size_t i = len - 1; i-- > 0;) {
-		struct node *n = chain[i], *p = chain[i + 1];
+		struct nstk_cg_node *n = chain[i], *p = chain[i + 1];
 		for (size_t h = 0; h < m->layout.n; h++) {
 			struct stat st;
 			if (p->fd[h] < 0 || fstatat(p->fd[h], n->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    !S_ISDIR(st.st_mode)) {
-				node_close_dir(n, h);
+				nstk_cg_node_close_dir(n, h);
 				continue;
 			}
 			if (n->fd[h] >= 0 && n->ino[h] == (uint64_t)st.st_ino)
 				continue;
 			if (n->fd[h] >= 0)
 				n->has_prev = false;
-			int r = node_open(m, n, h, p->fd[h], n->name, (uint64_t)st.st_ino);
+			int r = nstk_cg_node_open(&m->tree, n, h, p->fd[h], n->name, (uint64_t)st.st_ino);
 			if (is_fatal(r))
 				return r;
 		}
 	}
-	return any_fd(m->top) ? 0 : -ENOENT;
+	return nstk_cg_node_has_dir(m->top) ? 0 : -ENOENT;
 }
 
 /* ---- reading and deriving ---- */
@@ -728,7 +370,7 @@ static uint64_t monotonic_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static void fill_identity(struct node *n)
+static void fill_identity(struct nstk_cg_node *n)
 {
 	struct nstk_cg_stats *s = &n->stats;
 	s->path = n->path;
@@ -744,18 +386,18 @@ static void fill_identity(struct node *n)
 	}
 }
 
-static int read_node(struct nstk_cg_monitor *m, struct node *n, bool limits_only)
+static int read_node(struct nstk_cg_monitor *m, struct nstk_cg_node *n, bool limits_only)
 {
 	fill_identity(n);
 	n->now_usec = monotonic_usec();
 	int r;
 	for (;;) {
-		r = nstk_cg_read_counters(&m->layout, n->fd, &n->files, &m->cache, m->opt.reads, limits_only,
+		r = nstk_cg_read_counters(&m->layout, n->fd, &n->files, &m->tree.cache, m->opt.reads, limits_only,
 					  n->now_usec, &m->buf, &n->stats.now);
 		if (r != -EMFILE && r != -ENFILE)
 			break;
 		/* Out of descriptors: read again without the kept ones, or make do. */
-		if (!give_back_files(m)) {
+		if (!nstk_cg_tree_give_back_files(&m->tree)) {
 			r = 0;
 			break;
 		}
@@ -768,7 +410,7 @@ static int read_node(struct nstk_cg_monitor *m, struct node *n, bool limits_only
 }
 
 /* Read the needed nodes below n (parents first) and derive their values. */
-static int read_subtree(struct nstk_cg_monitor *m, struct node *n)
+static int read_subtree(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
 {
 	if (!n->needed)
 		return 0;
@@ -807,15 +449,15 @@ int nstk_cg_monitor_sample(struct nstk_cg_monitor *m)
 		return r;
 	clock_gettime(CLOCK_REALTIME, &now);
 	m->time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-	set_file_budget(m);
+	nstk_cg_tree_set_file_budget(&m->tree);
 
 	/* The ancestors above the top: their limits only. */
-	struct node *chain[MAX_WALK_DEPTH + 1];
+	struct nstk_cg_node *chain[MAX_WALK_DEPTH + 1];
 	size_t len = 0;
-	for (struct node *n = m->top->parent; n && len <= MAX_WALK_DEPTH; n = n->parent)
+	for (struct nstk_cg_node *n = m->top->parent; n && len <= MAX_WALK_DEPTH; n = n->parent)
 		chain[len++] = n;
 	while (len-- > 0) {
-		struct node *n = chain[len];
+		struct nstk_cg_node *n = chain[len];
 		n->listed = false;
 		if ((r = read_node(m, n, true)) < 0)
 			return r;
@@ -879,24 +521,16 @@ int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_
 		free(m);
 		return r;
 	}
-	/* Keep file descriptors on a real cgroupfs only: a fixture's files may be replaced. */
-	struct rlimit rl;
-	m->cache.enabled = !m->layout.by_files;
-	m->max_kept = MAX_KEPT_FILES;
-	m->fd_limit = 1024;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		m->fd_limit = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > SIZE_MAX ? SIZE_MAX : (size_t)rl.rlim_cur;
 	r = -ENOMEM;
-	if (!(m->subtree = strdup(subtree)) || !(m->root = node_new(NULL, NULL)))
+	if (!(m->subtree = strdup(subtree)) || (r = nstk_cg_tree_init(&m->tree, m->layout.by_files)) < 0)
 		goto fail;
-	m->root->cache = &m->cache;
 	m->opt.subtree = m->subtree;
 	for (size_t h = 0; h < m->layout.n; h++) {
-		if ((r = node_open(m, m->root, h, m->layout.h[h].fd, ".", 0)) < 0)
+		if ((r = nstk_cg_node_open(&m->tree, m->tree.root, h, m->layout.h[h].fd, ".", 0)) < 0)
 			goto fail;
 	}
 	/* The chain from "/" to the subtree, one component at a time. */
-	m->top = m->root;
+	m->top = m->tree.root;
 	for (const char *c = subtree + 1; *c;) {
 		size_t len = strcspn(c, "/");
 		char name[NAME_MAX + 1];
@@ -906,9 +540,9 @@ int nstk_cg_monitor_new(const struct nstk_cg_monitor_options *o, struct nstk_cg_
 		}
 		memcpy(name, c, len);
 		name[len] = '\0';
-		struct node *n = node_new(m->top, name);
+		struct nstk_cg_node *n = nstk_cg_node_new(m->top, name);
 		if (!n || NSTK_GROW(m->top->children, m->top->cap_children, 0) < 0) {
-			node_free(n);
+			nstk_cg_node_free(n);
 			r = -ENOMEM;
 			goto fail;
 		}
@@ -928,102 +562,11 @@ fail:
 	return r;
 }
 
-/* Append every descriptor of the subtree at n (directories and kept files) to fds. */
-static void collect_fds(const struct node *n, int **fds, size_t *count, size_t *cap)
-{
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++)
-		if (n->fd[h] >= 0 && NSTK_GROW(*fds, *cap, *count) == 0)
-			(*fds)[(*count)++] = n->fd[h];
-	for (size_t i = 0; i < NSTK_CGF_COUNT; i++)
-		if (n->files.fd[i] >= 0 && NSTK_GROW(*fds, *cap, *count) == 0)
-			(*fds)[(*count)++] = n->files.fd[i];
-	for (size_t i = 0; i < n->nchildren; i++)
-		collect_fds(n->children[i], fds, count, cap);
-}
-
-static int int_cmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
-/* The closed runs [lo, hi] of descriptors, in order. */
-struct fd_run {
-	int lo, hi;
-};
-
-static bool in_runs(int fd, const struct fd_run *runs, size_t n)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (fd < runs[mid].lo)
-			hi = mid;
-		else if (fd > runs[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
-/* Set to -1 the descriptors of the subtree at n that the runs closed. */
-static void forget_closed(struct node *n, const struct fd_run *runs, size_t nruns)
-{
-	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
-		if (n->fd[h] >= 0 && in_runs(n->fd[h], runs, nruns)) {
-			n->fd[h] = -1;
-			if (n->cache && n->cache->dirs)
-				n->cache->dirs--;
-		}
-	}
-	for (size_t i = 0; i < NSTK_CGF_COUNT; i++) {
-		if (n->files.fd[i] >= 0 && in_runs(n->files.fd[i], runs, nruns)) {
-			n->files.fd[i] = -1;
-			if (n->cache && n->cache->open)
-				n->cache->open--;
-		}
-	}
-	for (size_t i = 0; i < n->nchildren; i++)
-		forget_closed(n->children[i], runs, nruns);
-}
-
-/*
- * Close every descriptor the tree holds, a run of consecutive numbers (all
- * ours: nothing else is in between) with one close_range: a big tree holds
- * tens of thousands, and they were opened in a row. Whatever this misses
- * (out of memory for the list), node_free closes one by one.
- */
-static void close_tree_fds(struct nstk_cg_monitor *m)
-{
-	_cleanup_free_ int *fds = NULL;
-	_cleanup_free_ struct fd_run *runs = NULL;
-	size_t count = 0, cap = 0, nruns = 0, cap_runs = 0;
-
-	collect_fds(m->root, &fds, &count, &cap);
-	if (count < 2)
-		return;
-	qsort(fds, count, sizeof(*fds), int_cmp);
-	for (size_t i = 0; i < count;) {
-		size_t j = i + 1;
-		while (j < count && fds[j] == fds[j - 1] + 1)
-			j++;
-		if (j - i > 1 && NSTK_GROW(runs, cap_runs, nruns) == 0 &&
-		    close_range((unsigned)fds[i], (unsigned)fds[j - 1], 0) == 0)
-			runs[nruns++] = (struct fd_run){ fds[i], fds[j - 1] };
-		i = j;
-	}
-	/* Forget the closed ones, so node_free does not close them again. */
-	if (nruns)
-		forget_closed(m->root, runs, nruns);
-}
-
 void nstk_cg_monitor_free(struct nstk_cg_monitor *m)
 {
 	if (!m)
 		return;
-	close_tree_fds(m);
-	node_free(m->root);
+	nstk_cg_tree_free(&m->tree);
 	entries_clear(m);
 	free(m->entries);
 	nstk_container_names_free(&m->names);

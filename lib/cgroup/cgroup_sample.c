@@ -116,6 +116,17 @@ static const unsigned file_group[NSTK_CGF_COUNT] = {
  */
 #define FILE_MAX (UINT64_C(64) << 20)
 
+/* Every read starts here, so a value that no file gives stays absent. */
+void nstk_cg_counters_clear(struct nstk_cg_counters *c)
+{
+#define SET_ABSENT_VALUE(name) c->name = NSTK_CG_ABSENT;
+#define SET_ABSENT_AVG(name) c->name = NAN;
+	NSTK_CG_COUNTERS(SET_ABSENT_VALUE, SET_ABSENT_AVG)
+#undef SET_ABSENT_VALUE
+#undef SET_ABSENT_AVG
+	c->unreadable = 0;
+}
+
 void nstk_cg_files_init(struct nstk_cg_files *f)
 {
 	for (size_t i = 0; i < NSTK_CGF_COUNT; i++)

@@ -1,8 +1,8 @@
 /*
  * test_cgroup.c — the cgroup model's arithmetic, without a cgroupfs: rates
  * from two samples (never negative, null on a first sample or a reset
- * counter) and effective limits over a chain of ancestors, with the cgroup
- * that sets each one.
+ * counter), effective limits over a chain of ancestors, with the cgroup
+ * that sets each one, and counters that start absent, every one of them.
  */
 #include <errno.h>
 #include <math.h>
@@ -190,6 +190,44 @@ static void effective_cpu_from_quota_and_cpuset(void **state)
 	assert_true(isnan(b.cpu_pct_of_limit));
 }
 
+static void cleared_counters_are_all_absent(void **state)
+{
+	(void)state;
+	struct nstk_cg_counters c;
+	memset(&c, 0, sizeof(c)); /* 0 is a real value: clear must replace it everywhere */
+	c.unreadable = NSTK_CG_READ_ALL;
+	nstk_cg_counters_clear(&c);
+#define ASSERT_ABSENT_VALUE(name) assert_true(c.name == NSTK_CG_ABSENT);
+#define ASSERT_ABSENT_AVG(name) assert_true(isnan(c.name));
+	NSTK_CG_COUNTERS(ASSERT_ABSENT_VALUE, ASSERT_ABSENT_AVG)
+#undef ASSERT_ABSENT_VALUE
+#undef ASSERT_ABSENT_AVG
+	assert_int_equal(c.unreadable, 0);
+}
+
+static void each_effective_limit_has_its_own_source(void **state)
+{
+	(void)state;
+	struct nstk_cg_stats root = cgroup("/", NULL);
+	struct nstk_cg_stats a = cgroup("/a", &root);
+	struct nstk_cg_stats b = cgroup("/a/b", &a);
+	root.now.swap_max = 1 << 20;
+	a.now.memory_max = 1 << 30;
+	a.now.memory_high = NSTK_CG_UNLIMITED;
+	a.now.swap_max = NSTK_CG_UNLIMITED;
+	b.now.memory_max = NSTK_CG_UNLIMITED;
+	b.now.pids_max = 10;
+	nstk_cg_compute_limits(&b);
+	assert_int_equal(b.memory_max.value, 1 << 30);
+	assert_string_equal(b.memory_max.from, "/a");
+	assert_true(b.memory_high.value == NSTK_CG_UNLIMITED);
+	assert_null(b.memory_high.from);
+	assert_int_equal(b.swap_max.value, 1 << 20);
+	assert_string_equal(b.swap_max.from, "/");
+	assert_int_equal(b.pids_max.value, 10);
+	assert_string_equal(b.pids_max.from, "/a/b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +239,8 @@ int main(void)
 		cmocka_unit_test(unlimited_everywhere_is_unlimited_not_zero),
 		cmocka_unit_test(working_set_is_floored_at_zero),
 		cmocka_unit_test(effective_cpu_from_quota_and_cpuset),
+		cmocka_unit_test(cleared_counters_are_all_absent),
+		cmocka_unit_test(each_effective_limit_has_its_own_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
