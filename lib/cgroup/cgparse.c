@@ -1,39 +1,29 @@
 /*
  * cgparse.c — pure parsers of cgroup v2 and v1 files (see cgparse.h).
  *
- * Everything is built from two cursors over (text, len): one that takes a
- * line (and insists on its newline), one that takes a space-separated token
- * from a line. Neither looks past len, so a truncated or hostile buffer can
+ * Everything is built from span.h's two cursors over (text, len): one that
+ * takes a line (here insisting on its newline), one that takes a
+ * space-separated token from a line. Neither looks past len, so a truncated or hostile buffer can
  * only be -EINVAL, never an overrun.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "nstk/cgparse.h"
+#include "nstk/span.h"
 
 #define MAX_VALUE ((uint64_t)INT64_MAX)
 
-struct span {
-	const char *s;
-	size_t len;
-};
-
-static bool span_is(struct span a, const char *word)
-{
-	size_t n = strlen(word);
-	return a.len == n && memcmp(a.s, word, n) == 0;
-}
-
 /* Drop one final newline of a single-value file. */
-static struct span single_value(const char *text, size_t len)
+static struct nstk_span single_value(const char *text, size_t len)
 {
 	if (len && text[len - 1] == '\n')
 		len--;
-	return (struct span){ text, len };
+	return (struct nstk_span){ text, len };
 }
 
 /* Digits only, 0..INT64_MAX. */
-static int parse_number(struct span t, uint64_t *value)
+static int parse_number(struct nstk_span t, uint64_t *value)
 {
 	uint64_t v = 0;
 
@@ -52,71 +42,49 @@ static int parse_number(struct span t, uint64_t *value)
 }
 
 /* A number, or -ERANGE for one with a minus sign (a negative count). */
-static int parse_count(struct span t, uint64_t *value)
+static int parse_count(struct nstk_span t, uint64_t *value)
 {
 	if (t.len > 1 && t.s[0] == '-') {
 		uint64_t ignored;
-		int r = parse_number((struct span){ t.s + 1, t.len - 1 }, &ignored);
+		int r = parse_number((struct nstk_span){ t.s + 1, t.len - 1 }, &ignored);
 		return r == -EINVAL ? r : -ERANGE;
 	}
 	return parse_number(t, value);
 }
 
-/*
- * The next line at *pos, without its newline. Returns 1 and the line, 0 at
- * the end, -EINVAL when the last line has no newline (a truncated read).
- */
-static int next_line(const char *text, size_t len, size_t *pos, struct span *line)
+/* The next line at *pos: 1, 0 at the end, -EINVAL for a last line with no
+ * newline (a truncated read: a cgroup file always ends its lines). */
+static int next_line(const char *text, size_t len, size_t *pos, struct nstk_span *line)
 {
-	if (*pos >= len)
-		return 0;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	if (!nl)
-		return -EINVAL;
-	*line = (struct span){ start, (size_t)(nl - start) };
-	*pos += line->len + 1;
-	return 1;
+	int r = nstk_next_line(text, len, pos, line);
+	return r == NSTK_LINE_UNTERMINATED ? -EINVAL : r;
 }
 
-/*
- * The next token of line at *pos, split on single spaces. Returns 1 and the
- * token, 0 at the end of the line, -EINVAL for an empty token (two spaces,
- * a leading or trailing space).
- */
-static int next_token(struct span line, size_t *pos, struct span *tok)
+/* The next token of line, split on single spaces (span.h: two spaces are -EINVAL). */
+static int next_token(struct nstk_span line, size_t *pos, struct nstk_span *tok)
 {
-	if (*pos > line.len || (*pos == line.len && (*pos == 0 || line.s[*pos - 1] != ' ')))
-		return 0;
-	const char *start = line.s + *pos;
-	const char *sp = memchr(start, ' ', line.len - *pos);
-	size_t n = sp ? (size_t)(sp - start) : line.len - *pos;
-	if (n == 0)
-		return -EINVAL;
-	*tok = (struct span){ start, n };
-	*pos += n + (sp ? 1 : 0);
-	return 1;
+	return nstk_next_token(line, ' ', pos, tok);
 }
 
 /* Exactly n tokens in line. */
-static int split_tokens(struct span line, struct span *tok, size_t n)
+static int split_tokens(struct nstk_span line, struct nstk_span *tok, size_t n)
 {
 	size_t pos = 0;
 	for (size_t i = 0; i < n; i++)
 		if (next_token(line, &pos, &tok[i]) != 1)
 			return -EINVAL;
-	struct span extra;
+	struct nstk_span extra;
 	return next_token(line, &pos, &extra) == 0 ? 0 : -EINVAL;
 }
 
 /* "key=value" split at its first '='. */
-static int split_pair(struct span tok, struct span *key, struct span *value)
+static int split_pair(struct nstk_span tok, struct nstk_span *key, struct nstk_span *value)
 {
 	const char *eq = memchr(tok.s, '=', tok.len);
 	if (!eq || eq == tok.s)
 		return -EINVAL;
-	*key = (struct span){ tok.s, (size_t)(eq - tok.s) };
-	*value = (struct span){ eq + 1, tok.len - key->len - 1 };
+	*key = (struct nstk_span){ tok.s, (size_t)(eq - tok.s) };
+	*value = (struct nstk_span){ eq + 1, tok.len - key->len - 1 };
 	return 0;
 }
 
@@ -135,9 +103,9 @@ int nstk_cgparse_u64(const char *text, size_t len, uint64_t *value)
 	return parse_count(single_value(text, len), value);
 }
 
-static int parse_limit_span(struct span t, uint64_t *value)
+static int parse_limit_span(struct nstk_span t, uint64_t *value)
 {
-	if (span_is(t, "max") || span_is(t, "-1")) {
+	if (nstk_span_eq(t, "max") || nstk_span_eq(t, "-1")) {
 		*value = NSTK_CG_UNLIMITED;
 		return 0;
 	}
@@ -180,13 +148,13 @@ int nstk_cgparse_cfs_period(const char *text, size_t len, uint64_t *period_usec)
 
 int nstk_cgparse_cpu_max(const char *text, size_t len, struct nstk_cg_cpu_max *out)
 {
-	struct span tok[2];
+	struct nstk_span tok[2];
 	uint64_t quota, period;
 	int r;
 
 	if ((r = split_tokens(single_value(text, len), tok, 2)) < 0)
 		return r;
-	if (span_is(tok[0], "max"))
+	if (nstk_span_eq(tok[0], "max"))
 		quota = NSTK_CG_UNLIMITED;
 	else if ((r = parse_count(tok[0], &quota)) < 0)
 		return r;
@@ -204,7 +172,7 @@ int nstk_cgparse_cpu_max(const char *text, size_t len, struct nstk_cg_cpu_max *o
 int nstk_cgparse_flat_keyed(const char *text, size_t len, const char *const *keys, size_t nkeys,
 			    uint64_t *values)
 {
-	struct span line, tok[2];
+	struct nstk_span line, tok[2];
 	size_t pos = 0;
 	int r;
 
@@ -215,7 +183,7 @@ int nstk_cgparse_flat_keyed(const char *text, size_t len, const char *const *key
 		if ((r = split_tokens(line, tok, 2)) < 0 || (r = parse_count(tok[1], &v)) < 0)
 			return r;
 		for (size_t i = 0; i < nkeys; i++)
-			if (span_is(tok[0], keys[i]))
+			if (nstk_span_eq(tok[0], keys[i]))
 				values[i] = v;
 	}
 	return r;
@@ -289,22 +257,22 @@ int nstk_cgparse_oom_control(const char *text, size_t len, struct nstk_cg_oom_co
 }
 
 /* "MAJ:MIN", both decimal. */
-static bool is_device(struct span t)
+static bool is_device(struct nstk_span t)
 {
 	const char *colon = memchr(t.s, ':', t.len);
 	uint64_t ignored;
 	if (!colon)
 		return false;
 	size_t major_len = (size_t)(colon - t.s);
-	return parse_number((struct span){ t.s, major_len }, &ignored) == 0 &&
-	       parse_number((struct span){ colon + 1, t.len - major_len - 1 }, &ignored) == 0;
+	return parse_number((struct nstk_span){ t.s, major_len }, &ignored) == 0 &&
+	       parse_number((struct nstk_span){ colon + 1, t.len - major_len - 1 }, &ignored) == 0;
 }
 
 int nstk_cgparse_io_stat(const char *text, size_t len, struct nstk_cg_io *out)
 {
 	static const char *const keys[] = { "rbytes", "wbytes", "dbytes", "rios", "wios", "dios" };
 	uint64_t sum[6] = { 0 };
-	struct span line, tok;
+	struct nstk_span line, tok;
 	size_t pos = 0;
 	unsigned ndevices = 0;
 	int r;
@@ -318,12 +286,12 @@ int nstk_cgparse_io_stat(const char *text, size_t len, struct nstk_cg_io *out)
 			return -EINVAL;
 		ndevices++;
 		while ((r = next_token(line, &tpos, &tok)) == 1) {
-			struct span key, value;
+			struct nstk_span key, value;
 			if ((r = split_pair(tok, &key, &value)) < 0)
 				return r;
 			for (size_t i = 0; i < 6; i++) {
 				uint64_t v;
-				if (!span_is(key, keys[i]))
+				if (!nstk_span_eq(key, keys[i]))
 					continue;
 				if ((r = parse_count(value, &v)) < 0 || (r = add_checked(&sum[i], v)) < 0)
 					return r;
@@ -345,17 +313,17 @@ int nstk_cgparse_blkio_bytes(const char *text, size_t len, struct nstk_cg_io *ou
 {
 	static const char *const ops[] = { "Read", "Write", "Discard", "Sync", "Async", "Total" };
 	uint64_t sum[3] = { 0 };
-	struct span line, tok[3];
+	struct nstk_span line, tok[3];
 	size_t pos = 0;
 	unsigned ndevices = 0;
-	struct span last_device = { NULL, 0 };
+	struct nstk_span last_device = { NULL, 0 };
 	int r;
 
 	while ((r = next_line(text, len, &pos, &line)) == 1) {
 		uint64_t v;
 		/* The device-less "Total N" that ends the file. */
 		if (split_tokens(line, tok, 2) == 0) {
-			if (!span_is(tok[0], "Total"))
+			if (!nstk_span_eq(tok[0], "Total"))
 				return -EINVAL;
 			if ((r = parse_count(tok[1], &v)) < 0)
 				return r;
@@ -367,7 +335,7 @@ int nstk_cgparse_blkio_bytes(const char *text, size_t len, struct nstk_cg_io *ou
 			return r;
 		size_t op;
 		for (op = 0; op < 6; op++)
-			if (span_is(tok[1], ops[op]))
+			if (nstk_span_eq(tok[1], ops[op]))
 				break;
 		if (op == 6)
 			return -EINVAL;
@@ -389,7 +357,7 @@ int nstk_cgparse_blkio_bytes(const char *text, size_t len, struct nstk_cg_io *ou
 }
 
 /* "12.34" as the kernel writes a PSI average: digits, optionally '.' and digits. */
-static int parse_percent(struct span t, double *value)
+static int parse_percent(struct nstk_span t, double *value)
 {
 	const char *dot = memchr(t.s, '.', t.len);
 	size_t int_len = dot ? (size_t)(dot - t.s) : t.len;
@@ -397,10 +365,10 @@ static int parse_percent(struct span t, double *value)
 	double scale = 1;
 	int r;
 
-	if ((r = parse_number((struct span){ t.s, int_len }, &whole)) < 0)
+	if ((r = parse_number((struct nstk_span){ t.s, int_len }, &whole)) < 0)
 		return r;
 	if (dot) {
-		struct span f = { dot + 1, t.len - int_len - 1 };
+		struct nstk_span f = { dot + 1, t.len - int_len - 1 };
 		if (f.len == 0 || f.len > 6)
 			return -EINVAL;
 		if ((r = parse_number(f, &frac)) < 0)
@@ -415,10 +383,10 @@ static int parse_percent(struct span t, double *value)
 	return 0;
 }
 
-static int parse_psi_line(struct span line, struct span *kind, struct nstk_cg_psi_line *out)
+static int parse_psi_line(struct nstk_span line, struct nstk_span *kind, struct nstk_cg_psi_line *out)
 {
 	static const char *const keys[] = { "avg10", "avg60", "avg300", "total" };
-	struct span tok[5], key, value;
+	struct nstk_span tok[5], key, value;
 	double avg[3];
 	int r;
 
@@ -428,7 +396,7 @@ static int parse_psi_line(struct span line, struct span *kind, struct nstk_cg_ps
 	for (size_t i = 0; i < 4; i++) {
 		if ((r = split_pair(tok[i + 1], &key, &value)) < 0)
 			return r;
-		if (!span_is(key, keys[i]))
+		if (!nstk_span_eq(key, keys[i]))
 			return -EINVAL;
 		r = i < 3 ? parse_percent(value, &avg[i]) : parse_count(value, &out->total_usec);
 		if (r < 0)
@@ -443,7 +411,7 @@ static int parse_psi_line(struct span line, struct span *kind, struct nstk_cg_ps
 int nstk_cgparse_pressure(const char *text, size_t len, struct nstk_cg_pressure *out)
 {
 	struct nstk_cg_pressure p = { 0 };
-	struct span line, kind;
+	struct nstk_span line, kind;
 	size_t pos = 0;
 	bool has_some = false;
 	int r;
@@ -452,10 +420,10 @@ int nstk_cgparse_pressure(const char *text, size_t len, struct nstk_cg_pressure 
 		struct nstk_cg_psi_line l;
 		if ((r = parse_psi_line(line, &kind, &l)) < 0)
 			return r;
-		if (span_is(kind, "some") && !has_some) {
+		if (nstk_span_eq(kind, "some") && !has_some) {
 			p.some = l;
 			has_some = true;
-		} else if (span_is(kind, "full") && has_some && !p.has_full) {
+		} else if (nstk_span_eq(kind, "full") && has_some && !p.has_full) {
 			p.full = l;
 			p.has_full = true;
 		} else {
@@ -472,7 +440,7 @@ int nstk_cgparse_pressure(const char *text, size_t len, struct nstk_cg_pressure 
 
 int nstk_cgparse_cpuset_count(const char *text, size_t len, uint64_t *count)
 {
-	struct span list = single_value(text, len);
+	struct nstk_span list = single_value(text, len);
 	uint64_t total = 0;
 	uint64_t next_free = 0; /* the lowest CPU a following range may start at */
 	size_t pos = 0;
@@ -482,14 +450,14 @@ int nstk_cgparse_cpuset_count(const char *text, size_t len, uint64_t *count)
 		const char *start = list.s + pos;
 		const char *comma = memchr(start, ',', list.len - pos);
 		size_t n = comma ? (size_t)(comma - start) : list.len - pos;
-		struct span item = { start, n };
+		struct nstk_span item = { start, n };
 		const char *dash = memchr(item.s, '-', item.len);
 		uint64_t first, last;
 
 		if (dash) {
 			size_t a = (size_t)(dash - item.s);
-			if ((r = parse_number((struct span){ item.s, a }, &first)) < 0 ||
-			    (r = parse_number((struct span){ dash + 1, item.len - a - 1 }, &last)) < 0)
+			if ((r = parse_number((struct nstk_span){ item.s, a }, &first)) < 0 ||
+			    (r = parse_number((struct nstk_span){ dash + 1, item.len - a - 1 }, &last)) < 0)
 				return r;
 		} else {
 			if ((r = parse_number(item, &first)) < 0)

@@ -22,6 +22,7 @@
 
 #include "nstk/cgroup.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -102,19 +103,17 @@ static int v1_controllers_from_mountinfo(const char *dir, unsigned *mask)
 	int r = nstk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len);
 	if (r < 0)
 		return r;
-	for (char *line = text; line < text + len;) {
-		char *nl = memchr(line, '\n', (size_t)(text + len - line));
-		size_t line_len = nl ? (size_t)(nl - line) : (size_t)(text + len - line);
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(text, len, &at, &line) > 0;) {
 		struct nstk_mountinfo_line m;
 		char point[PATH_MAX];
-		if (nstk_parse_mountinfo_line(line, line_len, &m) == 0 && m.fstype_len == 6 &&
+		if (nstk_parse_mountinfo_line(line.s, line.len, &m) == 0 && m.fstype_len == 6 &&
 		    memcmp(m.fstype, "cgroup", 6) == 0 &&
 		    nstk_unescape_octal(m.mount_point, m.mount_point_len, point, sizeof(point)) >= 0 &&
 		    strcmp(point, real) == 0) {
 			*mask = controllers_in(m.super_options, m.super_options_len, ",", v1_names);
 			return 0;
 		}
-		line += line_len + 1;
 	}
 	return -ENOENT;
 }
