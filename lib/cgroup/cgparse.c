@@ -3,7 +3,8 @@
  *
  * Everything is built from span.h's two cursors over (text, len): one that
  * takes a line (here insisting on its newline), one that takes a
- * space-separated token from a line. Neither looks past len, so a truncated or hostile buffer can
+ * space-separated token from a line. Neither looks past len, so a
+ * truncated or hostile buffer can
  * only be -EINVAL, never an overrun.
  */
 #include <errno.h>
