@@ -4,8 +4,7 @@
  * Everything is built from span.h's two cursors over (text, len): one that
  * takes a line (here insisting on its newline), one that takes a
  * space-separated token from a line. Neither looks past len, so a
- * truncated or hostile buffer can
- * only be -EINVAL, never an overrun.
+ * truncated or hostile buffer can only be -EINVAL, never an overrun.
  */
 #include <errno.h>
 #include <string.h>
