@@ -1017,7 +1017,7 @@ static int finish_via(struct nstk_out_table *t, const struct nstk_nsview_options
 		nstk_out_table_drop_columns_from(t, o->ncols);
 		return 0;
 	}
-	return nstk_nsview_via_rows(t, o->ncols);
+	return nstk_nsview_via_rows(t, o->ncols, o->columns);
 }
 
 /*
