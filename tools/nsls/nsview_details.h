@@ -27,8 +27,7 @@ struct nstk_detail_ctx {
 	bool utf8;
 };
 
-/* Set the cell for a detail column; 0 or -ENOMEM. */
-int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col,
-			    struct nstk_out_row *row, size_t c);
+/* Set *v to the value of a detail column; 0 or -ENOMEM. */
+int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col, struct nstk_value *v);
 
 #endif
