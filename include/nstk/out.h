@@ -117,6 +117,8 @@ int nstk_out_copy_value(struct nstk_out_row *row, size_t col, const struct nstk_
  * hangs from the nearest kept ancestor instead.
  */
 void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep);
+/* Put the rows in the order order[0..nrows) gives (a permutation of them); each index follows. */
+void nstk_out_table_order_rows(struct nstk_out_table *t, struct nstk_out_row *const *order);
 /* Drop the columns from position ncols on (computed for a filter, not shown). */
 void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols);
 

@@ -200,6 +200,14 @@ void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep)
 	t->nrows = n;
 }
 
+void nstk_out_table_order_rows(struct nstk_out_table *t, struct nstk_out_row *const *order)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		t->rows[i] = order[i];
+		t->rows[i]->index = i;
+	}
+}
+
 void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols)
 {
 	if (ncols >= t->ncols)

@@ -115,10 +115,11 @@ static int reorder(struct nstk_out_table *t, size_t n_orig)
 		}
 		order[n++] = t->rows[i];
 	}
-	for (size_t i = 0; i < n; i++) {
-		t->rows[i] = order[i];
-		t->rows[i]->index = i;
-	}
+	/* Each process row is at most NSTK_NSVIEW_VIA_MAX above a row of its
+	 * chain, so all were placed; anything else would be a bug here. */
+	if (n != t->nrows)
+		return -EINVAL;
+	nstk_out_table_order_rows(t, order);
 	return 0;
 }
 
