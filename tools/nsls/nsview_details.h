@@ -1,5 +1,5 @@
 /*
- * nsview_details.h — private to nsview: the cells of the "what is inside"
+ * nsview_details.h — private to nsview: the values of the "what is inside"
  * columns (interfaces, hostnames, id maps, root filesystem, container...),
  * each as text for tables and as a typed value for JSON.
  */

@@ -1,8 +1,8 @@
 /*
  * nsview_via.c — the processes between a row and its parent row in the
  * process tree (see nsview_via.h). The chain travels as a JSON cell so that
- * -Q filtering and the JSON renderer need nothing new; tables get rows made
- * from that same JSON, so both outputs say the same thing.
+ * the JSON renderer needs nothing new; tables get rows made from that same
+ * JSON, so both outputs say the same thing.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,9 +1,9 @@
 /*
  * nsview_via.h — the processes between a row and its parent row in nsls's
  * process tree (conmon, containerd-shim, the shell or unshare -f that forked
- * a namespace's first process): carried as a hidden "via" column while the
- * rows are built and filtered, then either kept (JSON "via") or turned into
- * rows of their own (tables). Private to nsls's view; pure.
+ * a namespace's first process): set in a hidden "via" column of the rows
+ * -Q kept, then either kept (JSON "via") or turned into rows of their own
+ * (tables). Private to nsls's view; pure.
  */
 #ifndef NSTK_NSVIEW_VIA_H
 #define NSTK_NSVIEW_VIA_H
