@@ -34,6 +34,7 @@ struct nstk_namespace {
 	bool relations_read; /* owner and parent asked (an nsfs file could be opened) */
 	/* Holders other than processes, as a list through census->holders. */
 	uint32_t first_holder;
+	uint32_t last_holder; /* its tail, where the next one is appended; unset while the list is empty */
 	uint32_t nthreads, nfds, nmounts, nchildren, nlisted, nsockets;
 };
 

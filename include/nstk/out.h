@@ -86,22 +86,41 @@ struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *c
 					  size_t ncols);
 void nstk_out_table_free(struct nstk_out_table *t);
 
+/*
+ * Values of one's own, outside any table: a tool fills a row's values by
+ * its own column ids, lets a filter (filter.h) read them, and only then
+ * moves them into a table row. Each setter first clears what v held;
+ * a cleared value is null. A zeroed struct nstk_value is null too.
+ */
+int nstk_value_set_str(struct nstk_value *v, const char *s); /* NULL -> null */
+void nstk_value_set_u64(struct nstk_value *v, uint64_t x);
+void nstk_value_set_i64(struct nstk_value *v, int64_t x);
+/* No value, but a note for tables ("(no process: ...)"). */
+int nstk_value_set_note(struct nstk_value *v, const char *note);
+/* A structured value: text shows summary, JSON shows json (v takes it, also on failure). */
+int nstk_value_set_json(struct nstk_value *v, const char *summary, json_t *json);
+void nstk_value_clear(struct nstk_value *v);
+
 /* Append a row whose cells are all null. NULL when out of memory. */
 struct nstk_out_row *nstk_out_row_add(struct nstk_out_table *t);
-/* Cell setters; col is a position in the table's columns. */
+/* Cell setters, as the value setters above; col is a position in the table's columns. */
 int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s); /* NULL -> null */
 void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t v);
 void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t v);
-/* No value, but a note for tables ("(no process: ...)"). */
 int nstk_out_set_note(struct nstk_out_row *row, size_t col, const char *note);
-/* A structured cell: text shows summary, JSON shows json (the cell takes it). */
 int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json);
+/* Move *v into cell col (no copy); *v is left null. */
+void nstk_out_take_value(struct nstk_out_row *row, size_t col, struct nstk_value *v);
+/* Copy *v into cell col (strings duplicated, JSON shared). 0 or -ENOMEM. */
+int nstk_out_copy_value(struct nstk_out_row *row, size_t col, const struct nstk_value *v);
 
 /*
  * Drop the rows whose keep[index] is false; a kept row whose parent goes
  * hangs from the nearest kept ancestor instead.
  */
 void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep);
+/* Put the rows in the order order[0..nrows) gives (a permutation of them); each index follows. */
+void nstk_out_table_order_rows(struct nstk_out_table *t, struct nstk_out_row *const *order);
 /* Drop the columns from position ncols on (computed for a filter, not shown). */
 void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols);
 

@@ -128,17 +128,15 @@ static int add_holder(struct nstk_census *c, uint32_t ns_index, struct nstk_hold
 	if (r < 0)
 		return r;
 	struct nstk_namespace *ns = &c->namespaces[ns_index];
-	/* Append, so holders read in the order they were found. */
+	/* Append at the tail, so holders read in the order they were found, in
+	 * O(1): a netns may be held by thousands of fds. */
 	h.next = NSTK_NO_HOLDER;
 	uint32_t i = (uint32_t)c->n_holders;
-	if (ns->first_holder == NSTK_NO_HOLDER) {
+	if (ns->first_holder == NSTK_NO_HOLDER)
 		ns->first_holder = i;
-	} else {
-		uint32_t last = ns->first_holder;
-		while (c->holders[last].next != NSTK_NO_HOLDER)
-			last = c->holders[last].next;
-		c->holders[last].next = i;
-	}
+	else
+		c->holders[ns->last_holder].next = i;
+	ns->last_holder = i;
 	c->holders[c->n_holders++] = h;
 	switch (h.kind) {
 	case NSTK_HOLDER_THREAD:

@@ -1,7 +1,7 @@
 /*
- * filter.c — the scols-filter(5) row filter language (see filter.h): a
- * hand-written lexer and a recursive-descent parser compile the expression
- * into a tree once; matching a row walks the tree.
+ * filter.c — reading a scols-filter(5) expression (see filter.h): a
+ * hand-written lexer and a recursive-descent parser compile it into a tree
+ * once (filter_internal.h); filter_match.c matches rows against the tree.
  *
  * The idea that makes it safe on any input: the tree is never deeper than
  * NSTK_FILTER_MAX_DEPTH. Every place the parser descends (a parenthesis, a
@@ -10,66 +10,20 @@
  * chain, so `a || b || ... ` of any length stays two levels deep. Parsing,
  * matching and freeing all recurse over that bounded tree. Regexes are
  * compiled at parse time, after an estimate of what glibc's regcomp would
- * build for them rules out the few patterns that would take it minutes or
- * gigabytes.
+ * build for them (filter_regex.c) rules out the few patterns that would
+ * take it minutes or gigabytes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <inttypes.h>
-#include <math.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "nstk/filter.h"
+#include "filter_internal.h"
 #include "nstk/util.h"
-
-/* A number as the language sees it: an integer (signed or not) or a fraction. */
-struct number {
-	bool is_fraction;
-	bool negative; /* an integer below zero, whose value is (int64_t)u */
-	uint64_t u;
-	long double f; /* when is_fraction */
-};
-
-enum node_kind {
-	NODE_OR,
-	NODE_AND,
-	NODE_NOT,
-	NODE_COMPARE,
-	NODE_COLUMN,
-	NODE_STRING,
-	NODE_NUMBER,
-	NODE_BOOLEAN,
-};
-
-enum compare_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_MATCH, OP_NOMATCH };
-
-struct node {
-	enum node_kind kind;
-	union {
-		struct {
-			struct node **operands;
-			size_t n, cap;
-		} list; /* NODE_OR, NODE_AND */
-		struct node *negated;
-		struct {
-			enum compare_op op;
-			struct node *left, *right;
-			regex_t *regex; /* OP_MATCH, OP_NOMATCH: right's string, compiled */
-		} compare;
-		size_t column;
-		char *string;
-		struct number number;
-		bool boolean;
-	};
-};
-
-struct nstk_filter {
-	struct node *root; /* NULL for the empty expression, which matches all */
-};
 
 static void node_free(struct node *n)
 {
@@ -111,312 +65,6 @@ static struct node *node_new(enum node_kind kind)
 	if (n)
 		n->kind = kind;
 	return n;
-}
-
-/* ---- characters and numbers (ASCII only: no locale may change the language) ---- */
-
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_name_char(char c)
-{
-	return is_letter(c) || is_digit(c) || (c && strchr("_.%:/-", c));
-}
-static char to_upper(char c) { return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c; }
-
-/* Whether name (NUL-terminated) is text[0..len) in any case: strcasecmp follows the locale. */
-static bool same_name(const char *name, const char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (to_upper(name[i]) != to_upper(text[i]))
-			return false; /* also when name ends first: text has no NUL in it */
-	}
-	return name[len] == '\0';
-}
-
-/*
- * Read "digits" or "digits.digits" at s into *n and the bytes read into
- * *len (0 when s does not start with a digit). -ERANGE for an integer that
- * does not fit 64 bits. Digit by digit rather than strtold, which reads
- * exponents and hex and follows the locale's decimal point.
- */
-static int scan_number(const char *s, struct number *n, size_t *len)
-{
-	size_t i = 0;
-	bool overflow = false;
-	uint64_t u = 0;
-	long double whole = 0;
-
-	for (; is_digit(s[i]); i++) {
-		unsigned digit = (unsigned)(s[i] - '0');
-		if (u > (UINT64_MAX - digit) / 10)
-			overflow = true;
-		u = u * 10 + digit;
-		whole = whole * 10 + digit;
-	}
-	*len = i;
-	*n = (struct number){ .u = u };
-	if (i == 0 || s[i] != '.' || !is_digit(s[i + 1])) {
-		if (overflow)
-			return -ERANGE;
-		return 0;
-	}
-	/* digits / 10^k, rounded once; digits past the 30th cannot change a long double. */
-	long double digits = 0, scale = 1;
-	for (i++; is_digit(s[i]); i++) {
-		if (scale < 1e30L) {
-			digits = digits * 10 + (s[i] - '0');
-			scale *= 10;
-		}
-	}
-	*len = i;
-	n->is_fraction = true;
-	n->f = whole + digits / scale;
-	return isfinite(n->f) ? 0 : -ERANGE;
-}
-
-/* A cell's text as a number: "-?digits(.digits)?", blanks around allowed. */
-static bool number_from_text(const char *s, struct number *n)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	bool minus = *s == '-';
-	s += minus;
-	size_t len;
-	if (scan_number(s, n, &len) < 0 || len == 0)
-		return false;
-	for (s += len; *s == ' ' || *s == '\t'; s++)
-		;
-	if (*s)
-		return false;
-	if (!minus)
-		return true;
-	if (n->is_fraction)
-		n->f = -n->f;
-	else if (n->u > (uint64_t)INT64_MAX + 1) {
-		n->is_fraction = true;
-		n->f = -(long double)n->u;
-	} else if (n->u) {
-		n->negative = true;
-		n->u = 0 - n->u; /* two's complement: (int64_t)u is the value */
-	}
-	return true;
-}
-
-static long double number_as_long_double(const struct number *n)
-{
-	if (n->is_fraction)
-		return n->f;
-	return n->negative ? (long double)(int64_t)n->u : (long double)n->u;
-}
-
-static int number_cmp(const struct number *a, const struct number *b)
-{
-	if (a->is_fraction || b->is_fraction) {
-		long double x = number_as_long_double(a), y = number_as_long_double(b);
-		return (x > y) - (x < y);
-	}
-	if (a->negative != b->negative)
-		return a->negative ? -1 : 1;
-	if (a->negative) {
-		int64_t x = (int64_t)a->u, y = (int64_t)b->u;
-		return (x > y) - (x < y);
-	}
-	return (a->u > b->u) - (a->u < b->u);
-}
-
-static bool number_is_zero(const struct number *n)
-{
-	return n->is_fraction ? n->f == 0 : n->u == 0;
-}
-
-/* Decimal text of n in buf (big enough for any u64, i64 or %Lg). */
-static const char *number_to_text(const struct number *n, char *buf, size_t size)
-{
-	if (n->is_fraction)
-		snprintf(buf, size, "%Lg", n->f);
-	else if (n->negative)
-		snprintf(buf, size, "%" PRId64, (int64_t)n->u);
-	else
-		snprintf(buf, size, "%" PRIu64, n->u);
-	return buf;
-}
-
-/* ---- regex cost ---- */
-
-static size_t add_capped(size_t a, size_t b)
-{
-	return a + b > NSTK_FILTER_MAX_REGEX_COST ? NSTK_FILTER_MAX_REGEX_COST + 1 : a + b;
-}
-
-static size_t mul_capped(size_t a, size_t b)
-{
-	if (a && b > (NSTK_FILTER_MAX_REGEX_COST + 1) / a)
-		return NSTK_FILTER_MAX_REGEX_COST + 1;
-	return add_capped(a * b, 0);
-}
-
-/* Past a bracket expression starting at s ('['), or at its end if unclosed. */
-static const char *skip_bracket(const char *s)
-{
-	s++;
-	if (*s == '^')
-		s++;
-	if (*s == ']')
-		s++;
-	while (*s && *s != ']') {
-		if (s[0] == '[' && s[1] && strchr(":.=", s[1])) {
-			char kind = s[1];
-			for (s += 2; *s && !(s[0] == kind && s[1] == ']'); s++)
-				;
-			if (*s)
-				s += 2;
-		} else {
-			s++;
-		}
-	}
-	return *s ? s + 1 : s;
-}
-
-/*
- * If s is at an interval ("{m}", "{m,}", "{,n}", "{m,n}"), move it past,
- * set *copies to how many copies of its atom regcomp makes and *optional
- * when it allows none; else false.
- */
-static bool scan_interval(const char **s, size_t *copies, bool *optional)
-{
-	const char *p = *s + 1;
-	size_t bound[2] = { 0, 0 };
-	bool seen_digit = false, comma = false;
-
-	for (; *p != '}'; p++) {
-		if (is_digit(*p)) {
-			seen_digit = true;
-			bound[comma] = add_capped(mul_capped(bound[comma], 10), (size_t)(*p - '0'));
-		} else if (*p == ',' && !comma) {
-			comma = true;
-		} else {
-			return false;
-		}
-	}
-	if (!seen_digit)
-		return false;
-	if (!comma)
-		*copies = bound[0];
-	else if (!is_digit(p[-1])) /* {m,}: m copies and a star */
-		*copies = add_capped(bound[0], 1);
-	else
-		*copies = bound[0] > bound[1] ? bound[0] : bound[1];
-	*optional = bound[0] == 0;
-	if (*copies == 0)
-		*copies = 1;
-	*s = p + 1;
-	return true;
-}
-
-/* Escapes that match a position, not a character: GNU's anchors and backreferences. */
-static bool escape_may_match_empty(char c)
-{
-	return (c >= '1' && c <= '9') || (c && strchr("bB<>`'", c));
-}
-
-/*
- * Whether glibc's regcomp can build pattern in little time and memory. Two
- * things make it blow up, both found by fuzzing:
- *   - it unrolls repetitions (x+ is xx*, x{3,5} five copies of x) and
- *     repetitions of repetitions multiply: a{,32767} or a{1000}{1000};
- *   - a repetition of something that can match nothing (a**, a*+++,
- *     ((a*)*){1000}) makes its epsilon-closure pass grow exponentially,
- *     seconds for a dozen bytes.
- * So this walks the pattern's groups, atoms and repetitions once, refuses
- * any repetition of an atom that can match the empty string (POSIX leaves
- * a** undefined anyway), and counts one per atom, a group as the sum of its
- * contents and a repeated atom as its copies, against
- * NSTK_FILTER_MAX_REGEX_COST. It also bounds group nesting, as regcomp
- * parses recursively.
- */
-static bool regex_is_affordable(const char *pattern)
-{
-	struct group {
-		size_t cost;	    /* of everything so far */
-		size_t last_cost;   /* of the latest atom, which a repetition copies */
-		bool last_empty;    /* the latest atom can match empty (true before the first) */
-		bool before_empty;  /* the atoms of this alternative before it all can */
-		bool earlier_empty; /* an earlier alternative can */
-	} groups[NSTK_FILTER_MAX_DEPTH + 1];
-	size_t level = 0;
-	struct group *g = &groups[0];
-	*g = (struct group){ .last_empty = true, .before_empty = true };
-
-	for (const char *s = pattern; *s;) {
-		size_t atom_cost = 1, copies = 0;
-		bool atom_empty = false, optional = false;
-		switch (*s++) {
-		case '(':
-			if (++level > NSTK_FILTER_MAX_DEPTH)
-				return false;
-			g = &groups[level];
-			*g = (struct group){ .last_empty = true, .before_empty = true };
-			continue;
-		case ')':
-			if (level == 0)
-				break;
-			atom_cost = add_capped(g->cost, 1);
-			atom_empty = g->earlier_empty || (g->before_empty && g->last_empty);
-			g = &groups[--level];
-			break;
-		case '|':
-			g->earlier_empty |= g->before_empty && g->last_empty;
-			g->cost = add_capped(g->cost, 1);
-			g->last_cost = 0;
-			g->last_empty = g->before_empty = true;
-			continue;
-		case '^':
-		case '$':
-			atom_empty = true;
-			break;
-		case '*':
-		case '?':
-			copies = 1;
-			optional = true;
-			break;
-		case '+':
-			copies = 2;
-			break;
-		case '{':
-			s--;
-			if (!scan_interval(&s, &copies, &optional))
-				s++; /* a literal '{' */
-			break;
-		case '[':
-			s = skip_bracket(s - 1);
-			break;
-		case '\\':
-			if (*s)
-				atom_empty = escape_may_match_empty(*s++);
-			break;
-		default:
-			break;
-		}
-		if (copies) {
-			if (g->last_empty)
-				return false;
-			size_t repeated = mul_capped(g->last_cost, copies);
-			g->cost = add_capped(g->cost, repeated - g->last_cost + 1);
-			g->last_cost = add_capped(repeated, 1);
-			g->last_empty = optional;
-		} else {
-			g->before_empty = g->before_empty && g->last_empty;
-			g->cost = add_capped(g->cost, atom_cost);
-			g->last_cost = atom_cost;
-			g->last_empty = atom_empty;
-		}
-		if (g->cost > NSTK_FILTER_MAX_REGEX_COST)
-			return false;
-	}
-	size_t total = 0;
-	for (size_t i = 0; i <= level; i++)
-		total = add_capped(total, groups[i].cost);
-	return total <= NSTK_FILTER_MAX_REGEX_COST;
 }
 
 /* ---- lexer ---- */
@@ -550,7 +198,7 @@ static int lex_number(struct parser *p, struct token *t)
 {
 	const char *s = p->expr + t->start;
 	size_t len;
-	int r = scan_number(s, &t->number, &len);
+	int r = nstk_filter_scan_number(s, &t->number, &len);
 
 	static const char units[] = "KMGTPEZY";
 	if (r == 0 && !t->number.is_fraction && s[len]) {
@@ -770,7 +418,7 @@ static int compile_regex(struct parser *p, struct node *n, size_t op_at, size_t 
 			    n->compare.op == OP_MATCH ? "=~" : "!~", op_at + 1);
 	if (right->kind != NODE_STRING)
 		return fail(p, -EINVAL, "expected a string (a regular expression) at %zu", right_at + 1);
-	if (!regex_is_affordable(right->string))
+	if (!nstk_filter_regex_is_affordable(right->string))
 		return fail(p, -EINVAL, "regular expression at %zu is too complex", right_at + 1);
 
 	n->compare.regex = malloc(sizeof(*n->compare.regex));
@@ -893,7 +541,7 @@ int nstk_filter_parse(const char *expr, const char *const *columns, size_t ncolu
 	return 0;
 }
 
-/* ---- matching ---- */
+/* ---- what the tree reads, and its end ---- */
 
 static void columns_used(const struct node *n, bool *used)
 {
@@ -922,228 +570,6 @@ void nstk_filter_columns_used(const struct nstk_filter *f, bool *used)
 {
 	if (f && f->root)
 		columns_used(f->root, used);
-}
-
-/* What one side of a comparison holds for this row. */
-struct operand {
-	enum { OPERAND_NULL, OPERAND_STRING, OPERAND_NUMBER, OPERAND_BOOLEAN } type;
-	bool is_column;
-	const char *string;
-	struct number number;
-	bool boolean;
-};
-
-static bool eval(const struct node *n, const struct nstk_value *row);
-
-static struct operand operand_of(const struct node *n, const struct nstk_value *row)
-{
-	struct operand o = { .type = OPERAND_NULL, .is_column = n->kind == NODE_COLUMN };
-
-	switch (n->kind) {
-	case NODE_COLUMN: {
-		const struct nstk_value *v = &row[n->column];
-		switch (v->type) {
-		case NSTK_VALUE_NULL:
-		case NSTK_VALUE_NOTE: /* a table's note in place of a value */
-			break;
-		case NSTK_VALUE_U64:
-			o.type = OPERAND_NUMBER;
-			o.number.u = v->u64;
-			break;
-		case NSTK_VALUE_I64:
-			o.type = OPERAND_NUMBER;
-			o.number.negative = v->i64 < 0;
-			o.number.u = (uint64_t)v->i64;
-			break;
-		default: /* a string, or a structured cell by the text it shows */
-			if (v->str) {
-				o.type = OPERAND_STRING;
-				o.string = v->str;
-			}
-			break;
-		}
-		break;
-	}
-	case NODE_STRING:
-		o.type = OPERAND_STRING;
-		o.string = n->string;
-		break;
-	case NODE_NUMBER:
-		o.type = OPERAND_NUMBER;
-		o.number = n->number;
-		break;
-	case NODE_BOOLEAN:
-		o.type = OPERAND_BOOLEAN;
-		o.boolean = n->boolean;
-		break;
-	default: /* a sub-expression stands for its truth */
-		o.type = OPERAND_BOOLEAN;
-		o.boolean = eval(n, row);
-		break;
-	}
-	return o;
-}
-
-/* As libsmartcols casts a string to a boolean: "1", "true" or a yes ("y..."). */
-static bool text_is_true(const char *s)
-{
-	return strcmp(s, "1") == 0 || same_name(s, "TRUE", 4) || s[0] == 'y' || s[0] == 'Y';
-}
-
-/*
- * The type a comparison is made in, as libsmartcols chooses it: boolean if
- * either side is, else the literal side's type, else (two columns) numeric
- * when neither cell is a string. A null takes the other side's type.
- */
-static int comparison_type(const struct operand *l, const struct operand *r)
-{
-	if (l->type == OPERAND_BOOLEAN || r->type == OPERAND_BOOLEAN)
-		return OPERAND_BOOLEAN;
-	if (!l->is_column)
-		return l->type;
-	if (!r->is_column)
-		return r->type;
-	if (l->type == OPERAND_STRING || r->type == OPERAND_STRING)
-		return OPERAND_STRING;
-	if (l->type == OPERAND_NUMBER || r->type == OPERAND_NUMBER)
-		return OPERAND_NUMBER;
-	return OPERAND_STRING; /* both null: equal, as strcmp-ing two nulls is in libsmartcols */
-}
-
-/* Sets *cmp (<0, 0, >0) and returns true, or false when the operands do not compare. */
-static bool compare_as(int type, const struct operand *l, const struct operand *r, int *cmp)
-{
-	const struct operand *side[2] = { l, r };
-
-	switch (type) {
-	case OPERAND_STRING: {
-		char buf[2][64];
-		const char *s[2];
-		for (int i = 0; i < 2; i++) {
-			if (side[i]->type == OPERAND_NUMBER)
-				s[i] = number_to_text(&side[i]->number, buf[i], sizeof(buf[i]));
-			else
-				s[i] = side[i]->type == OPERAND_STRING ? side[i]->string : NULL;
-		}
-		/* A null sorts before every string. */
-		*cmp = !s[0] || !s[1] ? (s[0] != NULL) - (s[1] != NULL) : strcmp(s[0], s[1]);
-		return true;
-	}
-	case OPERAND_NUMBER: {
-		struct number n[2];
-		for (int i = 0; i < 2; i++) {
-			if (side[i]->type == OPERAND_NUMBER)
-				n[i] = side[i]->number;
-			else if (side[i]->type != OPERAND_STRING || !number_from_text(side[i]->string, &n[i]))
-				return false;
-		}
-		*cmp = number_cmp(&n[0], &n[1]);
-		return true;
-	}
-	case OPERAND_BOOLEAN: {
-		bool b[2];
-		for (int i = 0; i < 2; i++) {
-			switch (side[i]->type) {
-			case OPERAND_NULL:
-				return false;
-			case OPERAND_STRING:
-				b[i] = text_is_true(side[i]->string);
-				break;
-			case OPERAND_NUMBER:
-				b[i] = !number_is_zero(&side[i]->number);
-				break;
-			case OPERAND_BOOLEAN:
-				b[i] = side[i]->boolean;
-				break;
-			}
-		}
-		*cmp = b[0] - b[1];
-		return true;
-	}
-	default: /* comparison_type never chooses null */
-		return false;
-	}
-}
-
-static bool compare(const struct node *n, const struct nstk_value *row)
-{
-	struct operand l = operand_of(n->compare.left, row);
-
-	if (n->compare.regex) {
-		char buf[64];
-		const char *text = l.type == OPERAND_STRING ? l.string
-				   : l.type == OPERAND_NUMBER ? number_to_text(&l.number, buf, sizeof(buf))
-							      : "";
-		bool matched = regexec(n->compare.regex, text, 0, NULL, 0) == 0;
-		return n->compare.op == OP_MATCH ? matched : !matched;
-	}
-
-	struct operand r = operand_of(n->compare.right, row);
-	int cmp;
-	if (!compare_as(comparison_type(&l, &r), &l, &r, &cmp))
-		return false;
-	switch (n->compare.op) {
-	case OP_EQ:
-		return cmp == 0;
-	case OP_NE:
-		return cmp != 0;
-	case OP_LT:
-		return cmp < 0;
-	case OP_LE:
-		return cmp <= 0;
-	case OP_GT:
-		return cmp > 0;
-	case OP_GE:
-		return cmp >= 0;
-	default:
-		return false;
-	}
-}
-
-/* A bare operand is true when it has a value: a non-empty string, a non-zero number, true. */
-static bool operand_is_true(const struct node *n, const struct nstk_value *row)
-{
-	struct operand o = operand_of(n, row);
-
-	switch (o.type) {
-	case OPERAND_STRING:
-		return o.string[0] != '\0';
-	case OPERAND_NUMBER:
-		return !number_is_zero(&o.number);
-	case OPERAND_BOOLEAN:
-		return o.boolean;
-	default:
-		return false;
-	}
-}
-
-static bool eval(const struct node *n, const struct nstk_value *row)
-{
-	switch (n->kind) {
-	case NODE_OR:
-		for (size_t i = 0; i < n->list.n; i++)
-			if (eval(n->list.operands[i], row))
-				return true;
-		return false;
-	case NODE_AND:
-		for (size_t i = 0; i < n->list.n; i++)
-			if (!eval(n->list.operands[i], row))
-				return false;
-		return true;
-	case NODE_NOT:
-		return !eval(n->negated, row);
-	case NODE_COMPARE:
-		return compare(n, row);
-	default:
-		return operand_is_true(n, row);
-	}
-}
-
-int nstk_filter_match(const struct nstk_filter *f, const struct nstk_value *values)
-{
-	if (!f || !f->root)
-		return 1;
-	return eval(f->root, values) ? 1 : 0;
 }
 
 void nstk_filter_free(struct nstk_filter *f)

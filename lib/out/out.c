@@ -36,7 +36,7 @@ struct nstk_out_table *nstk_out_table_new(const struct nstk_out_column *const *c
 	return t;
 }
 
-static void value_clear(struct nstk_value *v)
+void nstk_value_clear(struct nstk_value *v)
 {
 	if (v->type == NSTK_VALUE_STR || v->type == NSTK_VALUE_JSON || v->type == NSTK_VALUE_NOTE)
 		free(v->str);
@@ -47,7 +47,7 @@ static void value_clear(struct nstk_value *v)
 static void row_free(struct nstk_out_row *row, size_t ncols)
 {
 	for (size_t c = 0; c < ncols; c++)
-		value_clear(&row->cells[c]);
+		nstk_value_clear(&row->cells[c]);
 	free(row->cells);
 	free(row);
 }
@@ -80,10 +80,9 @@ struct nstk_out_row *nstk_out_row_add(struct nstk_out_table *t)
 	return row;
 }
 
-int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s)
+int nstk_value_set_str(struct nstk_value *v, const char *s)
 {
-	struct nstk_value *v = &row->cells[col];
-	value_clear(v);
+	nstk_value_clear(v);
 	if (!s)
 		return 0;
 	v->str = strdup(s);
@@ -93,30 +92,29 @@ int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s)
 	return 0;
 }
 
-void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t x)
+void nstk_value_set_u64(struct nstk_value *v, uint64_t x)
 {
-	value_clear(&row->cells[col]);
-	row->cells[col] = (struct nstk_value){ .type = NSTK_VALUE_U64, .u64 = x };
+	nstk_value_clear(v);
+	*v = (struct nstk_value){ .type = NSTK_VALUE_U64, .u64 = x };
 }
 
-void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t x)
+void nstk_value_set_i64(struct nstk_value *v, int64_t x)
 {
-	value_clear(&row->cells[col]);
-	row->cells[col] = (struct nstk_value){ .type = NSTK_VALUE_I64, .i64 = x };
+	nstk_value_clear(v);
+	*v = (struct nstk_value){ .type = NSTK_VALUE_I64, .i64 = x };
 }
 
-int nstk_out_set_note(struct nstk_out_row *row, size_t col, const char *note)
+int nstk_value_set_note(struct nstk_value *v, const char *note)
 {
-	int r = nstk_out_set_str(row, col, note);
+	int r = nstk_value_set_str(v, note);
 	if (r == 0)
-		row->cells[col].type = NSTK_VALUE_NOTE;
+		v->type = NSTK_VALUE_NOTE;
 	return r;
 }
 
-int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json)
+int nstk_value_set_json(struct nstk_value *v, const char *summary, json_t *json)
 {
-	struct nstk_value *v = &row->cells[col];
-	value_clear(v);
+	nstk_value_clear(v);
 	char *s = strdup(summary);
 	if (!s || !json) {
 		free(s);
@@ -124,6 +122,58 @@ int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary,
 		return -ENOMEM;
 	}
 	*v = (struct nstk_value){ .type = NSTK_VALUE_JSON, .str = s, .json = json };
+	return 0;
+}
+
+int nstk_out_set_str(struct nstk_out_row *row, size_t col, const char *s)
+{
+	return nstk_value_set_str(&row->cells[col], s);
+}
+
+void nstk_out_set_u64(struct nstk_out_row *row, size_t col, uint64_t x)
+{
+	nstk_value_set_u64(&row->cells[col], x);
+}
+
+void nstk_out_set_i64(struct nstk_out_row *row, size_t col, int64_t x)
+{
+	nstk_value_set_i64(&row->cells[col], x);
+}
+
+int nstk_out_set_note(struct nstk_out_row *row, size_t col, const char *note)
+{
+	return nstk_value_set_note(&row->cells[col], note);
+}
+
+int nstk_out_set_json(struct nstk_out_row *row, size_t col, const char *summary, json_t *json)
+{
+	return nstk_value_set_json(&row->cells[col], summary, json);
+}
+
+void nstk_out_take_value(struct nstk_out_row *row, size_t col, struct nstk_value *v)
+{
+	nstk_value_clear(&row->cells[col]);
+	row->cells[col] = *v;
+	*v = (struct nstk_value){ .type = NSTK_VALUE_NULL };
+}
+
+int nstk_out_copy_value(struct nstk_out_row *row, size_t col, const struct nstk_value *v)
+{
+	struct nstk_value *cell = &row->cells[col];
+	nstk_value_clear(cell);
+	switch (v->type) {
+	case NSTK_VALUE_STR:
+		return nstk_value_set_str(cell, v->str);
+	case NSTK_VALUE_NOTE:
+		return nstk_value_set_note(cell, v->str);
+	case NSTK_VALUE_JSON:
+		return nstk_value_set_json(cell, v->str, json_incref(v->json));
+	case NSTK_VALUE_NULL:
+	case NSTK_VALUE_U64:
+	case NSTK_VALUE_I64:
+		*cell = *v;
+		break;
+	}
 	return 0;
 }
 
@@ -150,13 +200,21 @@ void nstk_out_table_keep_rows(struct nstk_out_table *t, const bool *keep)
 	t->nrows = n;
 }
 
+void nstk_out_table_order_rows(struct nstk_out_table *t, struct nstk_out_row *const *order)
+{
+	for (size_t i = 0; i < t->nrows; i++) {
+		t->rows[i] = order[i];
+		t->rows[i]->index = i;
+	}
+}
+
 void nstk_out_table_drop_columns_from(struct nstk_out_table *t, size_t ncols)
 {
 	if (ncols >= t->ncols)
 		return;
 	for (size_t i = 0; i < t->nrows; i++)
 		for (size_t c = ncols; c < t->ncols; c++)
-			value_clear(&t->rows[i]->cells[c]);
+			nstk_value_clear(&t->rows[i]->cells[c]);
 	t->ncols = ncols;
 	if (t->tree_column >= ncols)
 		t->tree_column = 0;

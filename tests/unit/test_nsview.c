@@ -377,7 +377,8 @@ static void via_becomes_process_rows(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(via, 1), "command")), "unshare -f");
 	json_decref(j);
 
-	assert_int_equal(nstk_nsview_via_rows(t, 3), 0);
+	const int ids[] = { NSTK_NSCOL_NS, NSTK_NSCOL_PID, NSTK_NSCOL_COMMAND };
+	assert_int_equal(nstk_nsview_via_rows(t, 3, ids), 0);
 	assert_int_equal(t->ncols, 3);
 	/* 100, shim 50, 101, bash 60, unshare 61, 102, 103: each process row just before its first child. */
 	assert_int_equal(t->nrows, 7);

@@ -77,16 +77,16 @@ static void __attribute__((format(printf, 2, 3))) tprintf(struct text *t, const 
 	free(piece);
 }
 
-static int set_structured(struct nstk_out_row *row, size_t c, struct text *t, json_t *json)
+static int set_structured(struct nstk_value *v, struct text *t, json_t *json)
 {
-	int r = t->failed ? -ENOMEM : nstk_out_set_json(row, c, t->s ? t->s : "", json);
+	int r = t->failed ? -ENOMEM : nstk_value_set_json(v, t->s ? t->s : "", json);
 	if (t->failed)
 		json_decref(json);
 	free(t->s);
 	return r;
 }
 
-static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	const struct nstk_nsinfo *in = d->info;
 	struct text t = { 0 };
@@ -120,7 +120,7 @@ static int ifaces_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 		}
 		json_array_append_new(list, o);
 	}
-	return set_structured(row, c, &t, list);
+	return set_structured(v, &t, list);
 }
 
 /*
@@ -200,12 +200,12 @@ int nstk_netmode(const struct nstk_nsinfo *info, char **mode, const char **reaso
 	return *mode ? 0 : -ENOMEM;
 }
 
-static int netmode_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static int netmode_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	if (d->joined_owner) {
 		char text[16 + NSTK_CONTAINER_ID_MAX];
 		snprintf(text, sizeof(text), "container:%s", d->joined_owner->id);
-		return nstk_out_set_str(row, c, text);
+		return nstk_value_set_str(v, text);
 	}
 	char *mode;
 	const char *reason;
@@ -213,17 +213,17 @@ static int netmode_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *ro
 	if (r == -ENODATA) {
 		char note[96];
 		snprintf(note, sizeof(note), "(unknown: %s)", reason);
-		return nstk_out_set_note(row, c, note);
+		return nstk_value_set_note(v, note);
 	}
 	if (r < 0)
 		return r;
-	r = nstk_out_set_str(row, c, mode);
+	r = nstk_value_set_str(v, mode);
 	free(mode);
 	return r;
 }
 
 static int id_map_cell(const struct nstk_detail_ctx *d, const struct nstk_id_range *map, size_t n,
-		       struct nstk_out_row *row, size_t c)
+		       struct nstk_value *v)
 {
 	if (!map)
 		return 0;
@@ -238,10 +238,10 @@ static int id_map_cell(const struct nstk_detail_ctx *d, const struct nstk_id_ran
 	}
 	if (!t.s)
 		tprintf(&t, "%s", "");
-	return set_structured(row, c, &t, list);
+	return set_structured(v, &t, list);
 }
 
-static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	const struct nstk_nsinfo *in = d->info;
 	if (!in->root_fstype)
@@ -266,10 +266,10 @@ static int rootfs_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row
 		json_object_set_new(o, "upperdir", nstk_json_text_or_null(in->upperdir));
 		json_object_set_new(o, "workdir", nstk_json_text_or_null(in->workdir));
 	}
-	return set_structured(row, c, &t, o);
+	return set_structured(v, &t, o);
 }
 
-static int offsets_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static int offsets_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	const struct nstk_time_offsets *o = &d->info->offsets;
 	if (!d->info->offsets_known)
@@ -291,10 +291,10 @@ static int offsets_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *ro
 			      (json_int_t)o->monotonic_sec, "nsec", (json_int_t)o->monotonic_nsec,
 			      "boottime", "sec", (json_int_t)o->boottime_sec, "nsec",
 			      (json_int_t)o->boottime_nsec);
-	return set_structured(row, c, &t, j);
+	return set_structured(v, &t, j);
 }
 
-static int container_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static int container_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	const struct nstk_container *k = d->container;
 	if (!k)
@@ -306,25 +306,25 @@ static int container_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *
 			      k->id, "name", k->name[0] ? k->name : NULL, "namespace", k->space[0] ? k->space : NULL,
 			      "pod", k->pod[0] ? k->pod : NULL, "qos", k->qos[0] ? k->qos : NULL, "unit",
 			      k->unit[0] ? k->unit : NULL, "monitor", k->monitor, "sandbox", k->sandbox);
-	return nstk_out_set_json(row, c, label, j);
+	return nstk_value_set_json(v, label, j);
 }
 
 /* The -p task's PID in this pid namespace: NSpid is listed outermost first. */
-static void nspid_cell(const struct nstk_detail_ctx *d, struct nstk_out_row *row, size_t c)
+static void nspid_cell(const struct nstk_detail_ctx *d, struct nstk_value *v)
 {
 	int level = d->info->level;
 	if (d->task_nspid && level >= 0 && (size_t)level < d->task_nspid_len)
-		nstk_out_set_i64(row, c, d->task_nspid[level]);
+		nstk_value_set_i64(v, d->task_nspid[level]);
 }
 
 int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col,
-			    struct nstk_out_row *row, size_t c)
+			    struct nstk_value *v)
 {
 	const struct nstk_nsinfo *in = d->info;
 	enum nstk_ns_kind kind;
 
 	if (col == NSTK_NSCOL_CONTAINER)
-		return container_cell(d, row, c);
+		return container_cell(d, v);
 	if (!in || !nstk_nsview_detail_kind(col, &kind) || kind != d->ns->kind)
 		return 0;
 	switch (col) {
@@ -332,45 +332,45 @@ int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col
 		/* As lsns: "unassigned" when the kernel says so (JSON: null, as
 		 * for unknown; a number otherwise, where lsns gives a string). */
 		if (in->netnsid != NSTK_NETNSID_NONE)
-			nstk_out_set_i64(row, c, in->netnsid);
+			nstk_value_set_i64(v, in->netnsid);
 		else if (in->netnsid_known)
-			return nstk_out_set_json(row, c, "unassigned", json_null());
+			return nstk_value_set_json(v, "unassigned", json_null());
 		return 0;
 	case NSTK_NSCOL_IFACES:
-		return in->ifaces_known ? ifaces_cell(d, row, c) : 0;
+		return in->ifaces_known ? ifaces_cell(d, v) : 0;
 	case NSTK_NSCOL_NETMODE:
-		return netmode_cell(d, row, c);
+		return netmode_cell(d, v);
 	case NSTK_NSCOL_HOSTNAME:
-		return in->uts_known ? nstk_out_set_str(row, c, in->hostname) : 0;
+		return in->uts_known ? nstk_value_set_str(v, in->hostname) : 0;
 	case NSTK_NSCOL_DOMAINNAME:
-		return in->uts_known ? nstk_out_set_str(row, c, in->domainname) : 0;
+		return in->uts_known ? nstk_value_set_str(v, in->domainname) : 0;
 	case NSTK_NSCOL_OWNERUID:
 		if (in->owner_uid_known)
-			nstk_out_set_i64(row, c, in->owner_uid);
+			nstk_value_set_i64(v, in->owner_uid);
 		return 0;
 	case NSTK_NSCOL_UIDMAP:
-		return id_map_cell(d, in->uid_map, in->n_uid_map, row, c);
+		return id_map_cell(d, in->uid_map, in->n_uid_map, v);
 	case NSTK_NSCOL_GIDMAP:
-		return id_map_cell(d, in->gid_map, in->n_gid_map, row, c);
+		return id_map_cell(d, in->gid_map, in->n_gid_map, v);
 	case NSTK_NSCOL_SETGROUPS:
-		return in->setgroups < 0 ? 0 : nstk_out_set_str(row, c, in->setgroups ? "allow" : "deny");
+		return in->setgroups < 0 ? 0 : nstk_value_set_str(v, in->setgroups ? "allow" : "deny");
 	case NSTK_NSCOL_INITPID:
 		if (in->init_pid)
-			nstk_out_set_i64(row, c, in->init_pid);
+			nstk_value_set_i64(v, in->init_pid);
 		return 0;
 	case NSTK_NSCOL_LEVEL:
 		if (in->level >= 0)
-			nstk_out_set_i64(row, c, in->level);
+			nstk_value_set_i64(v, in->level);
 		return 0;
 	case NSTK_NSCOL_NSPID:
-		nspid_cell(d, row, c);
+		nspid_cell(d, v);
 		return 0;
 	case NSTK_NSCOL_ROOTFS:
-		return rootfs_cell(d, row, c);
+		return rootfs_cell(d, v);
 	case NSTK_NSCOL_CGROUPROOT:
-		return in->cgroup_root ? nstk_out_set_str(row, c, in->cgroup_root) : 0;
+		return in->cgroup_root ? nstk_value_set_str(v, in->cgroup_root) : 0;
 	case NSTK_NSCOL_OFFSETS:
-		return offsets_cell(d, row, c);
+		return offsets_cell(d, v);
 	default:
 		return 0;
 	}

@@ -1,5 +1,5 @@
 /*
- * nsview_details.h — private to nsview: the cells of the "what is inside"
+ * nsview_details.h — private to nsview: the values of the "what is inside"
  * columns (interfaces, hostnames, id maps, root filesystem, container...),
  * each as text for tables and as a typed value for JSON.
  */
@@ -27,8 +27,7 @@ struct nstk_detail_ctx {
 	bool utf8;
 };
 
-/* Set the cell for a detail column; 0 or -ENOMEM. */
-int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col,
-			    struct nstk_out_row *row, size_t c);
+/* Set *v to the value of a detail column; 0 or -ENOMEM. */
+int nstk_nsview_detail_cell(const struct nstk_detail_ctx *d, enum nstk_nscol col, struct nstk_value *v);
 
 #endif

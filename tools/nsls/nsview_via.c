@@ -1,8 +1,8 @@
 /*
  * nsview_via.c — the processes between a row and its parent row in the
  * process tree (see nsview_via.h). The chain travels as a JSON cell so that
- * -Q filtering and the JSON renderer need nothing new; tables get rows made
- * from that same JSON, so both outputs say the same thing.
+ * the JSON renderer needs nothing new; tables get rows made from that same
+ * JSON, so both outputs say the same thing.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nsview.h"
+#include "nsview.h" /* enum nstk_nscol only: the columns are named by id, never by the table */
 #include "nstk/util.h"
 #include "nsview_via.h"
 
@@ -45,26 +45,30 @@ int nstk_nsview_via_set(struct nstk_out_row *row, size_t col, const struct nstk_
 	return nstk_out_set_json(row, col, summary, list);
 }
 
-static bool is_column(const struct nstk_out_table *t, size_t c, enum nstk_nscol which)
-{
-	return t->columns[c] == &nstk_nscols[which];
-}
-
 /* A row for one process of a chain: the columns that describe a process, nothing else. */
-static int fill_process_row(const struct nstk_out_table *t, struct nstk_out_row *row, size_t ncols, json_t *e)
+static int fill_process_row(struct nstk_out_row *row, const int *column_ids, size_t ncols, json_t *e)
 {
 	int r = 0;
 	for (size_t c = 0; c < ncols && r == 0; c++) {
-		if (is_column(t, c, NSTK_NSCOL_PID))
+		switch ((enum nstk_nscol)column_ids[c]) {
+		case NSTK_NSCOL_PID:
 			nstk_out_set_i64(row, c, json_integer_value(json_object_get(e, "pid")));
-		else if (is_column(t, c, NSTK_NSCOL_PPID))
+			break;
+		case NSTK_NSCOL_PPID:
 			nstk_out_set_i64(row, c, json_integer_value(json_object_get(e, "ppid")));
-		else if (is_column(t, c, NSTK_NSCOL_UID))
+			break;
+		case NSTK_NSCOL_UID:
 			nstk_out_set_i64(row, c, json_integer_value(json_object_get(e, "uid")));
-		else if (is_column(t, c, NSTK_NSCOL_USER))
+			break;
+		case NSTK_NSCOL_USER:
 			r = nstk_out_set_str(row, c, json_string_value(json_object_get(e, "user")));
-		else if (is_column(t, c, NSTK_NSCOL_COMMAND))
+			break;
+		case NSTK_NSCOL_COMMAND:
 			r = nstk_out_set_str(row, c, json_string_value(json_object_get(e, "command")));
+			break;
+		default:
+			break;
+		}
 	}
 	return r;
 }
@@ -111,30 +115,32 @@ static int reorder(struct nstk_out_table *t, size_t n_orig)
 		}
 		order[n++] = t->rows[i];
 	}
-	for (size_t i = 0; i < n; i++) {
-		t->rows[i] = order[i];
-		t->rows[i]->index = i;
-	}
+	/* Each process row is at most NSTK_NSVIEW_VIA_MAX above a row of its
+	 * chain, so all were placed; anything else would be a bug here. */
+	if (n != t->nrows)
+		return -EINVAL;
+	nstk_out_table_order_rows(t, order);
 	return 0;
 }
 
 /* Whether any column that describes a process is shown: else a process row would be blank. */
-static bool shows_process(const struct nstk_out_table *t, size_t ncols)
+static bool shows_process(const int *column_ids, size_t ncols)
 {
 	static const enum nstk_nscol which[] = { NSTK_NSCOL_PID, NSTK_NSCOL_PPID, NSTK_NSCOL_UID, NSTK_NSCOL_USER,
 						 NSTK_NSCOL_COMMAND };
 	for (size_t c = 0; c < ncols; c++)
 		for (size_t k = 0; k < NSTK_ARRAY_SIZE(which); k++)
-			if (is_column(t, c, which[k]))
+			if (column_ids[c] == (int)which[k])
 				return true;
 	return false;
 }
 
-int nstk_nsview_via_rows(struct nstk_out_table *t, size_t col)
+int nstk_nsview_via_rows(struct nstk_out_table *t, size_t col, const int *column_ids)
 {
 	size_t n_orig = t->nrows;
+	bool any_process_column = shows_process(column_ids, col);
 	int r = 0;
-	for (size_t i = 0; i < n_orig && r == 0 && shows_process(t, col); i++) {
+	for (size_t i = 0; i < n_orig && r == 0 && any_process_column; i++) {
 		struct nstk_out_row *row = t->rows[i];
 		json_t *chain = row->cells[col].type == NSTK_VALUE_JSON ? row->cells[col].json : NULL;
 		if (!chain || !row->parent)
@@ -150,7 +156,7 @@ int nstk_nsview_via_rows(struct nstk_out_table *t, size_t col)
 					return -ENOMEM;
 				p->parent = above;
 				nstk_out_set_i64(p, col, pid);
-				r = fill_process_row(t, p, col, e);
+				r = fill_process_row(p, column_ids, col, e);
 			}
 			above = p;
 		}

@@ -1,9 +1,9 @@
 /*
  * nsview_via.h — the processes between a row and its parent row in nsls's
  * process tree (conmon, containerd-shim, the shell or unshare -f that forked
- * a namespace's first process): carried as a hidden "via" column while the
- * rows are built and filtered, then either kept (JSON "via") or turned into
- * rows of their own (tables). Internal to libnstk's nsview; pure.
+ * a namespace's first process): set in a hidden "via" column of the rows
+ * -Q kept, then either kept (JSON "via") or turned into rows of their own
+ * (tables). Private to nsls's view; pure.
  */
 #ifndef NSTK_NSVIEW_VIA_H
 #define NSTK_NSVIEW_VIA_H
@@ -36,9 +36,11 @@ int nstk_nsview_via_set(struct nstk_out_row *row, size_t col, const struct nstk_
  * them; rows with the same parent row share the rows of a common chain
  * prefix (two containers under one shim). A row with no parent keeps no
  * chain; without any of those five columns no process row is made (it
- * would be blank). Then the column col, which must be the last, is dropped. Returns 0
- * or -ENOMEM (the caller then frees the table).
+ * would be blank). Then the column col, which must be the last, is dropped.
+ * column_ids[0..col) say what the table's columns are (enum nstk_nscol, as
+ * in nstk_nsview_options.columns). Returns 0 or -ENOMEM (the caller then
+ * frees the table).
  */
-int nstk_nsview_via_rows(struct nstk_out_table *t, size_t col);
+int nstk_nsview_via_rows(struct nstk_out_table *t, size_t col, const int *column_ids);
 
 #endif
