@@ -28,6 +28,7 @@
 
 #include "census_walk.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 
 /* Below this many processes a second thread costs more than it saves. */
@@ -315,12 +316,10 @@ static int find_nsfs_paths(int procfd, struct nsfs_paths *nsfs)
 	size_t len, cap = 0;
 	if (nstk_read_file_at(procfd, "self/mountinfo", &buf, &len) < 0)
 		return 0;
-	for (char *line = buf, *end; line < buf + len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!end)
-			end = buf + len;
+	struct nstk_span line;
+	for (size_t at = 0; nstk_next_line(buf, len, &at, &line) > 0;) {
 		struct nstk_mountinfo_line m;
-		if (nstk_parse_mountinfo_line(line, (size_t)(end - line), &m) < 0 ||
+		if (nstk_parse_mountinfo_line(line.s, line.len, &m) < 0 ||
 		    m.fstype_len != 4 || memcmp(m.fstype, "nsfs", 4) != 0)
 			continue;
 		char *path = malloc(m.mount_point_len + 1);

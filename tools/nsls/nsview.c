@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 #include "nsview_details.h"
 #include "nsview_model.h"
@@ -266,11 +267,9 @@ static int read_details(struct view *v)
 		v->rows[i].info = &v->infos[i];
 	}
 	if (v->opt->task && v->needed[NSTK_NSCOL_NSPID]) {
-		char path[64];
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)v->opt->task);
-		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) < 0 ||
+		if (nstk_read_proc_file(v->opt->task, "status", &text, &len) < 0 ||
 		    nstk_parse_status_nspid(text, len, v->task_nspid, NSTK_ARRAY_SIZE(v->task_nspid),
 					    &v->task_nspid_len) < 0)
 			v->task_nspid_len = 0;

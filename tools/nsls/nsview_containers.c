@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "nstk/container_names.h"
+#include "nstk/container_scan.h"
 #include "nstk/parse.h"
+#include "nstk/span.h"
 #include "nstk/util.h"
 #include "nsview_model.h"
 
@@ -28,11 +30,9 @@ static bool decode_container(const struct nstk_census *c, const struct nstk_name
 			     struct nstk_container *out)
 {
 	if (pid) {
-		char path[64];
 		_cleanup_free_ char *text = NULL;
 		size_t len;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		if (nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 &&
+		if (nstk_read_proc_file(pid, "cgroup", &text, &len) == 0 &&
 		    nstk_container_from_proc_cgroup(text, len, out) == 1)
 			return true;
 	}
@@ -47,21 +47,10 @@ static bool decode_container(const struct nstk_census *c, const struct nstk_name
 
 bool view_process_container(pid_t pid, struct nstk_container *out)
 {
-	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	return nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 &&
+	return nstk_read_proc_file(pid, "cgroup", &text, &len) == 0 &&
 	       nstk_container_from_proc_cgroup(text, len, out) == 1 && !out->monitor;
-}
-
-/* Same runtime, id and label: a ctr id repeats in each containerd namespace; the label tells them apart. */
-static bool same_container(const struct nstk_container *a, const struct nstk_container *b)
-{
-	char la[NSTK_CONTAINER_LABEL_MAX], lb[NSTK_CONTAINER_LABEL_MAX];
-	return strcmp(a->runtime, b->runtime) == 0 && strcmp(a->id, b->id) == 0 &&
-	       nstk_container_label(a, la, sizeof(la)) == 0 &&
-	       nstk_container_label(b, lb, sizeof(lb)) == 0 && strcmp(la, lb) == 0;
 }
 
 /*
@@ -94,10 +83,10 @@ int view_find_joined(struct view *v)
 		}
 		struct nstk_container mine;
 		if (n == 0 || !view_process_container(c->processes[p].pid, &mine) ||
-		    !(nstk_container_matches(&mine, want) || (v->named && same_container(&mine, v->named))))
+		    !(nstk_container_matches(&mine, want) || (v->named && nstk_container_same(&mine, v->named))))
 			continue;
 		for (size_t i = 0; i < n; i++)
-			if (!same_container(&mine, &b[idx[i]].container))
+			if (!nstk_container_same(&mine, &b[idx[i]].container))
 				b[idx[i]].joined = true;
 	}
 	return 0;
@@ -106,11 +95,9 @@ int view_find_joined(struct view *v)
 /* The /proc/PID/stat fields of pid (parent, start time); false when gone. */
 static bool read_stat(pid_t pid, struct nstk_proc_stat *st)
 {
-	char path[64];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	return nstk_read_file_at(AT_FDCWD, path, &text, &len) == 0 && nstk_parse_proc_stat(text, len, st) == 0;
+	return nstk_read_proc_file(pid, "stat", &text, &len) == 0 && nstk_parse_proc_stat(text, len, st) == 0;
 }
 
 /*
@@ -211,7 +198,7 @@ const struct nstk_container *view_joined_owner(const struct view *v, const struc
 		owner = v->by_census[ci].in_container ? &v->by_census[ci].container : NULL;
 	else if (decode_container(v->census, ns, ns->lowest_pid, scratch))
 		owner = scratch;
-	if (!owner || owner->sandbox || owner->monitor || same_container(owner, &v->task_container))
+	if (!owner || owner->sandbox || owner->monitor || nstk_container_same(owner, &v->task_container))
 		return NULL;
 	return owner;
 }
