@@ -3,10 +3,9 @@
  * table naming every value a cgroup row has, in its JSON spelling, which
  * JSON, --check, --sort and the text columns all read), and the renderers.
  *
- * The interactive screen (tui.c) plugs in through cgtop_interactive(): it
- * gets the parsed options, opens the monitor its columns need, and uses the
- * same fields and cell text as batch mode, so the two never disagree about
- * a number.
+ * The interactive screen (tui.h) gets the parsed options, opens the monitor
+ * its columns need, and uses the same fields and cell text as batch mode,
+ * so the two never disagree about a number.
  */
 #ifndef CGTOP_H
 #define CGTOP_H
@@ -96,9 +95,6 @@ int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
 /* Whether s matches one of the --check expressions (all do when there are none). */
 bool cgtop_check_matches(const struct cgtop_options *o, const struct nstk_cg_stats *s);
 
-/* What the options need read (enum nstk_cg_read). */
-unsigned cgtop_reads(const struct cgtop_options *o);
-
 /* ---- renderers (output.c, prometheus.c) ---- */
 
 /* How a cell shows a value: the strings of the text table and the screen. */
@@ -140,14 +136,11 @@ int cgtop_render_prometheus(const struct nstk_cg_monitor *m, const struct nstk_c
 /* Write text to path atomically: a temporary file beside it, then rename. */
 int cgtop_write_atomic(const char *path, const char *text, size_t len);
 
-/* ---- the interactive screen's seam ---- */
+/* ---- the monitor (monitor.c) ---- */
 
-/*
- * Run the interactive screen until the user quits; returns an exit status.
- * Defined by tools/cgtop/tui.c; a weak reference, so until that file exists
- * main() sees NULL here and runs batch mode instead.
- */
-int cgtop_interactive(const struct cgtop_options *o) __attribute__((weak));
+/* A monitor of o's tree (its root, subtree and --filter globs), depth levels
+ * below the top (< 0: all), reading reads (enum nstk_cg_read). */
+int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m);
 
 /*
  * Say on stderr why a monitor of o's tree could not be opened (r, a
@@ -155,5 +148,9 @@ int cgtop_interactive(const struct cgtop_options *o) __attribute__((weak));
  * one message for batch mode and the screen.
  */
 int cgtop_monitor_error(const struct cgtop_options *o, int r);
+
+/* The same for a sample that failed (r from nstk_cg_monitor_sample):
+ * "is gone" for -ENOENT. Returns EXIT_FAILURE. */
+int cgtop_sample_error(const struct cgtop_options *o, int r);
 
 #endif

@@ -34,6 +34,7 @@
 #include <curses.h>
 
 #include "cgtop.h"
+#include "tui.h"
 #include "nstk/text.h"
 #include "nstk/util.h"
 
@@ -712,16 +713,8 @@ static unsigned screen_reads(const struct tui *t)
 static int open_monitor(struct tui *t, int depth)
 {
 	const struct cgtop_options *o = t->o;
-	struct nstk_cg_monitor_options mo = {
-		.root = o->root,
-		.subtree = o->subtree,
-		.max_depth = depth,
-		.globs = o->globs,
-		.nglobs = o->nglobs,
-		.reads = screen_reads(t),
-	};
 	struct nstk_cg_monitor *m;
-	int r = nstk_cg_monitor_new(&mo, &m);
+	int r = cgtop_monitor_open(o, depth, screen_reads(t), &m);
 	if (r < 0)
 		return r;
 	if ((r = nstk_cg_monitor_sample(m)) < 0) {
@@ -1138,11 +1131,8 @@ int cgtop_interactive(const struct cgtop_options *o)
 	if (in != stdin)
 		fclose(in);
 
-	if (out.err == -ENOENT)
-		fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
-	else if (out.err < 0)
-		fprintf(stderr, "cgtop: cannot read the cgroup tree: %s%s\n", strerror(-out.err),
-			out.err == -EMFILE ? " (raise the limit with ulimit -n)" : "");
+	if (out.err < 0)
+		cgtop_sample_error(o, out.err);
 	nstk_cg_monitor_free(t.mon);
 	free(t.lines);
 	free(t.order);
