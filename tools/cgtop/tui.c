@@ -53,40 +53,23 @@
 /* The name column is given at least this much, at the cost of other columns. */
 #define NAME_MIN 20
 
-struct column {
-	const char *title;
-	const char *field; /* its value, a cgtop_fields name */
-	const char *from;  /* for a limit: the field naming the cgroup that sets it */
-	enum cgtop_cell_format format;
-	int cap;  /* widest the column gets; longer text is cut with an ellipsis */
-	/* On a narrow screen the highest goes first; 0: never. Pressure and I/O
-	 * go before the limits, and OOM kills last of all: a tool about limits
-	 * keeps what says a limit was hit. */
-	int drop;
+/* The screen's columns, in its order. The name column is the last: it takes
+ * the rest of the line, as top's COMMAND. */
+static const enum cgtop_column_id columns[] = {
+	CGTOP_COL_TASKS, CGTOP_COL_CPU, CGTOP_COL_CPULIM, CGTOP_COL_CLIM, CGTOP_COL_THR,
+	CGTOP_COL_MEM, CGTOP_COL_MEMMAX, CGTOP_COL_PCT_MAX, CGTOP_COL_OOMK, CGTOP_COL_PIDSMAX,
+	CGTOP_COL_IOR, CGTOP_COL_IOW, CGTOP_COL_PSI_CPU, CGTOP_COL_PSI_MEMORY, CGTOP_COL_PSI_IO,
+	CGTOP_COL_PATH,
 };
 
-/* The name column is the last: it takes the rest of the line, as top's COMMAND. */
-static const struct column columns[] = {
-	{ "TASKS", "tasks", NULL, CGTOP_CELL_PLAIN, 7, 4 },
-	{ "%CPU", "cpu.usage_pct", NULL, CGTOP_CELL_PCT, 6, 0 },
-	{ "CPULIM", "cpu.effective.limit_cores", "cpu.effective.from", CGTOP_CELL_LIMIT_CORES, 14, 9 },
-	{ "%CLIM", "cpu.pct_of_limit", NULL, CGTOP_CELL_PCT, 6, 6 },
-	{ "%THR", "cpu.throttled_pct", NULL, CGTOP_CELL_PCT, 5, 7 },
-	{ "MEM", "memory.current", NULL, CGTOP_CELL_BYTES, 7, 3 },
-	{ "MEMMAX", "memory.effective.max", "memory.effective.from", CGTOP_CELL_LIMIT_BYTES, 14, 8 },
-	{ "%MAX", "memory.pct_of_max", NULL, CGTOP_CELL_PCT, 6, 5 },
-	{ "OOMK", "memory.oom_kills", NULL, CGTOP_CELL_OOM, 9, 2 },
-	{ "PIDSMAX", "pids.effective.max", "pids.effective.from", CGTOP_CELL_LIMIT_COUNT, 14, 10 },
-	{ "IOR/s", "io.read_bps", NULL, CGTOP_CELL_BYTES, 7, 12 },
-	{ "IOW/s", "io.write_bps", NULL, CGTOP_CELL_BYTES, 7, 11 },
-	{ "PSIcpu", "pressure.cpu_some_avg10", NULL, CGTOP_CELL_PCT, 6, 14 },
-	{ "PSImem", "pressure.memory_some_avg10", NULL, CGTOP_CELL_PCT, 6, 15 },
-	{ "PSIio", "pressure.io_some_avg10", NULL, CGTOP_CELL_PCT, 6, 16 },
-	{ "PATH", "path", NULL, CGTOP_CELL_PLAIN, 0, 0 },
-};
-
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+#define NCOLUMNS NSTK_ARRAY_SIZE(columns)
 #define NAME_COLUMN (NCOLUMNS - 1)
+
+/* The screen's column c. */
+static const struct cgtop_column *column(size_t c)
+{
+	return &cgtop_columns[columns[c]];
+}
 /* The name column's title in tree view (PATH in flat view). */
 #define TREE_TITLE "CGROUP"
 
@@ -407,7 +390,7 @@ static int build_lines(struct tui *t)
 		l->parent = t->tree && depth > 0 ? stack[depth - 1] : -1;
 		l->last = false;
 		for (size_t c = 0; c < NAME_COLUMN; c++)
-			cgtop_cell_text(t->o, t->fields[c], t->froms[c], columns[c].format, s, l->cell[c],
+			cgtop_cell_text(t->o, t->fields[c], t->froms[c], column(c)->format, s, l->cell[c],
 					sizeof(l->cell[c]));
 		stack[depth++] = (int)t->nlines++;
 	}
@@ -493,7 +476,7 @@ static int sorted_column(const struct tui *t)
 
 static const char *column_title(const struct tui *t, size_t c)
 {
-	return c == NAME_COLUMN && t->tree ? TREE_TITLE : columns[c].title;
+	return c == NAME_COLUMN && t->tree ? TREE_TITLE : column(c)->out.name;
 }
 
 static const char *sort_mark(const struct tui *t)
@@ -598,7 +581,7 @@ static void layout_columns(const struct tui *t, int width[NCOLUMNS], bool shown[
 		for (size_t i = 0; i < t->nlines; i++) {
 			int w = text_width(t->lines[i].cell[c]);
 			if (w > width[c])
-				width[c] = w < columns[c].cap ? w : columns[c].cap;
+				width[c] = w < column(c)->screen_cap ? w : column(c)->screen_cap;
 		}
 		used += width[c] + 1;
 	}
@@ -606,8 +589,8 @@ static void layout_columns(const struct tui *t, int width[NCOLUMNS], bool shown[
 	while (used + NAME_MIN > COLS) {
 		size_t worst = NCOLUMNS;
 		for (size_t c = 0; c < NAME_COLUMN; c++)
-			if (shown[c] && columns[c].drop && (int)c != sc &&
-			    (worst == NCOLUMNS || columns[c].drop > columns[worst].drop))
+			if (shown[c] && column(c)->screen_drop && (int)c != sc &&
+			    (worst == NCOLUMNS || column(c)->screen_drop > column(worst)->screen_drop))
 				worst = c;
 		if (worst == NCOLUMNS)
 			break;
@@ -1058,8 +1041,8 @@ int cgtop_interactive(const struct cgtop_options *o)
 		.utf8 = o->utf8,
 	};
 	for (size_t c = 0; c < NCOLUMNS; c++) {
-		t.fields[c] = cgtop_field_find(columns[c].field);
-		t.froms[c] = columns[c].from ? cgtop_field_find(columns[c].from) : -1;
+		t.fields[c] = cgtop_column_field(columns[c]);
+		t.froms[c] = cgtop_column_from(columns[c]);
 	}
 	for (size_t i = 0; i < NSHARES; i++)
 		t.shares[i] = cgtop_field_find(limit_shares[i]);
