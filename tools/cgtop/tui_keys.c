@@ -35,6 +35,7 @@ static void sort_key(struct tui_model *m, size_t k)
 		tui_model_sort_by_column(m, c);
 }
 
+/* A key while the filter prompt is open: edit the glob; Enter applies it, Esc cancels. */
 static void prompt_key(struct tui_model *m, int ret, wint_t ch)
 {
 	bool fn = ret == KEY_CODE_YES;

@@ -124,8 +124,8 @@ static int compare_lines(const void *a, const void *b, void *arg)
 }
 
 /* Depth-first from the lines whose parent is parent, each followed by its subtree. */
-static void emit_subtree(struct tui_model *m, const int *sorted, const size_t *start, const size_t *count, int parent,
-			 size_t *n)
+static void emit_subtree(struct tui_model *m, const int *sorted, const size_t *start, const size_t *count,
+			 int parent, size_t *n)
 {
 	size_t first = start[parent + 1], k = count[parent + 1];
 	for (size_t i = 0; i < k; i++) {
@@ -136,6 +136,7 @@ static void emit_subtree(struct tui_model *m, const int *sorted, const size_t *s
 	}
 }
 
+/* The rows the view shows, with their cells, in m->order. */
 int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all)
 {
 	int r;
@@ -161,9 +162,10 @@ int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows
 		l->s = s;
 		l->parent = m->tree && depth > 0 ? stack[depth - 1] : -1;
 		l->last = false;
-		for (size_t c = 0; c < TUI_NAME_COLUMN; c++)
-			cgtop_cell_text(m->o, m->fields[c], m->froms[c], cgtop_columns[tui_columns[c]].format, s, l->cell[c],
-					sizeof(l->cell[c]));
+		for (size_t c = 0; c < TUI_NAME_COLUMN; c++) {
+			enum cgtop_cell_format format = cgtop_columns[tui_columns[c]].format;
+			cgtop_cell_text(m->o, m->fields[c], m->froms[c], format, s, l->cell[c], sizeof(l->cell[c]));
+		}
 		stack[depth++] = (int)m->nlines++;
 	}
 	if (m->nlines == 0)

@@ -84,10 +84,11 @@ void tui_model_free(struct tui_model *m);
 /* What the model needs read (enum nstk_cg_read): its columns, the sort field and the alerts' fields. */
 unsigned tui_model_reads(const struct tui_model *m);
 
-/* Rebuild the rows shown from a sample's rows (parents before children), in the view's order. */
-int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t n);
+/* Rebuild the rows shown from all rows of a sample (parents before children), in the view's order. */
+int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all);
 
-/* The name cell's text: tree guides and the name below its tree parent, or the path; a container's label instead. */
+/* The name cell's text: tree guides and the name below its tree parent, or the
+ * path; a container's label instead of either. */
 void tui_model_name(const struct tui_model *m, const struct tui_line *l, char *buf, size_t size);
 
 enum tui_alert { TUI_ALERT_NONE, TUI_ALERT_NEAR, TUI_ALERT_OOM };
