@@ -193,9 +193,9 @@ static const char *sort_mark(const struct tui_model *m, const struct tui_look *l
 
 static void draw_header(const struct tui_model *m, const struct nstk_cg_monitor *mon, const struct tui_look *look)
 {
+	char line[512], mem[64] = "", used[16], all[16];
 	size_t total;
 	nstk_cg_monitor_rows(mon, &total);
-	char line[512], mem[64] = "", used[16], all[16];
 	const struct nstk_cg_layout *layout = nstk_cg_monitor_layout(mon);
 	struct sysinfo si;
 	time_t now = (time_t)nstk_cg_monitor_time(mon);
