@@ -4,9 +4,9 @@
  * or threshold checks for cron.
  *
  * main() parses options and hands them either to the interactive screen
- * (tui.c, when it exists and stdout is a terminal), which opens the monitor
- * (libnstk's cgroup model) its columns need, or to the batch loop below:
- * open a monitor, then sample, render, sleep.
+ * (tui.h, when stdout is a terminal), which opens the monitor (libnstk's
+ * cgroup model) its columns need, or to the batch loop below: open a
+ * monitor, then sample, render, sleep.
  * Exit status: 0 success (or no --check matched), 1 runtime failure, 2 bad
  * usage, 3 a --check matched (so a probe can tell an alert from a failure).
  */
@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cgtop.h"
+#include "tui.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
@@ -199,15 +200,8 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 				break;
 		}
 		int r = nstk_cg_monitor_sample(m);
-		if (r == -ENOENT) {
-			fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
-			return EXIT_FAILURE;
-		}
-		if (r < 0) {
-			fprintf(stderr, "cgtop: cannot read the cgroup tree: %s%s\n", strerror(-r),
-				r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
-			return EXIT_FAILURE;
-		}
+		if (r < 0)
+			return cgtop_sample_error(o, r);
 		bool last = total >= 0 && i + 1 == total;
 		if (o->prime && i == 0)
 			continue;
@@ -231,7 +225,8 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 	return status;
 }
 
-unsigned cgtop_reads(const struct cgtop_options *o)
+/* What batch mode needs read (enum nstk_cg_read): the text columns, --check and --sort. */
+static unsigned batch_reads(const struct cgtop_options *o)
 {
 	if (o->mode != CGTOP_TEXT)
 		return NSTK_CG_READ_ALL;
@@ -400,20 +395,6 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	return 1;
 }
 
-int cgtop_monitor_error(const struct cgtop_options *o, int r)
-{
-	const char *root = o->root ? o->root : "/sys/fs/cgroup";
-	if (r == -ENOENT && o->subtree)
-		fprintf(stderr, "cgtop: no cgroup %s under %s\n", o->subtree, root);
-	else if (r == -ENOENT)
-		fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
-	else if (r == -EINVAL)
-		fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o->subtree);
-	else
-		fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
-	return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
-}
-
 int main(int argc, char **argv)
 {
 	struct cgtop_options o = { .iterations = -1, .delay_s = 1, .depth = -1, .sort_field = -1 };
@@ -432,28 +413,15 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	bool interactive = o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO);
-	if (interactive && cgtop_interactive) {
-		/* The interactive screen: tools/cgtop/tui.c. */
+	/* Text for a person at a terminal: the screen; anything else: the batch loop. */
+	if (o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO)) {
 		int status = cgtop_interactive(&o);
 		free_filters(&o);
 		return status;
 	}
-	if (interactive)
-		fputs("cgtop: no interactive screen in this build yet; printing batch output "
-		      "(-b silences this)\n",
-		      stderr);
 
-	struct nstk_cg_monitor_options mo = {
-		.root = o.root,
-		.subtree = o.subtree,
-		.max_depth = o.depth,
-		.globs = o.globs,
-		.nglobs = o.nglobs,
-		.reads = cgtop_reads(&o),
-	};
 	struct nstk_cg_monitor *m;
-	r = nstk_cg_monitor_new(&mo, &m);
+	r = cgtop_monitor_open(&o, o.depth, batch_reads(&o), &m);
 	if (r < 0) {
 		int status = cgtop_monitor_error(&o, r);
 		free_filters(&o);

@@ -3,10 +3,9 @@
  * table naming every value a cgroup row has, in its JSON spelling, which
  * JSON, --check, --sort and the text columns all read), and the renderers.
  *
- * The interactive screen (tui.c) plugs in through cgtop_interactive(): it
- * gets the parsed options, opens the monitor its columns need, and uses the
- * same fields and cell text as batch mode, so the two never disagree about
- * a number.
+ * The interactive screen (tui.h) gets the parsed options, opens the monitor
+ * its columns need, and uses the same fields and cell text as batch mode,
+ * so the two never disagree about a number.
  */
 #ifndef CGTOP_H
 #define CGTOP_H
@@ -96,10 +95,7 @@ int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
 /* Whether s matches one of the --check expressions (all do when there are none). */
 bool cgtop_check_matches(const struct cgtop_options *o, const struct nstk_cg_stats *s);
 
-/* What the options need read (enum nstk_cg_read). */
-unsigned cgtop_reads(const struct cgtop_options *o);
-
-/* ---- renderers (output.c, prometheus.c) ---- */
+/* ---- columns (columns.c): the text table's and the screen's ---- */
 
 /* How a cell shows a value: the strings of the text table and the screen. */
 enum cgtop_cell_format {
@@ -121,6 +117,48 @@ enum cgtop_cell_format {
 void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cgtop_cell_format format,
 		     const struct nstk_cg_stats *s, char *buf, size_t size);
 
+/* Every column either table shows; each table lists the ones it shows, in its order. */
+enum cgtop_column_id {
+	CGTOP_COL_PATH,
+	CGTOP_COL_CONTAINER,
+	CGTOP_COL_TASKS,
+	CGTOP_COL_CPU,
+	CGTOP_COL_CPULIM,
+	CGTOP_COL_CLIM,
+	CGTOP_COL_THR,
+	CGTOP_COL_MEM,
+	CGTOP_COL_MEMMAX,
+	CGTOP_COL_PCT_MAX,
+	CGTOP_COL_OOMK,
+	CGTOP_COL_PIDSMAX,
+	CGTOP_COL_IOR,
+	CGTOP_COL_IOW,
+	CGTOP_COL_PSI_CPU,
+	CGTOP_COL_PSI_MEMORY,
+	CGTOP_COL_PSI_IO,
+	CGTOP_NCOLUMNS
+};
+
+struct cgtop_column {
+	struct nstk_out_column out; /* title, help, and the text table's width hint and alignment */
+	const char *field;	    /* its value, a cgtop_fields name */
+	const char *from;	    /* for a limit: the field naming the cgroup that sets it, or NULL */
+	enum cgtop_cell_format format;
+	int screen_cap; /* the screen: widest the column gets, longer text is cut; 0: the rest of the line */
+	/* The screen: on a narrow one the highest goes first; 0: never. Pressure
+	 * and I/O go before the limits, and OOM kills last of all: a tool about
+	 * limits keeps what says a limit was hit. */
+	int screen_drop;
+};
+
+extern const struct cgtop_column cgtop_columns[CGTOP_NCOLUMNS];
+
+/* A column's field and from field as indexes into cgtop_fields (from: -1 for none). */
+int cgtop_column_field(enum cgtop_column_id c);
+int cgtop_column_from(enum cgtop_column_id c);
+
+/* ---- renderers (output.c, prometheus.c) ---- */
+
 /* The text columns, one line each, for --help; what they need read. */
 void cgtop_text_columns_help(FILE *f);
 unsigned cgtop_text_reads(void);
@@ -140,14 +178,11 @@ int cgtop_render_prometheus(const struct nstk_cg_monitor *m, const struct nstk_c
 /* Write text to path atomically: a temporary file beside it, then rename. */
 int cgtop_write_atomic(const char *path, const char *text, size_t len);
 
-/* ---- the interactive screen's seam ---- */
+/* ---- the monitor (monitor.c) ---- */
 
-/*
- * Run the interactive screen until the user quits; returns an exit status.
- * Defined by tools/cgtop/tui.c; a weak reference, so until that file exists
- * main() sees NULL here and runs batch mode instead.
- */
-int cgtop_interactive(const struct cgtop_options *o) __attribute__((weak));
+/* A monitor of o's tree (its root, subtree and --filter globs), depth levels
+ * below the top (< 0: all), reading reads (enum nstk_cg_read). */
+int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m);
 
 /*
  * Say on stderr why a monitor of o's tree could not be opened (r, a
@@ -155,5 +190,9 @@ int cgtop_interactive(const struct cgtop_options *o) __attribute__((weak));
  * one message for batch mode and the screen.
  */
 int cgtop_monitor_error(const struct cgtop_options *o, int r);
+
+/* The same for a sample that failed (r from nstk_cg_monitor_sample):
+ * "is gone" for -ENOENT. Returns EXIT_FAILURE. */
+int cgtop_sample_error(const struct cgtop_options *o, int r);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * output.c — cgtop's text table (through the out module: libsmartcols) and
- * its NDJSON objects (jansson), both read from the field table.
+ * its NDJSON objects (jansson), both read from the field table; the text
+ * table's columns and cells are columns.c's, which the screen shows too.
  *
  * Text is for people: sizes in K/M/G, limits as ∞ (or "max" outside a UTF-8
  * locale), an inherited limit followed by "@" and the cgroup that sets it,
@@ -22,160 +23,52 @@
 
 /* ---- text ---- */
 
-struct text_column {
-	struct nstk_out_column col;
-	const char *field; /* the field shown */
-	const char *from;  /* for limits: the field naming the cgroup that sets it */
-	enum cgtop_cell_format format;
+/* The text table's columns, in its order (the screen shows pressure instead of the container). */
+static const enum cgtop_column_id text_columns[] = {
+	CGTOP_COL_PATH, CGTOP_COL_CONTAINER, CGTOP_COL_TASKS, CGTOP_COL_CPU, CGTOP_COL_CPULIM,
+	CGTOP_COL_CLIM, CGTOP_COL_THR, CGTOP_COL_MEM, CGTOP_COL_MEMMAX, CGTOP_COL_PCT_MAX,
+	CGTOP_COL_OOMK, CGTOP_COL_PIDSMAX, CGTOP_COL_IOR, CGTOP_COL_IOW,
 };
 
-static const struct text_column text_columns[] = {
-	{ { "PATH", "the cgroup", 0.3, NSTK_OUT_TRUNC }, "path", NULL, CGTOP_CELL_PLAIN },
-	{ { "CONTAINER", "the container its path names", 0.1, NSTK_OUT_TRUNC }, "container", NULL, CGTOP_CELL_PLAIN },
-	{ { "TASKS", "tasks (pids.current) or processes", 5, NSTK_OUT_RIGHT }, "tasks", NULL, CGTOP_CELL_PLAIN },
-	{ { "%CPU", "CPU use, 100 = one CPU", 5, NSTK_OUT_RIGHT }, "cpu.usage_pct", NULL, CGTOP_CELL_PCT },
-	{ { "CPULIM", "effective CPU limit in CPUs, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
-	  "cpu.effective.limit_cores", "cpu.effective.from", CGTOP_CELL_LIMIT_CORES },
-	{ { "%CLIM", "CPU use as a share of CPULIM", 5, NSTK_OUT_RIGHT }, "cpu.pct_of_limit", NULL, CGTOP_CELL_PCT },
-	{ { "%THR", "throttled periods per 100 periods", 5, NSTK_OUT_RIGHT }, "cpu.throttled_pct", NULL,
-	  CGTOP_CELL_PCT },
-	{ { "MEM", "memory.current", 6, NSTK_OUT_RIGHT }, "memory.current", NULL, CGTOP_CELL_BYTES },
-	{ { "MEMMAX", "effective memory.max, @ the cgroup that sets it", 6, NSTK_OUT_RIGHT },
-	  "memory.effective.max", "memory.effective.from", CGTOP_CELL_LIMIT_BYTES },
-	{ { "%MAX", "working set as a share of MEMMAX", 5, NSTK_OUT_RIGHT }, "memory.pct_of_max", NULL,
-	  CGTOP_CELL_PCT },
-	{ { "OOMK", "OOM kills, (+new since the last sample)", 4, NSTK_OUT_RIGHT }, "memory.oom_kills", NULL,
-	  CGTOP_CELL_OOM },
-	{ { "PIDSMAX", "effective pids.max, @ the cgroup that sets it", 7, NSTK_OUT_RIGHT }, "pids.effective.max",
-	  "pids.effective.from", CGTOP_CELL_LIMIT_COUNT },
-	{ { "IOR/s", "bytes read per second", 6, NSTK_OUT_RIGHT }, "io.read_bps", NULL, CGTOP_CELL_BYTES },
-	{ { "IOW/s", "bytes written per second", 6, NSTK_OUT_RIGHT }, "io.write_bps", NULL, CGTOP_CELL_BYTES },
-};
-
-#define N_TEXT_COLUMNS (sizeof(text_columns) / sizeof(text_columns[0]))
+#define N_TEXT_COLUMNS NSTK_ARRAY_SIZE(text_columns)
 /* A path (PATH_MAX) and an inherited limit's "@" and path. */
 #define CELL_MAX (2 * 4096 + 64)
 
 void cgtop_text_columns_help(FILE *f)
 {
-	for (size_t i = 0; i < N_TEXT_COLUMNS; i++)
-		fprintf(f, " %10s  %s\n", text_columns[i].col.name, text_columns[i].col.help);
+	for (size_t i = 0; i < N_TEXT_COLUMNS; i++) {
+		const struct nstk_out_column *c = &cgtop_columns[text_columns[i]].out;
+		fprintf(f, " %10s  %s\n", c->name, c->help);
+	}
 }
 
 unsigned cgtop_text_reads(void)
 {
 	unsigned reads = 0;
 	for (size_t i = 0; i < N_TEXT_COLUMNS; i++)
-		reads |= cgtop_fields[cgtop_field_find(text_columns[i].field)].reads;
+		reads |= cgtop_fields[cgtop_column_field(text_columns[i])].reads;
 	return reads;
-}
-
-/* 1536 -> "1.5K", 812 -> "812B": binary units, as lsblk and free -h. */
-static void human_bytes(double v, char *buf, size_t size)
-{
-	static const char units[] = "BKMGTPE";
-	size_t u = 0;
-	while (v >= 1024 && u < sizeof(units) - 2) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%.0fB", v);
-	else
-		snprintf(buf, size, "%.1f%c", v, units[u]);
-}
-
-void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cgtop_cell_format format,
-		     const struct nstk_cg_stats *s, char *buf, size_t size)
-{
-	const struct cgtop_field *f = &cgtop_fields[field];
-	const char *unlimited = o->utf8 ? "\u221e" : "max";
-	double d = cgtop_field_number(f, s);
-	struct nstk_value v;
-	char tmp[NSTK_CONTAINER_LABEL_MAX];
-	/* No value: "?" when a file it needs was there but could not be read, else "-". */
-	const char *none = (s->now.unreadable & f->reads) ? "?" : "-";
-
-	switch (format) {
-	case CGTOP_CELL_PLAIN:
-		cgtop_field_value(f, s, &v, tmp, sizeof(tmp));
-		if (v.type == NSTK_VALUE_STR)
-			snprintf(buf, size, "%s", v.str);
-		else if (v.type == NSTK_VALUE_U64)
-			snprintf(buf, size, "%" PRIu64, v.u64);
-		else
-			snprintf(buf, size, "%s", f->kind == CGTOP_F_CONTAINER ? "" : none);
-		return;
-	case CGTOP_CELL_PCT:
-		if (isnan(d))
-			snprintf(buf, size, "%s", none);
-		else
-			snprintf(buf, size, "%.1f", d);
-		return;
-	case CGTOP_CELL_BYTES:
-		if (isnan(d))
-			snprintf(buf, size, "%s", none);
-		else
-			human_bytes(d, buf, size);
-		return;
-	case CGTOP_CELL_OOM: {
-		const struct cgtop_field *delta = &cgtop_fields[cgtop_field_find("memory.oom_kills_delta")];
-		double dd = cgtop_field_number(delta, s);
-		if (isnan(d))
-			snprintf(buf, size, "%s", none);
-		else if (!isnan(dd) && dd > 0)
-			snprintf(buf, size, "%.0f(+%.0f)", d, dd);
-		else
-			snprintf(buf, size, "%.0f", d);
-		return;
-	}
-	default:
-		break;
-	}
-	/* A limit: its value, and where it comes from when that is not the cgroup itself. */
-	if (isnan(d)) {
-		snprintf(buf, size, "%s", none);
-		return;
-	}
-	if (isinf(d)) {
-		snprintf(buf, size, "%s", unlimited);
-		return;
-	}
-	if (format == CGTOP_CELL_LIMIT_BYTES)
-		human_bytes(d, tmp, sizeof(tmp));
-	else if (format == CGTOP_CELL_LIMIT_CORES)
-		snprintf(tmp, sizeof(tmp), "%.2f", d);
-	else
-		snprintf(tmp, sizeof(tmp), "%.0f", d);
-	const char *path = from >= 0 ? *(const char *const *)((const char *)s + cgtop_fields[from].offset) : NULL;
-	if (path && strcmp(path, s->path) != 0)
-		snprintf(buf, size, "%s@%s", tmp, path);
-	else
-		snprintf(buf, size, "%s", tmp);
-}
-
-static void cell_text(const struct cgtop_options *o, const struct text_column *c, const struct nstk_cg_stats *s,
-		      char *buf, size_t size)
-{
-	cgtop_cell_text(o, cgtop_field_find(c->field), c->from ? cgtop_field_find(c->from) : -1, c->format, s,
-			buf, size);
 }
 
 int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats *const *rows, size_t n,
 		      char **text)
 {
 	const struct nstk_out_column *cols[N_TEXT_COLUMNS];
-	size_t shown[N_TEXT_COLUMNS];
+	const struct cgtop_column *shown[N_TEXT_COLUMNS];
+	int field[N_TEXT_COLUMNS], from[N_TEXT_COLUMNS]; /* resolved once, not per cell */
 	size_t ncols = 0;
 	bool any_container = false;
 
 	for (size_t i = 0; i < n; i++)
 		any_container |= rows[i]->container != NULL;
 	for (size_t i = 0; i < N_TEXT_COLUMNS; i++) {
-		if (strcmp(text_columns[i].field, "container") == 0 && !any_container)
+		if (text_columns[i] == CGTOP_COL_CONTAINER && !any_container)
 			continue;
-		shown[ncols] = i;
-		cols[ncols++] = &text_columns[i].col;
+		shown[ncols] = &cgtop_columns[text_columns[i]];
+		field[ncols] = cgtop_column_field(text_columns[i]);
+		from[ncols] = cgtop_column_from(text_columns[i]);
+		cols[ncols] = &shown[ncols]->out;
+		ncols++;
 	}
 	struct nstk_out_table *t = nstk_out_table_new(cols, ncols);
 	if (!t)
@@ -189,7 +82,7 @@ int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats 
 		}
 		for (size_t c = 0; c < ncols && r == 0; c++) {
 			char buf[CELL_MAX];
-			cell_text(o, &text_columns[shown[c]], rows[i], buf, sizeof(buf));
+			cgtop_cell_text(o, field[c], from[c], shown[c]->format, rows[i], buf, sizeof(buf));
 			r = nstk_out_set_str(row, c, buf);
 		}
 	}

@@ -1,0 +1,56 @@
+/*
+ * monitor.c — the cgroup monitor as cgtop opens it (the options' tree, down
+ * to a depth, reading what the caller shows), and the one message for each
+ * way opening or sampling it fails.
+ *
+ * The one idea: batch mode and the screen open and sample the same monitor
+ * and fail with the same words, so both are written once, here, below the
+ * two of them (neither calls the other).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgtop.h"
+
+#define TOOL_NAME "cgtop"
+#include "../tool.h"
+
+int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m)
+{
+	struct nstk_cg_monitor_options mo = {
+		.root = o->root,
+		.subtree = o->subtree,
+		.max_depth = depth,
+		.globs = o->globs,
+		.nglobs = o->nglobs,
+		.reads = reads,
+	};
+	return nstk_cg_monitor_new(&mo, m);
+}
+
+int cgtop_monitor_error(const struct cgtop_options *o, int r)
+{
+	const char *root = o->root ? o->root : "/sys/fs/cgroup";
+	if (r == -ENOENT && o->subtree)
+		fprintf(stderr, "cgtop: no cgroup %s under %s\n", o->subtree, root);
+	else if (r == -ENOENT)
+		fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
+	else if (r == -EINVAL)
+		fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o->subtree);
+	else
+		fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
+	return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+int cgtop_sample_error(const struct cgtop_options *o, int r)
+{
+	if (r == -ENOENT)
+		fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
+	else
+		fprintf(stderr, "cgtop: cannot read the cgroup tree: %s%s\n", strerror(-r),
+			r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
+	return EXIT_FAILURE;
+}
