@@ -31,7 +31,6 @@
 #include "nstk/parse.h"
 #include "nstk/util.h"
 
-#define TOOL_NAME "cgtop"
 #include "../tool.h"
 
 static volatile sig_atomic_t interrupted;
@@ -207,9 +206,9 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 			continue;
 		if ((r = emit(o, m, i == (o->prime ? 1 : 0), last)) < 0) {
 			if (o->output_file)
-				fprintf(stderr, "cgtop: cannot write %s: %s\n", o->output_file, strerror(-r));
+				tool_warn("cannot write %s: %s", o->output_file, strerror(-r));
 			else
-				fprintf(stderr, "cgtop: cannot write the output: %s\n", strerror(-r));
+				tool_warn("cannot write the output: %s", strerror(-r));
 			return EXIT_FAILURE;
 		}
 		if (last && o->nchecks) {

@@ -10,6 +10,9 @@
 #ifndef CGTOP_H
 #define CGTOP_H
 
+/* What tools/tool.h's messages start with, for every file of the tool. */
+#define TOOL_NAME "cgtop"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -15,7 +15,6 @@
 
 #include "cgtop.h"
 
-#define TOOL_NAME "cgtop"
 #include "../tool.h"
 
 int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m)
@@ -35,22 +34,22 @@ int cgtop_monitor_error(const struct cgtop_options *o, int r)
 {
 	const char *root = o->root ? o->root : "/sys/fs/cgroup";
 	if (r == -ENOENT && o->subtree)
-		fprintf(stderr, "cgtop: no cgroup %s under %s\n", o->subtree, root);
+		tool_warn("no cgroup %s under %s", o->subtree, root);
 	else if (r == -ENOENT)
-		fprintf(stderr, "cgtop: no cgroup hierarchy at %s\n", root);
+		tool_warn("no cgroup hierarchy at %s", root);
 	else if (r == -EINVAL)
-		fprintf(stderr, "cgtop: invalid cgroup path: '%s'\n", o->subtree);
+		tool_warn("invalid cgroup path: '%s'", o->subtree);
 	else
-		fprintf(stderr, "cgtop: cannot read %s: %s\n", root, strerror(-r));
+		tool_warn("cannot read %s: %s", root, strerror(-r));
 	return r == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 int cgtop_sample_error(const struct cgtop_options *o, int r)
 {
 	if (r == -ENOENT)
-		fprintf(stderr, "cgtop: cgroup %s is gone\n", o->subtree ? o->subtree : "/");
+		tool_warn("cgroup %s is gone", o->subtree ? o->subtree : "/");
 	else
-		fprintf(stderr, "cgtop: cannot read the cgroup tree: %s%s\n", strerror(-r),
+		tool_warn("cannot read the cgroup tree: %s%s", strerror(-r),
 			r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
 	return EXIT_FAILURE;
 }

@@ -33,6 +33,8 @@
 #include "tui_model.h"
 #include "nstk/util.h"
 
+#include "../tool.h"
+
 struct tui {
 	const struct cgtop_options *o;
 	struct tui_model model;
@@ -242,17 +244,17 @@ static int terminal_open(struct terminal *term)
 	/* Keys come from the terminal even when standard input is redirected. */
 	term->in = stdin;
 	if (!isatty(STDIN_FILENO) && !(term->in = fopen("/dev/tty", "re"))) {
-		fputs("cgtop: the interactive screen needs a terminal to read keys from; use -b\n", stderr);
+		tool_warn("the interactive screen needs a terminal to read keys from; use -b");
 		return -1;
 	}
 	if (pipe2(term->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		fprintf(stderr, "cgtop: cannot make a pipe: %s\n", strerror(errno));
+		tool_warn("cannot make a pipe: %s", strerror(errno));
 		term->wake[0] = term->wake[1] = -1;
 		return -1;
 	}
 	if (!(term->screen = newterm(NULL, stdout, term->in))) {
 		const char *name = getenv("TERM");
-		fprintf(stderr, "cgtop: cannot drive terminal type '%s'; use -b\n", name ? name : "");
+		tool_warn("cannot drive terminal type '%s'; use -b", name ? name : "");
 		return -1;
 	}
 
