@@ -24,7 +24,7 @@ SANFLAGS  :=
 OPT       := -O2 -g
 endif
 
-PKGS      := smartcols jansson libproc2 libcap
+PKGS      := smartcols jansson libproc2 libcap sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS    += -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
              -Iinclude $(PKG_CFLAGS) -DNSTK_VERSION='"$(VERSION)"' $(SANFLAGS) -MMD -MP
@@ -49,13 +49,13 @@ NSENTER_LIBS := -ljansson -lcap
 
 CGTOP_SRCS := $(wildcard tools/cgtop/*.c)
 CGTOP      := $(if $(CGTOP_SRCS),$(BUILD)/cgtop)
-CGTOP_LIBS := -lsmartcols -ljansson -lncursesw -lcap -lpthread
+CGTOP_LIBS := -lsmartcols -ljansson -lncursesw -lcap -lsqlite3 -lpthread
 
 TOOLS     := $(NSLS) $(NSENTER) $(CGTOP)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-UNIT_LIBS := -lcmocka $(NSLS_LIBS)
+UNIT_LIBS := -lcmocka $(NSLS_LIBS) -lsqlite3 -lm
 
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
@@ -132,7 +132,7 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard include/nstk/*.h lib/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	$(call say,FUZZ,$@)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(NSLS_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(NSLS_LIBS) -lsqlite3
 
 fuzz-build: $(FUZZ_BINS)
 

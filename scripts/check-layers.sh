@@ -22,8 +22,9 @@ allowed() {
 	lib/ns) echo "lib/base lib/proc" ;;
 	lib/cgroup) echo "lib/base lib/proc lib/container" ;;
 	lib/enter) echo "lib/base lib/proc lib/container lib/ns" ;;
+	lib/store) echo "lib/base lib/proc lib/container lib/cgroup" ;;
 	lib/out) echo "lib/base" ;;
-	tools/*) echo "lib/base lib/proc lib/container lib/ns lib/cgroup lib/enter lib/out" ;;
+	tools/*) echo "lib/base lib/proc lib/container lib/ns lib/cgroup lib/enter lib/store lib/out" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -17,6 +17,8 @@ libproc2-dev
 libjansson-dev
 libcap-dev
 libsmartcols-dev
+libsqlite3-dev
+sqlite3
 libncurses-dev
 libcmocka-dev
 bats

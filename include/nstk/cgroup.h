@@ -242,6 +242,23 @@ double nstk_cg_monitor_time(const struct nstk_cg_monitor *m);
 /* Seconds between the starts of the last two samples; NaN after the first. */
 double nstk_cg_monitor_interval(const struct nstk_cg_monitor *m);
 
+/*
+ * One moment of a cgroup tree, as a consumer shows it: the monitor's last
+ * sample, or one read back from a store (store.h). The rows and the
+ * layout belong to whoever made the frame.
+ */
+struct nstk_cg_frame {
+	const struct nstk_cg_stats *const *rows; /* parents before children, in path order */
+	size_t n;
+	double time;	  /* CLOCK_REALTIME of the sample, in seconds */
+	double interval;  /* seconds since the sample before it; NaN when there is none */
+	const struct nstk_cg_layout *layout;
+	bool recorded;	  /* read back from a store, not live */
+};
+
+/* The monitor's last sample as a frame. */
+void nstk_cg_monitor_frame(const struct nstk_cg_monitor *m, struct nstk_cg_frame *f);
+
 /* ---- pure pieces, for tests ---- */
 
 /*

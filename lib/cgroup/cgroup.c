@@ -484,6 +484,17 @@ double nstk_cg_monitor_interval(const struct nstk_cg_monitor *m)
 	return (double)(m->started_usec - m->prev_started_usec) / 1e6;
 }
 
+void nstk_cg_monitor_frame(const struct nstk_cg_monitor *m, struct nstk_cg_frame *f)
+{
+	*f = (struct nstk_cg_frame){
+		.rows = m->rows,
+		.n = m->nrows,
+		.time = nstk_cg_monitor_time(m),
+		.interval = nstk_cg_monitor_interval(m),
+		.layout = nstk_cg_monitor_layout(m),
+	};
+}
+
 const struct nstk_cg_layout *nstk_cg_monitor_layout(const struct nstk_cg_monitor *m)
 {
 	return &m->layout;
