@@ -270,6 +270,23 @@ int nstk_store_open(const char *path, enum nstk_store_mode mode, struct nstk_sto
 	return 0;
 }
 
+/* The writer's statements and cgroups (store_write.c fills them). */
+static void store_writer_free(struct nstk_store *s)
+{
+	sqlite3_finalize(s->ins_sample);
+	sqlite3_finalize(s->ins_value);
+	sqlite3_finalize(s->ins_cgroup);
+	sqlite3_finalize(s->ins_event);
+	sqlite3_finalize(s->end_cgroup);
+	s->ins_sample = s->ins_value = s->ins_cgroup = s->ins_event = s->end_cgroup = NULL;
+	for (size_t i = 0; i < s->n_cgroups; i++)
+		free(s->cgroups[i].path);
+	free(s->cgroups);
+	s->cgroups = NULL;
+	s->n_cgroups = s->cap_cgroups = 0;
+	nstk_hash_free(&s->by_path);
+}
+
 void nstk_store_close(struct nstk_store *s)
 {
 	if (!s)

@@ -54,9 +54,6 @@ int store_exec(struct nstk_store *s, const char *sql);
 /* One integer from a query with one row, or -errno (-ENOENT for no row). */
 int store_query_int(struct nstk_store *s, const char *sql, int64_t *v);
 
-/* Writer state, freed with the store (store_write.c). */
-void store_writer_free(struct nstk_store *s);
-
 /* The counter of field f in c as an SQLite value bound at index i. */
 int store_bind_value(sqlite3_stmt *st, int i, const struct nstk_cg_counters *c, size_t f);
 /* Whether field f differs between a and b (absent and present differ). */

@@ -25,22 +25,6 @@ static uint64_t path_key(const char *path)
 	return h;
 }
 
-void store_writer_free(struct nstk_store *s)
-{
-	sqlite3_finalize(s->ins_sample);
-	sqlite3_finalize(s->ins_value);
-	sqlite3_finalize(s->ins_cgroup);
-	sqlite3_finalize(s->ins_event);
-	sqlite3_finalize(s->end_cgroup);
-	s->ins_sample = s->ins_value = s->ins_cgroup = s->ins_event = s->end_cgroup = NULL;
-	for (size_t i = 0; i < s->n_cgroups; i++)
-		free(s->cgroups[i].path);
-	free(s->cgroups);
-	s->cgroups = NULL;
-	s->n_cgroups = s->cap_cgroups = 0;
-	nstk_hash_free(&s->by_path);
-}
-
 static int prepare(struct nstk_store *s, sqlite3_stmt **st, const char *sql)
 {
 	return *st ? 0 : store_errno(sqlite3_prepare_v2(s->db, sql, -1, st, NULL));
