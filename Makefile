@@ -49,7 +49,7 @@ NSENTER_LIBS := -ljansson -lcap
 
 CGTOP_SRCS := $(wildcard tools/cgtop/*.c)
 CGTOP      := $(if $(CGTOP_SRCS),$(BUILD)/cgtop)
-CGTOP_LIBS := -lsmartcols -ljansson -lncursesw -lcap -lsqlite3 -lpthread
+CGTOP_LIBS := -lsmartcols -ljansson -lncursesw -lcap -lsqlite3 -lm -lpthread
 
 TOOLS     := $(NSLS) $(NSENTER) $(CGTOP)
 

@@ -126,11 +126,11 @@ static int stdout_written(void)
 	return errno ? -errno : -EIO;
 }
 
-static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, bool first, bool last)
+static int emit(const struct cgtop_options *o, const struct nstk_cg_frame *fr, bool first, bool last)
 {
 	_cleanup_free_ const struct nstk_cg_stats **rows = NULL;
 	size_t n;
-	int r = cgtop_rows(o, m, &rows, &n);
+	int r = cgtop_rows(o, fr, &rows, &n);
 	if (r < 0)
 		return r;
 
@@ -140,7 +140,7 @@ static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, 
 	switch (o->mode) {
 	case CGTOP_JSON: {
 		json_t *doc;
-		if ((r = cgtop_render_json(o, m, rows, n, &doc)) < 0)
+		if ((r = cgtop_render_json(o, fr, rows, n, &doc)) < 0)
 			return r;
 		r = json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 		json_decref(doc);
@@ -153,7 +153,7 @@ static int emit(const struct cgtop_options *o, const struct nstk_cg_monitor *m, 
 		FILE *f = open_memstream(&text, &len);
 		if (!f)
 			return -ENOMEM;
-		r = cgtop_render_prometheus(m, rows, n, f);
+		r = cgtop_render_prometheus(fr, rows, n, f);
 		if (fclose(f) != 0 && r == 0)
 			r = -ENOMEM;
 		if (r < 0)
@@ -204,7 +204,9 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 		bool last = total >= 0 && i + 1 == total;
 		if (o->prime && i == 0)
 			continue;
-		if ((r = emit(o, m, i == (o->prime ? 1 : 0), last)) < 0) {
+		struct nstk_cg_frame frame;
+		nstk_cg_monitor_frame(m, &frame);
+		if ((r = emit(o, &frame, i == (o->prime ? 1 : 0), last)) < 0) {
 			if (o->output_file)
 				tool_warn("cannot write %s: %s", o->output_file, strerror(-r));
 			else

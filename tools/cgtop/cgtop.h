@@ -92,7 +92,7 @@ double cgtop_field_number(const struct cgtop_field *f, const struct nstk_cg_stat
 /* ---- rows ---- */
 
 /* The rows of the last sample that the options show, in their order (malloc'd). */
-int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_frame *f,
 	       const struct nstk_cg_stats ***rows, size_t *n);
 
 /* Whether s matches one of the --check expressions (all do when there are none). */
@@ -171,11 +171,11 @@ int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats 
 		      char **text);
 
 /* One NDJSON line's object: {"schema":1, "time", "interval_s", "layout", "cgroups":[...]}. */
-int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_frame *f,
 		      const struct nstk_cg_stats *const *rows, size_t n, json_t **doc);
 
 /* The Prometheus text exposition of rows. */
-int cgtop_render_prometheus(const struct nstk_cg_monitor *m, const struct nstk_cg_stats *const *rows,
+int cgtop_render_prometheus(const struct nstk_cg_frame *f, const struct nstk_cg_stats *const *rows,
 			    size_t n, FILE *out);
 
 /* Write text to path atomically: a temporary file beside it, then rename. */

@@ -241,11 +241,11 @@ static int compare_rows(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+int cgtop_rows(const struct cgtop_options *o, const struct nstk_cg_frame *f,
 	       const struct nstk_cg_stats ***rows, size_t *n)
 {
-	size_t all;
-	const struct nstk_cg_stats *const *sampled = nstk_cg_monitor_rows(m, &all);
+	size_t all = f->n;
+	const struct nstk_cg_stats *const *sampled = f->rows;
 	const struct nstk_cg_stats **out = malloc((all ? all : 1) * sizeof(*out));
 	if (!out)
 		return -ENOMEM;

@@ -197,17 +197,19 @@ fail:
 	return -ENOMEM;
 }
 
-int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_monitor *m,
+int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_frame *f,
 		      const struct nstk_cg_stats *const *rows, size_t n, json_t **doc)
 {
 	(void)o;
 	json_t *groups = json_array();
-	json_t *d = json_pack("{s:i, s:o, s:o, s:s, s:o}", "schema", 1, "time",
-			      real_json(nstk_cg_monitor_time(m), 3), "interval_s",
-			      real_json(nstk_cg_monitor_interval(m), 3), "layout",
-			      nstk_cg_layout_name(nstk_cg_monitor_layout(m)->kind), "cgroups", groups);
+	json_t *d = json_pack("{s:i, s:o, s:o, s:s, s:o}", "schema", 1, "time", real_json(f->time, 3),
+			      "interval_s", real_json(f->interval, 3), "layout",
+			      nstk_cg_layout_name(f->layout->kind), "cgroups", groups);
 	if (!d)
 		return -ENOMEM;
+	/* A moment read back from a store says so; live documents are as they were. */
+	if (f->recorded && json_object_set_new(d, "recorded", json_true()) < 0)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		json_t *g = json_object();
 		if (!g || json_array_append_new(groups, g) < 0)

@@ -129,7 +129,8 @@ static void put_label_value(FILE *out, const char *raw)
 	json_decref(text);
 }
 
-static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_stats *s)
+/* stamp: "" live (the scrape's time), " <ms>" for a recorded moment. */
+static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_stats *s, const char *stamp)
 {
 	const void *p = (const char *)s + mt->value;
 	double d;
@@ -162,24 +163,26 @@ static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_
 	fputs("} ", out);
 	if (mt->unit == USEC_TO_S) {
 		uint64_t u = *(const uint64_t *)p;
-		fprintf(out, "%" PRIu64 ".%06" PRIu64 "\n", u / 1000000, u % 1000000);
+		fprintf(out, "%" PRIu64 ".%06" PRIu64 "%s\n", u / 1000000, u % 1000000, stamp);
 	} else if (mt->is_double) {
-		fprintf(out, "%.6g\n", d);
+		fprintf(out, "%.6g%s\n", d, stamp);
 	} else {
-		fprintf(out, "%" PRIu64 "\n", *(const uint64_t *)p);
+		fprintf(out, "%" PRIu64 "%s\n", *(const uint64_t *)p, stamp);
 	}
 }
 
-int cgtop_render_prometheus(const struct nstk_cg_monitor *m, const struct nstk_cg_stats *const *rows,
+int cgtop_render_prometheus(const struct nstk_cg_frame *f, const struct nstk_cg_stats *const *rows,
 			    size_t n, FILE *out)
 {
-	(void)m;
+	char stamp[32] = "";
+	if (f->recorded)
+		snprintf(stamp, sizeof(stamp), " %lld", (long long)llround(f->time * 1000));
 	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
 		const struct metric *mt = &metrics[i];
 		fprintf(out, "# HELP " PREFIX "%s %s\n# TYPE " PREFIX "%s %s\n", mt->name, mt->help, mt->name,
 			mt->type);
 		for (size_t k = 0; k < n; k++)
-			put_sample(out, mt, rows[k]);
+			put_sample(out, mt, rows[k], stamp);
 	}
 	return ferror(out) ? -EIO : 0;
 }
