@@ -33,12 +33,10 @@
 
 #include "../tool.h"
 
-static volatile sig_atomic_t interrupted;
-
 static void on_signal(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	cgtop_interrupted = 1;
 }
 
 static void usage(FILE *f)
@@ -108,74 +106,6 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-static void sleep_until(const struct timespec *deadline)
-{
-	while (!interrupted && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
-		;
-}
-
-/* One sample's output in the chosen mode. */
-/*
- * 0 once a sample is out, or -errno when stdout took it not (a full disk):
- * without this check cgtop -b would sample on forever into the void.
- */
-static int stdout_written(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	return errno ? -errno : -EIO;
-}
-
-static int emit(const struct cgtop_options *o, const struct nstk_cg_frame *fr, bool first, bool last)
-{
-	_cleanup_free_ const struct nstk_cg_stats **rows = NULL;
-	size_t n;
-	int r = cgtop_rows(o, fr, &rows, &n);
-	if (r < 0)
-		return r;
-
-	/* --check looks at the last sample only: the earlier ones give its rates. */
-	if (o->nchecks && !last)
-		return 0;
-	switch (o->mode) {
-	case CGTOP_JSON: {
-		json_t *doc;
-		if ((r = cgtop_render_json(o, fr, rows, n, &doc)) < 0)
-			return r;
-		r = json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-		json_decref(doc);
-		fputc('\n', stdout);
-		return r < 0 ? -EIO : stdout_written();
-	}
-	case CGTOP_PROMETHEUS: {
-		_cleanup_free_ char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-		if (!f)
-			return -ENOMEM;
-		r = cgtop_render_prometheus(fr, rows, n, f);
-		if (fclose(f) != 0 && r == 0)
-			r = -ENOMEM;
-		if (r < 0)
-			return r;
-		if (o->output_file)
-			return cgtop_write_atomic(o->output_file, text, len);
-		fwrite(text, 1, len, stdout);
-		return stdout_written();
-	}
-	case CGTOP_TEXT: {
-		_cleanup_free_ char *text = NULL;
-		if ((r = cgtop_render_text(o, rows, n, &text)) < 0)
-			return r;
-		if (!first && !o->nchecks)
-			fputc('\n', stdout);
-		if (n || !o->nchecks)
-			puts(text);
-		return stdout_written();
-	}
-	}
-	return 0;
-}
 
 /* Sample, render, sleep; until -n samples or a signal. Returns an exit status. */
 static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
@@ -185,17 +115,11 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 	clock_gettime(CLOCK_MONOTONIC, &next);
 
 	long total = o->iterations < 0 ? -1 : o->iterations + (o->prime ? 1 : 0);
-	for (long i = 0; (total < 0 || i < total) && !interrupted; i++) {
+	for (long i = 0; (total < 0 || i < total) && !cgtop_interrupted; i++) {
 		if (i > 0) {
-			time_t whole = (time_t)o->delay_s;
-			next.tv_sec += whole;
-			next.tv_nsec += (long)((o->delay_s - (double)whole) * 1e9);
-			if (next.tv_nsec >= 1000000000L) {
-				next.tv_sec++;
-				next.tv_nsec -= 1000000000L;
-			}
-			sleep_until(&next);
-			if (interrupted)
+			cgtop_deadline_add(&next, o->delay_s);
+			cgtop_sleep_until(&next);
+			if (cgtop_interrupted)
 				break;
 		}
 		int r = nstk_cg_monitor_sample(m);
@@ -206,7 +130,7 @@ static int run_batch(const struct cgtop_options *o, struct nstk_cg_monitor *m)
 			continue;
 		struct nstk_cg_frame frame;
 		nstk_cg_monitor_frame(m, &frame);
-		if ((r = emit(o, &frame, i == (o->prime ? 1 : 0), last)) < 0) {
+		if ((r = cgtop_emit(o, &frame, i == (o->prime ? 1 : 0), last)) < 0) {
 			if (o->output_file)
 				tool_warn("cannot write %s: %s", o->output_file, strerror(-r));
 			else

@@ -16,7 +16,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "nstk/cgroup.h"
 #include "nstk/filter.h"
@@ -185,6 +187,20 @@ int cgtop_write_atomic(const char *path, const char *text, size_t len);
 
 /* A monitor of o's tree (its root, subtree and --filter globs), depth levels
  * below the top (< 0: all), reading reads (enum nstk_cg_read). */
+/*
+ * One frame's output in the chosen mode (text, NDJSON, Prometheus to stdout
+ * or -o): 0 once it is out, or -errno when stdout took it not (a full
+ * disk). first: the first printed (no blank line before it); last: the
+ * last (--check looks at it only).
+ */
+int cgtop_emit(const struct cgtop_options *o, const struct nstk_cg_frame *f, bool first, bool last);
+
+/* Set by SIGINT and SIGTERM: every loop ends at its next look. */
+extern volatile sig_atomic_t cgtop_interrupted;
+/* A CLOCK_MONOTONIC deadline moved on by seconds, and a sleep until it (or a signal). */
+void cgtop_deadline_add(struct timespec *t, double seconds);
+void cgtop_sleep_until(const struct timespec *deadline);
+
 int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m);
 
 /*

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,4 +53,23 @@ int cgtop_sample_error(const struct cgtop_options *o, int r)
 		tool_warn("cannot read the cgroup tree: %s%s", strerror(-r),
 			r == -EMFILE ? " (raise the limit with ulimit -n)" : "");
 	return EXIT_FAILURE;
+}
+
+volatile sig_atomic_t cgtop_interrupted;
+
+void cgtop_deadline_add(struct timespec *t, double seconds)
+{
+	time_t whole = (time_t)seconds;
+	t->tv_sec += whole;
+	t->tv_nsec += (long)((seconds - (double)whole) * 1e9);
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+void cgtop_sleep_until(const struct timespec *deadline)
+{
+	while (!cgtop_interrupted && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+		;
 }

@@ -224,3 +224,65 @@ fail:
 	json_decref(d);
 	return -ENOMEM;
 }
+
+/*
+ * 0 once a sample is out, or -errno when stdout took it not (a full disk):
+ * without this check cgtop -b would sample on forever into the void.
+ */
+static int stdout_written(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
+int cgtop_emit(const struct cgtop_options *o, const struct nstk_cg_frame *fr, bool first, bool last)
+{
+	_cleanup_free_ const struct nstk_cg_stats **rows = NULL;
+	size_t n;
+	int r = cgtop_rows(o, fr, &rows, &n);
+	if (r < 0)
+		return r;
+
+	/* --check looks at the last sample only: the earlier ones give its rates. */
+	if (o->nchecks && !last)
+		return 0;
+	switch (o->mode) {
+	case CGTOP_JSON: {
+		json_t *doc;
+		if ((r = cgtop_render_json(o, fr, rows, n, &doc)) < 0)
+			return r;
+		r = json_dumpf(doc, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		json_decref(doc);
+		fputc('\n', stdout);
+		return r < 0 ? -EIO : stdout_written();
+	}
+	case CGTOP_PROMETHEUS: {
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (!f)
+			return -ENOMEM;
+		r = cgtop_render_prometheus(fr, rows, n, f);
+		if (fclose(f) != 0 && r == 0)
+			r = -ENOMEM;
+		if (r < 0)
+			return r;
+		if (o->output_file)
+			return cgtop_write_atomic(o->output_file, text, len);
+		fwrite(text, 1, len, stdout);
+		return stdout_written();
+	}
+	case CGTOP_TEXT: {
+		_cleanup_free_ char *text = NULL;
+		if ((r = cgtop_render_text(o, rows, n, &text)) < 0)
+			return r;
+		if (!first && !o->nchecks)
+			fputc('\n', stdout);
+		if (n || !o->nchecks)
+			puts(text);
+		return stdout_written();
+	}
+	}
+	return 0;
+}
