@@ -29,6 +29,7 @@
 #include "cgtop.h"
 #include "tui.h"
 #include "nstk/parse.h"
+#include "nstk/when.h"
 #include "nstk/util.h"
 
 #include "../tool.h"
@@ -184,7 +185,19 @@ static void free_filters(struct cgtop_options *o)
 	o->nchecks = 0;
 }
 
-enum { OPT_PROMETHEUS = 0x100, OPT_CHECK, OPT_DEPTH, OPT_SORT, OPT_FILTER, OPT_ROOT };
+enum {
+	OPT_PROMETHEUS = 0x100, OPT_CHECK, OPT_DEPTH, OPT_SORT, OPT_FILTER, OPT_ROOT,
+	OPT_STORE, OPT_AT, OPT_SINCE, OPT_UNTIL, OPT_RETAIN, OPT_MAX_SIZE,
+};
+
+/* A moment as the user typed it (when.h), against the clock now. */
+static int parse_moment(const char *name, const char *text, int64_t *out)
+{
+	if (nstk_parse_when(text, strlen(text), (int64_t)time(NULL), out) < 0)
+		return usage_error("invalid --%s: '%s' (e.g. '3m ago', '03:00', 'yesterday 03:00', ISO 8601)",
+				   name, text);
+	return 0;
+}
 
 /* 1: go on; 0: exit 0 (--help, --version printed); -EINVAL: said why. */
 static int parse_argv(int argc, char **argv, struct cgtop_options *o)
@@ -201,6 +214,12 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "retain", required_argument, NULL, OPT_RETAIN },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -208,6 +227,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	static const struct tool_exclusive exclusive[] = {
 		{ { 'J', OPT_PROMETHEUS } },
 		{ { OPT_PROMETHEUS, OPT_CHECK } },
+		{ { OPT_AT, OPT_SINCE } },
 	};
 	bool seen[TOOL_OPT_MAX] = { false };
 	const char *names[CGTOP_MAX_FIELDS];
@@ -217,6 +237,14 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 
 	for (size_t i = 0; i < cgtop_nfields; i++)
 		names[i] = cgtop_fields[i].name;
+	/* "cgtop record ...": the recorder, with the options that make sense for it. */
+	if (argc > 1 && strcmp(argv[1], "record") == 0) {
+		o->record = true;
+		o->delay_s = CGTOP_RECORD_DELAY_S;
+		o->retain_s = CGTOP_RECORD_RETAIN_S;
+		argc--;
+		argv++;
+	}
 	static const char shortopts[] = "bn:d:Jo:hV";
 	opterr = 0; /* option_error says it in one line */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -278,6 +306,31 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		case OPT_ROOT:
 			o->root = optarg;
 			break;
+		case OPT_STORE:
+			if (!optarg[0])
+				return usage_error("empty store file name");
+			o->store = optarg;
+			break;
+		case OPT_AT:
+			if (parse_moment("at", optarg, &o->at_s) < 0)
+				return -EINVAL;
+			break;
+		case OPT_SINCE:
+			if (parse_moment("since", optarg, &o->since_s) < 0)
+				return -EINVAL;
+			break;
+		case OPT_UNTIL:
+			if (parse_moment("until", optarg, &o->until_s) < 0)
+				return -EINVAL;
+			break;
+		case OPT_RETAIN:
+			if (nstk_parse_duration(optarg, strlen(optarg), &o->retain_s) < 0)
+				return usage_error("invalid --retain: '%s' (e.g. 7d, 12h)", optarg);
+			break;
+		case OPT_MAX_SIZE:
+			if (nstk_parse_size(optarg, strlen(optarg), &o->max_bytes) < 0 || o->max_bytes == 0)
+				return usage_error("invalid --max-size: '%s' (e.g. 512M, 2G)", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -301,6 +354,40 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	if (o->output_file && !prometheus)
 		return usage_error("option --output needs --prometheus");
 	o->mode = json ? CGTOP_JSON : prometheus ? CGTOP_PROMETHEUS : CGTOP_TEXT;
+	o->at_given = seen[OPT_AT];
+	o->since_given = seen[OPT_SINCE];
+	o->until_given = seen[OPT_UNTIL];
+	if (o->until_given && !o->since_given)
+		return usage_error("option --until needs --since");
+	if (o->since_given && !o->until_given)
+		o->until_s = INT64_MAX / 1000000;
+	if (o->since_given && o->until_s < o->since_s)
+		return usage_error("--until is before --since");
+	if ((seen[OPT_RETAIN] || seen[OPT_MAX_SIZE]) && !o->record)
+		return usage_error("--retain and --max-size go with cgtop record");
+	if (o->record) {
+		static const int not_recording[] = { 'b', 'J', OPT_PROMETHEUS, 'o', OPT_CHECK, OPT_SORT,
+						     OPT_AT, OPT_SINCE, OPT_UNTIL };
+		for (size_t i = 0; i < NSTK_ARRAY_SIZE(not_recording); i++)
+			if (seen[not_recording[i]])
+				return usage_error("cgtop record does not take --%s",
+						   tool_option_name(longopts, not_recording[i]));
+	}
+	if (!o->store && (o->record || o->at_given || o->since_given))
+		o->store = CGTOP_DEFAULT_STORE;
+	if (o->store && !o->record && !o->at_given && !o->since_given)
+		return usage_error("--store needs --at or --since (or cgtop record)");
+	/* Read back, a moment or a span is printed as it was: no extra samples. */
+	if (o->record || o->since_given ||
+	    (o->at_given && (o->batch || o->mode != CGTOP_TEXT || o->nchecks || !isatty(STDOUT_FILENO)))) {
+		if (!iterations_given)
+			o->iterations = -1;
+		o->prime = false;
+		if (o->record || o->since_given)
+			return 1;
+		o->batch = true;
+		return 1;
+	}
 
 	/* Without -n: run on under -b or on a terminal, else one sample (a pipe gets one table). */
 	if (!iterations_given) {
@@ -337,6 +424,12 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+
+	if (o.record || o.since_given || (o.at_given && o.batch)) {
+		int status = o.record ? cgtop_record(&o) : cgtop_replay(&o);
+		free_filters(&o);
+		return status;
+	}
 
 	/* Text for a person at a terminal: the screen; anything else: the batch loop. */
 	if (o.mode == CGTOP_TEXT && !o.batch && !o.nchecks && isatty(STDOUT_FILENO)) {

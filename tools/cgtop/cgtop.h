@@ -52,7 +52,27 @@ struct cgtop_options {
 	struct nstk_filter *filters[CGTOP_MAX_CHECKS];
 	size_t nchecks;
 	bool utf8; /* the locale can show ∞ */
+
+	/* cgtop's memory (history.c) */
+	bool record;		  /* cgtop record */
+	const char *store;	  /* --store; CGTOP_DEFAULT_STORE for record, --at, --since */
+	bool at_given, since_given, until_given;
+	int64_t at_s, since_s, until_s; /* seconds since the epoch */
+	int64_t retain_s;	  /* --retain (record) */
+	uint64_t max_bytes;	  /* --max-size (record); 0: no limit */
 };
+
+#define CGTOP_DEFAULT_STORE "/var/lib/nstk/cgtop.db"
+#define CGTOP_RECORD_DELAY_S 5.0
+#define CGTOP_RECORD_RETAIN_S (7 * 86400)
+
+/*
+ * cgtop record: sample like -b and append each sample to the store until
+ * stopped (SIGTERM, SIGINT) or -n samples; an exit status.
+ */
+int cgtop_record(const struct cgtop_options *o);
+/* --since [--until], or --at in batch: the recorded samples in the chosen mode; an exit status. */
+int cgtop_replay(const struct cgtop_options *o);
 
 /* ---- fields ---- */
 
