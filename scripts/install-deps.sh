@@ -10,6 +10,8 @@ set -eu
 # netavark (bridge podman0) is only a Recommends. The tests read the bridge
 # from podman, so either works; this is the one a fresh machine gets.
 # scripts/fresh-check.sh fails when the tests use a package not named here.
+# tzdata is named because test_when reads Europe/Berlin's DST changes from
+# /usr/share/zoneinfo, which a minimal image may not have.
 PACKAGES="
 build-essential
 pkg-config
@@ -19,6 +21,7 @@ libcap-dev
 libsmartcols-dev
 libncurses-dev
 libcmocka-dev
+tzdata
 bats
 bats-support
 bats-assert
