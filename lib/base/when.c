@@ -73,7 +73,7 @@ static bool take_digits(struct cursor *c, uint64_t *value)
 	return true;
 }
 
-/* A field of min to max digits (a date's, a clock's), at most max in [lo, hi]. */
+/* A field of min to max digits (a date's, a clock's) whose value lies in [lo, hi]. */
 static bool take_field(struct cursor *c, int min, int max, int lo, int hi, int *value)
 {
 	int n = 0;
