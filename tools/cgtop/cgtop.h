@@ -73,6 +73,16 @@ struct cgtop_options {
 int cgtop_record(const struct cgtop_options *o);
 /* --since [--until], or --at in batch: the recorded samples in the chosen mode; an exit status. */
 int cgtop_replay(const struct cgtop_options *o);
+/* The one line for a store that cannot be used (r from nstk_store_*); EXIT_FAILURE. */
+int cgtop_store_error(const char *path, int r);
+
+/* Prometheus text for many recorded moments (prometheus.c). */
+struct cgtop_prometheus_acc;
+struct cgtop_prometheus_acc *cgtop_prometheus_acc_new(void);
+int cgtop_prometheus_acc_add(struct cgtop_prometheus_acc *a, const struct nstk_cg_frame *f);
+/* To output_file atomically, or stdout when NULL; the accumulator is spent. */
+int cgtop_prometheus_acc_write(struct cgtop_prometheus_acc *a, const char *output_file);
+void cgtop_prometheus_acc_free(struct cgtop_prometheus_acc *a);
 
 /* ---- fields ---- */
 

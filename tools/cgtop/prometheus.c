@@ -187,6 +187,81 @@ int cgtop_render_prometheus(const struct nstk_cg_frame *f, const struct nstk_cg_
 	return ferror(out) ? -EIO : 0;
 }
 
+/*
+ * Many recorded moments in one exposition: each family's HELP and TYPE
+ * once, then its samples of every moment with their timestamps (the text
+ * format allows a family only once).
+ */
+struct cgtop_prometheus_acc {
+	FILE *family[NSTK_ARRAY_SIZE(metrics)];
+	char *text[NSTK_ARRAY_SIZE(metrics)];
+	size_t len[NSTK_ARRAY_SIZE(metrics)];
+};
+
+struct cgtop_prometheus_acc *cgtop_prometheus_acc_new(void)
+{
+	struct cgtop_prometheus_acc *a = calloc(1, sizeof(*a));
+	for (size_t i = 0; a && i < NSTK_ARRAY_SIZE(metrics); i++) {
+		if (!(a->family[i] = open_memstream(&a->text[i], &a->len[i]))) {
+			cgtop_prometheus_acc_free(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+int cgtop_prometheus_acc_add(struct cgtop_prometheus_acc *a, const struct nstk_cg_frame *f)
+{
+	char stamp[32];
+	snprintf(stamp, sizeof(stamp), " %lld", (long long)llround(f->time * 1000));
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(metrics); i++) {
+		for (size_t k = 0; k < f->n; k++)
+			put_sample(a->family[i], &metrics[i], f->rows[k], stamp);
+		if (ferror(a->family[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int cgtop_prometheus_acc_write(struct cgtop_prometheus_acc *a, const char *output_file)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(metrics); i++) {
+		const struct metric *mt = &metrics[i];
+		if (fclose(a->family[i]) != 0) {
+			a->family[i] = NULL;
+			fclose(out);
+			return -ENOMEM;
+		}
+		a->family[i] = NULL;
+		fprintf(out, "# HELP " PREFIX "%s %s\n# TYPE " PREFIX "%s %s\n", mt->name, mt->help, mt->name,
+			mt->type);
+		fwrite(a->text[i], 1, a->len[i], out);
+	}
+	if (fclose(out) != 0)
+		return -ENOMEM;
+	if (output_file)
+		return cgtop_write_atomic(output_file, text, len);
+	fwrite(text, 1, len, stdout);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -errno;
+}
+
+void cgtop_prometheus_acc_free(struct cgtop_prometheus_acc *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < NSTK_ARRAY_SIZE(metrics); i++) {
+		if (a->family[i])
+			fclose(a->family[i]);
+		free(a->text[i]);
+	}
+	free(a);
+}
+
 int cgtop_write_atomic(const char *path, const char *text, size_t len)
 {
 	_cleanup_free_ char *tmp = NULL;

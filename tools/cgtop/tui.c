@@ -31,6 +31,7 @@
 #include "tui.h"
 #include "tui_draw.h"
 #include "tui_model.h"
+#include "nstk/store.h"
 #include "nstk/util.h"
 
 #include "../tool.h"
@@ -43,7 +44,70 @@ struct tui {
 	int mon_depth;		     /* the levels it reads below the top; < 0: all */
 	long samples;
 	struct timespec next; /* CLOCK_MONOTONIC of the next sample */
+	/* Looking back (--at): a recorded moment instead of the monitor, until L. */
+	struct nstk_store *store;
+	struct nstk_store_replay *replay;
 };
+
+/* What is on the screen: the recorded moment, or the monitor's last sample. */
+static void current_frame(const struct tui *t, struct nstk_cg_frame *f)
+{
+	if (t->replay)
+		nstk_store_replay_frame(t->replay, f);
+	else
+		nstk_cg_monitor_frame(t->mon, f);
+}
+
+/* The store at the moment --at names. 0, or -errno (the store's, said by the caller). */
+static int open_replay(struct tui *t)
+{
+	struct nstk_cg_monitor_options filter = {
+		.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
+	};
+	int r = nstk_store_open(t->o->store, NSTK_STORE_READ, &t->store);
+	if (r == 0)
+		r = nstk_store_replay_new(t->store, &filter, &t->replay);
+	if (r == 0)
+		r = nstk_store_replay_seek(t->replay, t->o->at_s * 1000000);
+	t->model.recorded = r == 0;
+	return r;
+}
+
+static void close_replay(struct tui *t)
+{
+	nstk_store_replay_free(t->replay);
+	nstk_store_close(t->store);
+	t->replay = NULL;
+	t->store = NULL;
+	t->model.recorded = false;
+}
+
+/*
+ * The time keys: one sample on or back, or a jump in seconds (to the last
+ * sample at or before the new time; forward, the first after). At either
+ * end the moment stays, and the bottom line says so.
+ */
+static int move_in_time(struct tui *t)
+{
+	struct tui_model *m = &t->model;
+	int r = 0;
+	if (m->time_samples) {
+		r = nstk_store_replay_step(t->replay, m->time_samples);
+	} else if (m->time_jump) {
+		int64_t was = nstk_store_replay_time(t->replay), to = was + m->time_jump * 1000000;
+		r = nstk_store_replay_seek(t->replay, to);
+		if (r == 0 && m->time_jump > 0 && nstk_store_replay_time(t->replay) <= was)
+			r = nstk_store_replay_step(t->replay, +1);
+		else if (r == 0 && m->time_jump < 0 && nstk_store_replay_time(t->replay) >= was)
+			r = -ERANGE;
+	}
+	if (r == -ERANGE)
+		snprintf(m->message, sizeof(m->message), "no recorded sample %s", 
+			 m->time_samples < 0 || m->time_jump < 0 ? "before this one" : "after this one");
+	m->time_samples = 0;
+	m->time_jump = 0;
+	return r == -ERANGE ? 0 : r;
+}
 
 /* ---- signals ---- */
 
@@ -146,6 +210,25 @@ static int sample_when_due(struct tui *t, bool *changed)
 	int r;
 
 	*changed = false;
+	if (t->replay && m->go_live) {
+		/* L: the recorded moment goes, the monitor comes (its first sample has no rates). */
+		close_replay(t);
+		m->go_live = false;
+		if ((r = open_monitor(t, m->depth)) < 0)
+			return r;
+		*changed = true;
+		return 0;
+	}
+	if (t->replay) {
+		/* A recorded moment moves only when a key says so. */
+		if (m->time_samples || m->time_jump) {
+			if ((r = move_in_time(t)) < 0)
+				return r;
+			*changed = true;
+		}
+		m->sample_now = false;
+		return 0;
+	}
 	if (t->mon_depth >= 0 && (m->depth < 0 || m->depth > t->mon_depth)) {
 		/* + asked for a level the monitor does not read: a new one (its first sample has no rates). */
 		r = open_monitor(t, m->depth);
@@ -193,16 +276,17 @@ static struct outcome run(struct tui *t, int in_fd, int wake_rd)
 		if (r == 1)
 			return (struct outcome){ EXIT_SUCCESS, 0, true };
 		if (changed || dirty) {
-			size_t n;
-			const struct nstk_cg_stats *const *rows = nstk_cg_monitor_rows(t->mon, &n);
-			if ((r = tui_model_build(m, rows, n)) < 0)
+			struct nstk_cg_frame f;
+			current_frame(t, &f);
+			if ((r = tui_model_build(m, f.rows, f.n)) < 0)
 				return (struct outcome){ EXIT_FAILURE, r };
-			tui_draw(m, t->mon, &t->look);
+			tui_draw(m, &f, &t->look);
 			dirty = false;
 		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		double wait = since(&now, &t->next);
+		/* A recorded moment waits for keys only. */
+		double wait = t->replay ? 3600 : since(&now, &t->next);
 		struct pollfd fds[2] = { { .fd = in_fd, .events = POLLIN }, { .fd = wake_rd, .events = POLLIN } };
 		int n = poll(fds, 2, wait > 0 ? (int)(wait * 1000) + 1 : 0);
 		if (n < 0 && errno != EINTR)
@@ -310,8 +394,11 @@ int cgtop_interactive(const struct cgtop_options *o)
 	 * a level below the ones it reads.
 	 */
 	tui_model_init(&t.model, o);
-	int r = open_monitor(&t, o->depth);
-	if (r < 0) {
+	int r = o->at_given ? open_replay(&t) : open_monitor(&t, o->depth);
+	if (r < 0 && o->at_given) {
+		out.status = r == -ENOENT && t.store ? tool_fail("%s holds no sample", o->store)
+						     : cgtop_store_error(o->store, r);
+	} else if (r < 0) {
 		out.status = cgtop_monitor_error(o, r);
 	} else if (terminal_open(&term) == 0) {
 		tui_look_setup(&t.look, o->utf8);
@@ -321,8 +408,11 @@ int cgtop_interactive(const struct cgtop_options *o)
 	}
 	terminal_close(&term, last_screen);
 
-	if (out.err < 0)
+	if (out.err < 0 && t.replay)
+		cgtop_store_error(o->store, out.err);
+	else if (out.err < 0)
 		cgtop_sample_error(o, out.err);
+	close_replay(&t);
 	nstk_cg_monitor_free(t.mon);
 	tui_model_free(&t.model);
 	return out.status;

@@ -191,16 +191,13 @@ static const char *sort_mark(const struct tui_model *m, const struct tui_look *l
 	return down ? "v" : "^";
 }
 
-static void draw_header(const struct tui_model *m, const struct nstk_cg_monitor *mon, const struct tui_look *look)
+/* The first line live: the clock, the machine, the layout, the counts. */
+static void draw_live_title(const struct tui_model *m, const struct nstk_cg_frame *f, const struct tui_look *look)
 {
-	char line[512], mem[64] = "", used[16], all[16];
-	size_t total;
-	nstk_cg_monitor_rows(mon, &total);
-	const struct nstk_cg_layout *layout = nstk_cg_monitor_layout(mon);
+	char line[512], mem[64] = "", used[16], all[16], clock[16] = "";
 	struct sysinfo si;
-	time_t now = (time_t)nstk_cg_monitor_time(mon);
+	time_t now = (time_t)f->time;
 	struct tm tm;
-	char clock[16] = "";
 
 	if (sysinfo(&si) == 0) {
 		/* In use: neither free nor buffers; page cache counts as used (sysinfo has no MemAvailable). */
@@ -214,9 +211,35 @@ static void draw_header(const struct tui_model *m, const struct nstk_cg_monitor 
 	if (localtime_r(&now, &tm))
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(line, sizeof(line), "cgtop %s  %ld CPUs%s  %s  every %gs  cgroups: %zu, %zu shown", clock,
-		 sysconf(_SC_NPROCESSORS_ONLN), mem, nstk_cg_layout_name(layout->kind), m->o->delay_s, total,
+		 sysconf(_SC_NPROCESSORS_ONLN), mem, nstk_cg_layout_name(f->layout->kind), m->o->delay_s, f->n,
 		 m->nlines);
 	put_text(look, 0, 0, COLS, line, false, CUT_END);
+}
+
+/* The first line of a recorded moment: its date and time, said first, in the title's colours. */
+static void draw_recorded_title(const struct tui_model *m, const struct nstk_cg_frame *f,
+				const struct tui_look *look)
+{
+	char line[512], clock[40] = "";
+	time_t then = (time_t)f->time;
+	struct tm tm;
+	if (localtime_r(&then, &tm))
+		strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S %z", &tm);
+	snprintf(line, sizeof(line),
+		 "cgtop  RECORDED %s, not live  cgroups: %zu, %zu shown  [ ] sample  { } minute  ( ) hour  L live",
+		 clock, f->n, m->nlines);
+	attron(look->title);
+	put_text(look, 0, 0, COLS, line, false, CUT_END);
+	attroff(look->title);
+}
+
+static void draw_header(const struct tui_model *m, const struct nstk_cg_frame *f, const struct tui_look *look)
+{
+	char line[512];
+	if (f->recorded)
+		draw_recorded_title(m, f, look);
+	else
+		draw_live_title(m, f, look);
 
 	char depth[16] = "all";
 	if (m->depth >= 0)
@@ -243,6 +266,8 @@ static void draw_help(const struct tui_look *look)
 		"          with / matches anywhere. Enter applies (empty: no filter), Esc cancels",
 		"Up, Down, PgUp, PgDn, Home, End: scroll",
 		"space     sample now",
+		"[  ]      recorded (--at): one sample back / on",
+		"{  }  ( ) recorded: a minute, an hour back / on; L: live again",
 		"Ctrl-L    redraw",
 		"q         quit",
 		"",
@@ -359,14 +384,14 @@ int tui_page_lines(void)
 	return LINES - (HEADER_LINES + 1);
 }
 
-void tui_draw(struct tui_model *m, const struct nstk_cg_monitor *mon, const struct tui_look *look)
+void tui_draw(struct tui_model *m, const struct nstk_cg_frame *f, const struct tui_look *look)
 {
 	if (m->repaint) {
 		clear(); /* erase() and repaint the whole terminal at the next refresh() */
 		m->repaint = false;
 	}
 	erase();
-	draw_header(m, mon, look);
+	draw_header(m, f, look);
 	int bottom = m->prompting || m->message[0] ? LINES - 1 : LINES;
 	if (m->help)
 		draw_help(look);

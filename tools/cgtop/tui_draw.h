@@ -23,7 +23,7 @@ void tui_look_setup(struct tui_look *look, bool utf8);
 int tui_page_lines(void);
 
 /* The whole screen, from the model and the monitor's last sample; refreshed. */
-void tui_draw(struct tui_model *m, const struct nstk_cg_monitor *mon, const struct tui_look *look);
+void tui_draw(struct tui_model *m, const struct nstk_cg_frame *f, const struct tui_look *look);
 
 /*
  * The screen as text, its trailing blanks and blank lines cut (malloc'd,

@@ -163,6 +163,25 @@ bool tui_key(struct tui_model *m, int ret, wint_t ch, int page)
 	case L' ':
 		m->sample_now = true;
 		break;
+	case L'[':
+	case L']':
+		if (m->recorded)
+			m->time_samples = ch == L'[' ? -1 : 1;
+		break;
+	case L'{':
+	case L'}':
+		if (m->recorded)
+			m->time_jump = ch == L'{' ? -60 : 60;
+		break;
+	case L'(':
+	case L')':
+		if (m->recorded)
+			m->time_jump = ch == L'(' ? -3600 : 3600;
+		break;
+	case L'L':
+		if (m->recorded)
+			m->go_live = true;
+		break;
 	case 12: /* Ctrl-L */
 		m->repaint = true;
 		break;

@@ -68,6 +68,11 @@ struct tui_model {
 	/* Requests from keys, each cleared where it is done. */
 	bool sample_now; /* space: the loop samples before it draws again */
 	bool repaint;	 /* a resize, Ctrl-L: drawing repaints the whole terminal */
+	/* Looking back (--at): the loop moves the recorded moment, or goes live. */
+	bool recorded;	   /* the rows are a recorded moment, not live */
+	int time_samples;  /* [ ]: samples to move (-1, +1), 0 for none */
+	int64_t time_jump; /* { } ( ): seconds to move, 0 for none */
+	bool go_live;	   /* L */
 
 	/* The rows shown, rebuilt from each sample and after each key. */
 	struct tui_line *lines;
