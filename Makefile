@@ -162,13 +162,23 @@ demo: deps
 # Installed binaries are stripped (the build keeps -g for gdb and the
 # sanitizers); uninstall removes exactly what install put there.
 STRIP     ?= strip
+# systemd units go where systemd looks for them under PREFIX (/usr:
+# /usr/lib/systemd/system; /usr/local: /usr/local/lib/systemd/system).
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+UNITS_IN  := $(wildcard tools/*/*.service.in)
+UNITS     := $(notdir $(UNITS_IN:.in=))
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 -s --strip-program=$(STRIP) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+	install -d $(DESTDIR)$(UNITDIR)
+	$(foreach u,$(UNITS_IN),sed 's|@BINDIR@|$(PREFIX)/bin|g' $(u) >$(DESTDIR)$(UNITDIR)/$(notdir $(u:.in=)) && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$(notdir $(u:.in=));)
 
 uninstall:
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8)))

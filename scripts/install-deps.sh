@@ -21,6 +21,7 @@ libcap-dev
 libsmartcols-dev
 libsqlite3-dev
 sqlite3
+systemd
 libncurses-dev
 libcmocka-dev
 tzdata

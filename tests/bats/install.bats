@@ -21,6 +21,17 @@ load helpers
 	done
 	[ -f "$d/usr/share/man/man8/nsls.8" ] && [ -f "$d/usr/share/man/man1/nsenter-lite.1" ] &&
 		[ -f "$d/usr/share/man/man1/cgtop.1" ] || fail "man pages: $(find "$d" -type f)"
+	# The recorder's unit, pointing at the installed cgtop, and sound to systemd.
+	local unit="$d/usr/lib/systemd/system/cgtop-record.service"
+	[ -f "$unit" ] || fail "cgtop-record.service not installed: $(find "$d" -type f)"
+	grep -qx 'ExecStart=/usr/bin/cgtop record' "$unit"
+	command -v systemd-analyze >/dev/null || fail "systemd-analyze not installed (package systemd)"
+	# verify resolves ExecStart on this root: point it at the installed binary.
+	sed "s|^ExecStart=/usr/bin/cgtop|ExecStart=$d/usr/bin/cgtop|" "$unit" >"$BATS_TEST_TMPDIR/cgtop-record.service"
+	# (--man=no: the page is under DESTDIR, not where man looks.)
+	run systemd-analyze verify --man=no "$BATS_TEST_TMPDIR/cgtop-record.service"
+	assert_success
+	refute_output --partial cgtop-record.service
 	run make -s -C "$NSTK_ROOT" "${san[@]}" BUILD="$build" DESTDIR="$d" PREFIX=/usr uninstall
 	assert_success
 	assert_equal "$(find "$d" -type f)" ""
