@@ -304,3 +304,37 @@ wait_samples() {
 		[ -z "$output" ]
 	done
 }
+
+@test "record: the trend columns draw a throttled hog's last samples, recorded and live" {
+	command -v tmux >/dev/null || fail "tmux not installed: run scripts/install-deps.sh"
+	cg_make "$CG_NAME"
+	cg_cpu_quota "$CG_NAME" 20000 100000
+	cg_spawn "$CG_NAME" sh -c 'while :; do :; done'
+	"$CGTOP" record --store "$DB" -d 0.3 -n 15 "/$CG_NAME"
+	local at
+	at=$(($(sqlite3 "$DB" 'SELECT max(time_us) FROM sample;') / 1000000 + 1))
+	TMUX_SESSION="nstk-hist-$$"
+	tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 12 "LC_ALL=C.UTF-8 $CGTOP --store $DB --at @$at /$CG_NAME"
+	# At about 100 % of its limit: the top glyphs, several of them, on its row.
+	row_has() {
+		local i
+		for ((i = 0; i < 100; i++)); do
+			tmux capture-pane -p -t "$TMUX_SESSION" | grep -E -- "$1" && return 0
+			sleep 0.1
+		done
+		tmux capture-pane -p -t "$TMUX_SESSION" >&2
+		return 1
+	}
+	row_has "[▇█]{6,}.*/$CG_NAME\$"
+	tmux send-keys -t "$TMUX_SESSION" q
+	tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true
+	# Live, from memory: the same picture grows sample by sample.
+	tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 12 "LC_ALL=C.UTF-8 $CGTOP -d 0.3 /$CG_NAME"
+	row_has "[▇█]{4,}.*/$CG_NAME\$"
+	# Outside UTF-8: the ASCII ramp's top steps.
+	tmux send-keys -t "$TMUX_SESSION" q
+	tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true
+	tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 12 "LC_ALL=C $CGTOP -d 0.3 /$CG_NAME"
+	row_has "[#@]{4,}.*/$CG_NAME\$"
+	tmux send-keys -t "$TMUX_SESSION" q
+}

@@ -141,6 +141,7 @@ enum cgtop_cell_format {
 	CGTOP_CELL_LIMIT_CORES,	 /* "0.50", "∞", "0.50@/parent" */
 	CGTOP_CELL_LIMIT_COUNT,	 /* "40", "∞", "40@/parent" */
 	CGTOP_CELL_OOM,		 /* "3", or "3(+1)" with memory.oom_kills_delta */
+	CGTOP_CELL_TREND,	 /* a sparkline of the last samples (the screen fills it); alone, one glyph */
 };
 
 /*
@@ -171,6 +172,8 @@ enum cgtop_column_id {
 	CGTOP_COL_PSI_CPU,
 	CGTOP_COL_PSI_MEMORY,
 	CGTOP_COL_PSI_IO,
+	CGTOP_COL_CPU_TREND,
+	CGTOP_COL_MEM_TREND,
 	CGTOP_NCOLUMNS
 };
 

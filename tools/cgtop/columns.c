@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cgtop.h"
+#include "nstk/sparkline.h"
 
 #define RIGHT NSTK_OUT_RIGHT
 #define TRUNC NSTK_OUT_TRUNC
@@ -52,6 +53,11 @@ const struct cgtop_column cgtop_columns[CGTOP_NCOLUMNS] = {
 				   "pressure.memory_some_avg10", NULL, CGTOP_CELL_PCT, 6, 15 },
 	[CGTOP_COL_PSI_IO] = { { "PSIio", "I/O pressure, some avg10", 6, RIGHT },
 			       "pressure.io_some_avg10", NULL, CGTOP_CELL_PCT, 6, 16 },
+	/* The screen's pictures: first to go on a narrow one. */
+	[CGTOP_COL_CPU_TREND] = { { "%CLIM~", "%CLIM over the last samples, a sparkline (the screen only)", 12, 0 },
+				  "cpu.pct_of_limit", NULL, CGTOP_CELL_TREND, 12, 17 },
+	[CGTOP_COL_MEM_TREND] = { { "%MAX~", "%MAX over the last samples, a sparkline (the screen only)", 12, 0 },
+				  "memory.pct_of_max", NULL, CGTOP_CELL_TREND, 12, 18 },
 };
 
 int cgtop_column_field(enum cgtop_column_id c)
@@ -123,6 +129,9 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 			snprintf(buf, size, "%.0f", d);
 		return;
 	}
+	case CGTOP_CELL_TREND:
+		nstk_sparkline(&d, 1, 100, o->utf8, buf, size);
+		return;
 	default:
 		break;
 	}

@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,7 +48,47 @@ struct tui {
 	/* Looking back (--at): a recorded moment instead of the monitor, until L. */
 	struct nstk_store *store;
 	struct nstk_store_replay *replay;
+	struct nstk_store_replay *trend; /* a second cursor: the samples before the moment, for the trends */
 };
+
+/* The live trends: one more sample remembered. */
+static int remember_live(struct tui *t)
+{
+	struct nstk_cg_frame f;
+	nstk_cg_monitor_frame(t->mon, &f);
+	return tui_model_remember(&t->model, f.rows, f.n);
+}
+
+/*
+ * The recorded trends: the TUI_TREND samples up to the moment shown, read
+ * with a cursor of their own, so moving in time redraws them from the store.
+ */
+static int remember_recorded(struct tui *t)
+{
+	struct nstk_cg_frame now, f;
+	nstk_store_replay_frame(t->replay, &now);
+	int64_t at = nstk_store_replay_time(t->replay);
+	double step = isnan(now.interval) || now.interval <= 0 ? CGTOP_RECORD_DELAY_S : now.interval;
+	int r = 0;
+	if (!t->trend) {
+		struct nstk_cg_monitor_options filter = {
+			.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
+		};
+		r = nstk_store_replay_new(t->store, &filter, &t->trend);
+	}
+	tui_model_forget(&t->model);
+	if (r == 0)
+		r = nstk_store_replay_seek(t->trend, at - (int64_t)(step * 1e6 * (TUI_TREND - 1)) - 1);
+	while (r == 0) {
+		nstk_store_replay_frame(t->trend, &f);
+		if (nstk_store_replay_time(t->trend) > at)
+			break;
+		if ((r = tui_model_remember(&t->model, f.rows, f.n)) < 0 || nstk_store_replay_time(t->trend) >= at)
+			break;
+		r = nstk_store_replay_step(t->trend, +1);
+	}
+	return r == -ERANGE ? 0 : r;
+}
 
 /* What is on the screen: the recorded moment, or the monitor's last sample. */
 static void current_frame(const struct tui *t, struct nstk_cg_frame *f)
@@ -70,11 +111,16 @@ static int open_replay(struct tui *t)
 	if (r == 0)
 		r = nstk_store_replay_seek(t->replay, t->o->at_s * 1000000);
 	t->model.recorded = r == 0;
+	if (r == 0)
+		r = remember_recorded(t);
 	return r;
 }
 
 static void close_replay(struct tui *t)
 {
+	nstk_store_replay_free(t->trend);
+	t->trend = NULL;
+	tui_model_forget(&t->model);
 	nstk_store_replay_free(t->replay);
 	nstk_store_close(t->store);
 	t->replay = NULL;
@@ -106,6 +152,8 @@ static int move_in_time(struct tui *t)
 			 m->time_samples < 0 || m->time_jump < 0 ? "before this one" : "after this one");
 	m->time_samples = 0;
 	m->time_jump = 0;
+	if (r == 0)
+		r = remember_recorded(t);
 	return r == -ERANGE ? 0 : r;
 }
 
@@ -176,6 +224,8 @@ static int open_monitor(struct tui *t, int depth)
 	t->mon = m;
 	t->mon_depth = depth;
 	t->samples++;
+	if ((r = remember_live(t)) < 0)
+		return r;
 	clock_gettime(CLOCK_MONOTONIC, &t->next);
 	add_seconds(&t->next, t->o->delay_s);
 	return 0;
@@ -185,7 +235,7 @@ static int open_monitor(struct tui *t, int depth)
 static int sample(struct tui *t, bool early)
 {
 	int r = nstk_cg_monitor_sample(t->mon);
-	if (r < 0)
+	if (r < 0 || (r = remember_live(t)) < 0)
 		return r;
 	t->samples++;
 	struct timespec now;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nstk/sparkline.h"
 #include "tui_model.h"
 #include "nstk/util.h"
 
@@ -24,8 +25,8 @@
 
 /* The name column is the last: it takes the rest of the line, as top's COMMAND. */
 const enum cgtop_column_id tui_columns[] = {
-	CGTOP_COL_TASKS, CGTOP_COL_CPU, CGTOP_COL_CPULIM, CGTOP_COL_CLIM, CGTOP_COL_THR,
-	CGTOP_COL_MEM, CGTOP_COL_MEMMAX, CGTOP_COL_PCT_MAX, CGTOP_COL_OOMK, CGTOP_COL_PIDSMAX,
+	CGTOP_COL_TASKS, CGTOP_COL_CPU, CGTOP_COL_CPULIM, CGTOP_COL_CLIM, CGTOP_COL_CPU_TREND, CGTOP_COL_THR,
+	CGTOP_COL_MEM, CGTOP_COL_MEMMAX, CGTOP_COL_PCT_MAX, CGTOP_COL_MEM_TREND, CGTOP_COL_OOMK, CGTOP_COL_PIDSMAX,
 	CGTOP_COL_IOR, CGTOP_COL_IOW, CGTOP_COL_PSI_CPU, CGTOP_COL_PSI_MEMORY, CGTOP_COL_PSI_IO,
 	CGTOP_COL_PATH,
 };
@@ -71,6 +72,79 @@ void tui_model_free(struct tui_model *m)
 	free(m->order);
 	m->lines = NULL;
 	m->order = NULL;
+	tui_model_forget(m);
+}
+
+/* ---- the trends: the last TUI_TREND samples of each cgroup, by path ---- */
+
+static uint64_t path_key(const char *path)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
+static struct tui_trend *trend_of(const struct tui_model *m, const char *path)
+{
+	uint32_t i;
+	if (!nstk_hash_get(&m->trend_index, path_key(path), &i) || strcmp(m->trends[i].path, path) != 0)
+		return NULL;
+	return &m->trends[i];
+}
+
+void tui_model_forget(struct tui_model *m)
+{
+	for (size_t i = 0; i < m->ntrends; i++)
+		free(m->trends[i].path);
+	free(m->trends);
+	nstk_hash_free(&m->trend_index);
+	m->trends = NULL;
+	m->ntrends = m->cap_trends = 0;
+	m->trend_samples = 0;
+}
+
+int tui_model_remember(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t n)
+{
+	const struct cgtop_field *cpu = &cgtop_fields[cgtop_field_find("cpu.pct_of_limit")];
+	const struct cgtop_field *mem = &cgtop_fields[cgtop_field_find("memory.pct_of_max")];
+	size_t slot = m->trend_samples % TUI_TREND;
+	/* A cgroup not in this sample: a gap, not its last value again. */
+	for (size_t i = 0; i < m->ntrends; i++)
+		m->trends[i].cpu[slot] = m->trends[i].mem[slot] = NAN;
+	for (size_t i = 0; i < n; i++) {
+		struct tui_trend *t = trend_of(m, rows[i]->path);
+		if (!t) {
+			if (NSTK_GROW(m->trends, m->cap_trends, m->ntrends) < 0)
+				return -ENOMEM;
+			t = &m->trends[m->ntrends];
+			*t = (struct tui_trend){ .path = strdup(rows[i]->path) };
+			if (!t->path || nstk_hash_put(&m->trend_index, path_key(t->path), (uint32_t)m->ntrends) < 0) {
+				free(t->path);
+				return -ENOMEM;
+			}
+			m->ntrends++;
+			for (size_t k = 0; k < TUI_TREND; k++)
+				t->cpu[k] = t->mem[k] = NAN;
+		}
+		t->cpu[slot] = cgtop_field_number(cpu, rows[i]);
+		t->mem[slot] = cgtop_field_number(mem, rows[i]);
+	}
+	m->trend_samples++;
+	return 0;
+}
+
+/* The sparkline of one trend, oldest first: what the samples remembered hold. */
+static void trend_cell(const struct tui_model *m, const struct nstk_cg_stats *s, bool memory, char *buf, size_t size)
+{
+	const struct tui_trend *t = trend_of(m, s->path);
+	double v[TUI_TREND];
+	size_t n = m->trend_samples < TUI_TREND ? (size_t)m->trend_samples : TUI_TREND;
+	for (size_t k = 0; k < n; k++) {
+		size_t slot = (m->trend_samples - n + k) % TUI_TREND;
+		v[k] = t ? (memory ? t->mem[slot] : t->cpu[slot]) : NAN;
+	}
+	nstk_sparkline(v, n, 100, m->o->utf8, buf, size);
 }
 
 unsigned tui_model_reads(const struct tui_model *m)
@@ -164,7 +238,11 @@ int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows
 		l->last = false;
 		for (size_t c = 0; c < TUI_NAME_COLUMN; c++) {
 			enum cgtop_cell_format format = cgtop_columns[tui_columns[c]].format;
-			cgtop_cell_text(m->o, m->fields[c], m->froms[c], format, s, l->cell[c], sizeof(l->cell[c]));
+			if (format == CGTOP_CELL_TREND)
+				trend_cell(m, s, tui_columns[c] == CGTOP_COL_MEM_TREND, l->cell[c], sizeof(l->cell[c]));
+			else
+				cgtop_cell_text(m->o, m->fields[c], m->froms[c], format, s, l->cell[c],
+						sizeof(l->cell[c]));
 		}
 		stack[depth++] = (int)m->nlines++;
 	}

@@ -16,11 +16,21 @@
 #include <wchar.h>
 
 #include "cgtop.h"
+#include "nstk/hash.h"
 
 /* The screen's columns: tui_columns[] in tui_model.c lists them, the name column last. */
-#define TUI_NCOLUMNS 16
+#define TUI_NCOLUMNS 18
 #define TUI_NAME_COLUMN (TUI_NCOLUMNS - 1)
 extern const enum cgtop_column_id tui_columns[TUI_NCOLUMNS];
+
+/* Samples a trend column draws: a minute at the recorder's 5 s. */
+#define TUI_TREND 12
+
+/* The last TUI_TREND samples of one cgroup's shares of its limits (NaN: absent). */
+struct tui_trend {
+	char *path;
+	double cpu[TUI_TREND], mem[TUI_TREND];
+};
 
 /* Bytes kept of a cell's text: more than the widest column shows. */
 #define TUI_CELL_BYTES 64
@@ -80,6 +90,12 @@ struct tui_model {
 	int *order; /* lines in the order drawn */
 	size_t cap_order;
 	unsigned deepest; /* the deepest row of the sample, shown or not */
+
+	/* The trend columns' memory, filled once per new sample (tui_model_remember). */
+	struct tui_trend *trends;
+	size_t ntrends, cap_trends;
+	struct nstk_hash trend_index; /* path hash -> trends[] */
+	uint64_t trend_samples;	      /* samples remembered; the ring's slot is this mod TUI_TREND */
 };
 
 /* The view the options ask for, no rows yet. */
@@ -88,6 +104,14 @@ void tui_model_free(struct tui_model *m);
 
 /* What the model needs read (enum nstk_cg_read): its columns, the sort field and the alerts' fields. */
 unsigned tui_model_reads(const struct tui_model *m);
+
+/*
+ * A new sample for the trend columns (live: each sample; recorded: the
+ * samples before the moment shown, oldest first). 0 or -ENOMEM.
+ */
+int tui_model_remember(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t n);
+/* Forget the trends (going live, or moving in time). */
+void tui_model_forget(struct tui_model *m);
 
 /* Rebuild the rows shown from all rows of a sample (parents before children), in the view's order. */
 int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all);
