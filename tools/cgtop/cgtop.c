@@ -66,6 +66,9 @@ static void usage(FILE *f)
 	      "                        tasks, path, or any JSON field name)\n"
 	      "     --filter <glob>    only cgroups whose path, container label or container\n"
 	      "                        name matches; may be repeated\n"
+	      " -P, --processes        batch text and JSON: each cgroup's processes too (PID,\n"
+	      "                        user, state, CPU %, RSS, command), two /proc reads a\n"
+	      "                        process a sample; on the screen, Enter shows them\n"
 	      "     --root <dir>       read the cgroup tree at <dir> (default /sys/fs/cgroup)\n"
 	      "\n"
 	      " -h, --help             display this help\n"
@@ -275,6 +278,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "processes", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -282,6 +286,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	static const struct tool_exclusive exclusive[] = {
 		{ { 'J', OPT_PROMETHEUS } },
 		{ { OPT_PROMETHEUS, OPT_CHECK } },
+		{ { OPT_PROMETHEUS, 'P' } },
 	};
 	bool seen[TOOL_OPT_MAX] = { false };
 	const char *names[CGTOP_MAX_FIELDS];
@@ -291,7 +296,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 
 	for (size_t i = 0; i < cgtop_nfields; i++)
 		names[i] = cgtop_fields[i].name;
-	static const char shortopts[] = "bn:d:Jo:hV";
+	static const char shortopts[] = "bn:d:Jo:PhV";
 	opterr = 0; /* option_error says it in one line */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c > 0 && c < TOOL_OPT_MAX)
@@ -351,6 +356,9 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 			break;
 		case OPT_ROOT:
 			o->root = optarg;
+			break;
+		case 'P':
+			o->processes = true;
 			break;
 		case 'h':
 			usage(stdout);

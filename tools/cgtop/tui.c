@@ -297,8 +297,13 @@ static void terminal_close(struct terminal *term, const char *last_screen)
 		fclose(term->in);
 }
 
-int cgtop_interactive(const struct cgtop_options *o)
+int cgtop_interactive(const struct cgtop_options *given)
 {
+	/* -P is batch mode's (every cgroup's processes): the screen reads one
+	 * cgroup's, its open process list's, and only while it is open. */
+	struct cgtop_options screen = *given;
+	screen.processes = false;
+	const struct cgtop_options *o = &screen;
 	struct tui t = { .o = o };
 	struct terminal term = TERMINAL_INIT;
 	struct outcome out = { EXIT_FAILURE, 0, false };
