@@ -12,7 +12,8 @@
  *
  * Cost: a read is one read of cgroup.procs, then two small files per
  * process (/proc/PID/stat and /proc/PID/status), each opened, read and
- * closed: some 10-20 µs of CPU per process.
+ * closed: about 40 µs of CPU per process, nearly all in the kernel
+ * (measured on a busy 2-core VM: 86 processes, 100 reads).
  */
 #ifndef NSTK_CGROUP_PROCS_H
 #define NSTK_CGROUP_PROCS_H
