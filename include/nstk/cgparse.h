@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define NSTK_CG_UNLIMITED UINT64_MAX
 #define NSTK_CG_ABSENT (UINT64_MAX - 1)
@@ -153,5 +154,14 @@ int nstk_cgparse_pressure(const char *text, size_t len, struct nstk_cg_pressure 
  */
 #define NSTK_CG_MAX_CPU (1u << 20)
 int nstk_cgparse_cpuset_count(const char *text, size_t len, uint64_t *count);
+
+/*
+ * The next process of cgroup.procs (one PID a line, v2 and v1) at *pos:
+ * returns 1 and *pid, 0 at the end, -EINVAL for a line that is not a PID
+ * up to INT_MAX or the last line cut short. A *pid of 0 is a process the
+ * reader's pid namespace cannot see (cgroup2 lists it so); skip it. A
+ * walk from *pos = 0 needs no allocation, however many processes there are.
+ */
+int nstk_cgparse_next_pid(const char *text, size_t len, size_t *pos, pid_t *pid);
 
 #endif

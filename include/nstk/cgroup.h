@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "nstk/cgparse.h"
+#include "nstk/cgroup_procs.h"
 #include "nstk/container.h"
 
 /* ---- layout ---- */
@@ -196,6 +197,18 @@ struct nstk_cg_stats {
 	double memory_pct_of_max; /* working set / effective memory.max */
 	double memory_pct_of_high;
 	double pids_pct_of_max;
+
+	/*
+	 * Its processes, when asked for (nstk_cg_monitor_options.procs,
+	 * nstk_cg_monitor_watch_procs) and readable: those in the cgroup itself
+	 * (cgroup.procs; not its descendants'), by PID, valid until the next
+	 * sample. On v1 a path may hold other processes in each hierarchy:
+	 * these are the first hierarchy's (in directory name order) that holds
+	 * the cgroup. has_procs is false when they were not read.
+	 */
+	bool has_procs;
+	const struct nstk_cg_proc *procs;
+	size_t nprocs;
 };
 
 /* ---- the monitor: a tree kept across samples ---- */
@@ -209,6 +222,9 @@ struct nstk_cg_monitor_options {
 	const char *const *globs;
 	size_t nglobs;
 	unsigned reads; /* enum nstk_cg_read; 0 means all */
+	/* Read every listed cgroup's processes at each sample (cgtop -b -P):
+	 * two /proc files per process, so a host's every process per sample. */
+	bool procs;
 };
 
 struct nstk_cg_monitor;
@@ -237,6 +253,14 @@ const struct nstk_cg_layout *nstk_cg_monitor_layout(const struct nstk_cg_monitor
  */
 int nstk_cg_monitor_sample(struct nstk_cg_monitor *m);
 const struct nstk_cg_stats *const *nstk_cg_monitor_rows(const struct nstk_cg_monitor *m, size_t *n);
+/*
+ * From the next sample on, read the processes of the cgroup at path too
+ * (the screen's process list: one cgroup, only while it is shown); NULL
+ * for none. A cgroup not read in the sample before starts afresh (no CPU
+ * % on its first read). Returns 0 or -ENOMEM.
+ */
+int nstk_cg_monitor_watch_procs(struct nstk_cg_monitor *m, const char *path);
+
 /* CLOCK_REALTIME of the last sample, in seconds. */
 double nstk_cg_monitor_time(const struct nstk_cg_monitor *m);
 /* Seconds between the starts of the last two samples; NaN after the first. */

@@ -100,15 +100,27 @@ int nstk_parse_cgroup_line(const char *line, size_t len, struct nstk_cgroup_line
 
 /*
  * The fields nstk uses of /proc/PID/stat: "pid (comm) state ppid ... flags
- * ... starttime ...". The comm may hold spaces and ")", so the fields are
- * counted from its last ")". Returns 0 or -EINVAL.
+ * ... utime stime ... starttime vsize rss ...". The comm may hold spaces and
+ * ")", so it runs from the first "(" to the last ")" and the fields are
+ * counted from there. Fields 3 to 24 must be there (every kernel since 2.6
+ * writes 52). Returns 0 or -EINVAL.
  */
 struct nstk_proc_stat {
+	struct nstk_span comm; /* into the text, as the kernel wrote it: any bytes but NUL */
 	char state;
 	pid_t ppid;
-	uint64_t flags;	    /* PF_* (PF_KTHREAD 0x00200000: a kernel thread) */
-	uint64_t starttime; /* clock ticks after boot */
+	uint64_t flags;	       /* PF_* (PF_KTHREAD 0x00200000: a kernel thread) */
+	uint64_t utime, stime; /* clock ticks (sysconf(_SC_CLK_TCK)) in user and kernel mode */
+	uint64_t starttime;    /* clock ticks after boot */
+	uint64_t rss;	       /* resident pages (file, anon and shmem), as top's RES */
 };
 int nstk_parse_proc_stat(const char *text, size_t len, struct nstk_proc_stat *out);
+
+/*
+ * The Uid line of /proc/PID/status: "Uid:\treal\teffective\tsaved\tfs".
+ * uids[] gets the four in that order. Returns 0 or -EINVAL (no such line,
+ * fewer than four numbers, one past UINT32_MAX - 1, which is no uid).
+ */
+int nstk_parse_status_uids(const char *text, size_t len, uid_t uids[4]);
 
 #endif

@@ -7,6 +7,7 @@
  * truncated or hostile buffer can only be -EINVAL, never an overrun.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "nstk/cgparse.h"
@@ -479,4 +480,19 @@ int nstk_cgparse_cpuset_count(const char *text, size_t len, uint64_t *count)
 	}
 	*count = total;
 	return 0;
+}
+
+int nstk_cgparse_next_pid(const char *text, size_t len, size_t *pos, pid_t *pid)
+{
+	struct nstk_span line;
+	uint64_t v;
+	int r = next_line(text, len, pos, &line);
+	if (r <= 0)
+		return r;
+	if ((r = parse_number(line, &v)) < 0)
+		return -EINVAL;
+	if (v > INT_MAX)
+		return -EINVAL;
+	*pid = (pid_t)v;
+	return 1;
 }

@@ -58,6 +58,8 @@ struct nstk_cg_monitor {
 	struct nstk_cg_buffer buf;
 	struct nstk_container_names names; /* podman names, by container id */
 	double time;
+	char *watch;	  /* nstk_cg_monitor_watch_procs's path, or NULL */
+	uint64_t samples; /* taken so far: a cgroup's processes read in the one before are not fresh */
 	uint64_t started_usec, prev_started_usec; /* CLOCK_MONOTONIC at the starts of the last two samples */
 	/* Scratch for the walk, reused. */
 	struct entry {
@@ -409,6 +411,40 @@ static int read_node(struct nstk_cg_monitor *m, struct nstk_cg_node *n, bool lim
 	return r;
 }
 
+/*
+ * n's processes, when the options or the watch ask for them: from its first
+ * hierarchy. A cgroup gone meanwhile, or one whose cgroup.procs may not be
+ * read, has none this sample; only running out of memory is an error.
+ */
+static int read_procs(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
+{
+	struct nstk_cg_stats *s = &n->stats;
+	s->has_procs = false;
+	s->procs = NULL;
+	s->nprocs = 0;
+	if (!m->opt.procs && !(m->watch && strcmp(m->watch, n->path) == 0))
+		return 0;
+	if (!n->procs && !(n->procs = calloc(1, sizeof(*n->procs))))
+		return -ENOMEM;
+	if (n->procs_sample + 1 != m->samples || !n->has_prev)
+		nstk_cg_procs_forget(n->procs); /* not read in the last sample, or made again */
+	for (size_t h = 0; h < NSTK_CG_MAX_HIERARCHIES; h++) {
+		if (n->fd[h] < 0)
+			continue;
+		int r = nstk_cg_procs_read(n->procs, n->fd[h], monotonic_usec());
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0) {
+			s->has_procs = true;
+			s->procs = n->procs->p;
+			s->nprocs = n->procs->n;
+			n->procs_sample = m->samples;
+		}
+		break;
+	}
+	return 0;
+}
+
 /* Read the needed nodes below n (parents first) and derive their values. */
 static int read_subtree(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
 {
@@ -418,6 +454,8 @@ static int read_subtree(struct nstk_cg_monitor *m, struct nstk_cg_node *n)
 	if (r < 0)
 		return r;
 	if (n->listed && !n->vanished) {
+		if ((r = read_procs(m, n)) < 0)
+			return r;
 		nstk_cg_compute_rates(&n->stats, n->has_prev ? &n->prev : NULL, n->now_usec - n->prev_usec);
 		n->prev = n->stats.now;
 		n->prev_usec = n->now_usec;
@@ -441,6 +479,7 @@ int nstk_cg_monitor_sample(struct nstk_cg_monitor *m)
 	int r;
 
 	m->nrows = 0;
+	m->samples++;
 	m->prev_started_usec = m->started_usec;
 	m->started_usec = monotonic_usec();
 	if ((r = refresh_chain(m)) < 0)
@@ -470,6 +509,16 @@ const struct nstk_cg_stats *const *nstk_cg_monitor_rows(const struct nstk_cg_mon
 {
 	*n = m->nrows;
 	return m->rows;
+}
+
+int nstk_cg_monitor_watch_procs(struct nstk_cg_monitor *m, const char *path)
+{
+	char *copy = NULL;
+	if (path && !(copy = strdup(path)))
+		return -ENOMEM;
+	free(m->watch);
+	m->watch = copy;
+	return 0;
 }
 
 double nstk_cg_monitor_time(const struct nstk_cg_monitor *m)
@@ -583,6 +632,7 @@ void nstk_cg_monitor_free(struct nstk_cg_monitor *m)
 	nstk_container_names_free(&m->names);
 	free(m->rows);
 	free(m->subtree);
+	free(m->watch);
 	nstk_cg_buffer_free(&m->buf);
 	nstk_cg_layout_close(&m->layout);
 	free(m);

@@ -58,6 +58,9 @@ void nstk_cg_node_free(struct nstk_cg_node *n)
 	node_close_fds(n);
 	/* close_tree_fds may have closed the directories in a run but not a kept file: close it too. */
 	nstk_cg_files_close(&n->files, n->cache);
+	if (n->procs)
+		nstk_cg_procs_free(n->procs);
+	free(n->procs);
 	free(n->path);
 	free(n->name);
 	free(n);

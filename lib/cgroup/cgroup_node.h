@@ -40,6 +40,8 @@ struct nstk_cg_node {
 	bool has_prev;
 	struct nstk_cg_counters prev;
 	uint64_t prev_usec, now_usec; /* CLOCK_MONOTONIC of the reads */
+	struct nstk_cg_procs *procs; /* its processes' table, once asked for (cgroup_procs.h) */
+	uint64_t procs_sample;	     /* the monitor's sample that read them last */
 };
 
 /* A monitor's tree and the budget its kept files share. */

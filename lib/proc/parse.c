@@ -306,13 +306,19 @@ int nstk_parse_proc_stat(const char *text, size_t len, struct nstk_proc_stat *ou
 		pos--;
 	if (pos == 0)
 		return -EINVAL;
-	/* Field 3 (state) is the first after the comm; 4 ppid, 9 flags, 22 starttime. */
-	struct nstk_proc_stat st = { 0 };
+	const char *open = memchr(text, '(', pos - 1);
+	if (!open)
+		return -EINVAL;
+	/* Field 3 (state) is the first after the comm; 4 ppid, 9 flags, 14 utime,
+	 * 15 stime, 22 starttime, 24 rss. */
+	struct nstk_proc_stat st = { .comm = { open + 1, (size_t)(text + pos - 1 - (open + 1)) } };
 	struct nstk_span stat = { text, len }, f;
 	uint64_t v;
-	for (int field = 3; field <= 22; field++) {
+	for (int field = 3; field <= 24; field++) {
 		if (!nstk_next_field(stat, &pos, &f))
 			return -EINVAL;
+		uint64_t *u = field == 9 ? &st.flags : field == 14 ? &st.utime : field == 15 ? &st.stime
+			    : field == 22 ? &st.starttime : field == 24 ? &st.rss : NULL;
 		if (field == 3) {
 			if (f.len != 1)
 				return -EINVAL;
@@ -321,14 +327,38 @@ int nstk_parse_proc_stat(const char *text, size_t len, struct nstk_proc_stat *ou
 			if (nstk_parse_u64(f.s, f.len, &v) < 0 || v > INT_MAX)
 				return -EINVAL;
 			st.ppid = (pid_t)v;
-		} else if (field == 9) {
-			if (nstk_parse_u64(f.s, f.len, &st.flags) < 0)
-				return -EINVAL;
-		} else if (field == 22) {
-			if (nstk_parse_u64(f.s, f.len, &st.starttime) < 0)
-				return -EINVAL;
+		} else if (u && nstk_parse_u64(f.s, f.len, u) < 0) {
+			return -EINVAL;
 		}
 	}
 	*out = st;
 	return 0;
+}
+
+int nstk_parse_status_uids(const char *text, size_t len, uid_t uids[4])
+{
+	size_t at = 0;
+	struct nstk_span line;
+	while (nstk_next_line(text, len, &at, &line) > 0) {
+		if (!nstk_span_starts(line, "Uid:"))
+			continue;
+		size_t pos = 4;
+		uid_t got[4];
+		for (size_t i = 0; i < 4; i++) {
+			size_t start;
+			while (pos < line.len && (line.s[pos] == '\t' || line.s[pos] == ' '))
+				pos++;
+			start = pos;
+			while (pos < line.len && line.s[pos] != '\t' && line.s[pos] != ' ')
+				pos++;
+			uint64_t u;
+			/* (uid_t)-1 is "no uid" to setresuid(2): the kernel never shows it. */
+			if (nstk_parse_u64(line.s + start, pos - start, &u) < 0 || u >= UINT32_MAX)
+				return -EINVAL;
+			got[i] = (uid_t)u;
+		}
+		memcpy(uids, got, sizeof(got));
+		return 0;
+	}
+	return -EINVAL;
 }

@@ -296,7 +296,7 @@ wait_samples() {
 	local args
 	for args in "--retain 7d" "--max-size 1G" "--until 03:00" "--at nonsense" "--since 25:00" \
 		"--at 03:00 --since 03:00" "--store $DB" "record --since 03:00" "record -J" \
-		"record --retain 0" "record --max-size 12Q"; do
+		"record --retain 0" "record --max-size 12Q" "-P --since 03:00" "-P --at 03:00" "record -P"; do
 		# shellcheck disable=SC2086
 		cgtop_run $args
 		echo "cgtop $args -> $status: $stderr"

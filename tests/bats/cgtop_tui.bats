@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # cgtop_tui.bats — cgtop's interactive screen, driven in tmux: it starts,
 # sorts, filters, shows help, switches tree and flat, changes depth, redraws
-# on resize, and leaves the terminal as it found it however it ends.
+# on resize, shows a cgroup's processes (the cursor, Enter), and leaves the
+# terminal as it found it however it ends.
 #
 # Each test runs a shell in a detached 120x40 tmux session, nstk-tui-<pid>-
 # <test>, on a private server (its socket in the test's temporary directory,
@@ -478,6 +479,79 @@ sgr_colours() {
 	tui_wait '^ +1 .*└─full$'
 	tui_screen -e
 	[ -n "$(sgr_colours <<<"$TUI_SCREEN")" ]
+	tui_keys q
+	tui_exited 0
+}
+
+# ---- the processes inside (Enter) ----
+
+# tui_pids: the PIDs of the process list on the screen, sorted, one line.
+tui_pids() {
+	awk 'found && $1 ~ /^[0-9]+$/ { print $1 } /^ *PID +USER/ { found = 1 }' <<<"$TUI_SCREEN" | sort -n | tr '\n' ' '
+}
+
+@test "Enter shows the top cgroup's processes, live, by %CPU; Esc returns; q quits from the list" {
+	cg_make "$CG_NAME"
+	cg_spawn "$CG_NAME" sleep 1000
+	local sleeper=$NSTK_PID
+	cg_spawn "$CG_NAME" sh -c 'while :; do :; done'
+	local hog=$NSTK_PID
+	tui_start -- "/$CG_NAME"
+	tui_wait "^ +2 .* /$CG_NAME\$"
+	tmx send-keys -t "$TUI_SESSION" Enter
+	tui_wait "^processes of /$CG_NAME: 2 +sort: %CPU▼ .*Esc back +q quit$"
+	tui_wait '^ +PID +USER +S +%CPU▼ +RSS COMMAND$'
+	# The hog busy and first, the sleeper idle, both as root, with their RSS.
+	tui_wait "^ +$hog root +R +([2-9][0-9]|1[0-9][0-9])\.[0-9] +[0-9.]+[KM] sh$"
+	[[ "$(tui_line 3)" =~ ^\ +$hog\  ]] || fail "the hog is not first: $TUI_SCREEN"
+	tui_wait "^ +$sleeper root +S +0\.[0-9] +[0-9.]+[KM] sleep$"
+	local want
+	want=$(sort -n "${CG_DIRS[0]}/$CG_NAME/cgroup.procs" | tr '\n' ' ')
+	[ "$(tui_pids)" = "$want" ] || fail "on the screen: '$(tui_pids)', cgroup.procs: '$want'"
+	lacks '^TASKS'
+	tmx send-keys -t "$TUI_SESSION" Escape
+	tui_wait '^TASKS +%CPU'
+	lacks '^processes of'
+	[[ "$(tui_line 1)" == "view: tree "* ]]
+	# Again, and q quits from the list, as from the table.
+	tmx send-keys -t "$TUI_SESSION" Enter
+	tui_wait "^processes of /$CG_NAME: "
+	tui_keys q
+	tui_exited 0
+}
+
+@test "Down moves the cursor (shown in reverse) and Enter lists that cgroup's processes; Enter and Left return" {
+	cg_make "$CG_NAME"
+	cg_make "$CG_NAME/a"
+	cg_make "$CG_NAME/b"
+	cg_spawn "$CG_NAME/a" sleep 1000
+	local in_a=$NSTK_PID
+	cg_spawn "$CG_NAME/b" sleep 1001
+	local in_b=$NSTK_PID
+	tui_start -- "/$CG_NAME"
+	tui_wait '└─b$'
+	# No cursor drawn until a key moves it.
+	tui_screen -e
+	run ! grep -q $'\e\\[[0-9;]*7m *[0-9]' <<<"$TUI_SCREEN"
+	tmx send-keys -t "$TUI_SESSION" Down
+	tui_wait '├─a$'
+	tui_screen -e
+	grep -E $'\e\\[([0-9]+;)*7m +1 .*├─a' <<<"$TUI_SCREEN" >/dev/null || fail "a is not in reverse: $TUI_SCREEN"
+	tmx send-keys -t "$TUI_SESSION" Enter
+	tui_wait "^processes of /$CG_NAME/a: 1 "
+	tui_wait "^ +$in_a root +S +"
+	lacks " $in_b "
+	tmx send-keys -t "$TUI_SESSION" Enter
+	tui_wait '└─b$'
+	tmx send-keys -t "$TUI_SESSION" Down Enter
+	tui_wait "^processes of /$CG_NAME/b: 1 "
+	tui_wait "^ +$in_b root +S +"
+	tmx send-keys -t "$TUI_SESSION" Left
+	tui_wait '└─b$'
+	# The top cgroup holds no process itself: the list says so.
+	tmx send-keys -t "$TUI_SESSION" Home Enter
+	tui_wait "^processes of /$CG_NAME: 0 "
+	tui_wait '^no process in this cgroup itself'
 	tui_keys q
 	tui_exited 0
 }

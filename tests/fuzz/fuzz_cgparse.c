@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	int r = 0;
 
-	switch (which % 12) {
+	switch (which % 13) {
 	case 0: {
 		uint64_t v = 0;
 		if ((r = nstk_cgparse_u64(text, len, &v)) == 0 && v > (uint64_t)INT64_MAX)
@@ -131,6 +131,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((r = nstk_cgparse_flat_keyed(text, len, keys, 3, v)) == 0)
 			for (int i = 0; i < 3; i++)
 				in_range(v[i]);
+		break;
+	}
+	case 12: {
+		/* cgroup.procs: each PID 0..INT_MAX, the cursor always forward and inside. */
+		size_t pos = 0, last = 0;
+		pid_t pid;
+		while ((r = nstk_cgparse_next_pid(text, len, &pos, &pid)) == 1) {
+			if (pid < 0 || pos <= last || pos > len)
+				abort();
+			last = pos;
+		}
 		break;
 	}
 	}

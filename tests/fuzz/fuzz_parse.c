@@ -85,6 +85,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pid_t tgid;
 		if (nstk_parse_status_tgid(text, len, &tgid) == 0 && tgid <= 0)
 			abort();
+		uid_t uids[4];
+		if (nstk_parse_status_uids(text, len, uids) == 0)
+			for (size_t i = 0; i < 4; i++)
+				if (uids[i] == (uid_t)-1)
+					abort();
 		break;
 	}
 	case 5: {
@@ -139,8 +144,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 10: {
 		struct nstk_proc_stat st;
-		if (nstk_parse_proc_stat(text, len, &st) == 0 && (st.ppid < 0 || st.state == ' '))
-			abort();
+		if (nstk_parse_proc_stat(text, len, &st) == 0) {
+			if (st.ppid < 0 || st.state == ' ')
+				abort();
+			/* The comm lies inside the text, between "(" and ")". */
+			inside(st.comm.s, st.comm.len, text, len);
+			if (st.comm.s <= text || st.comm.s[-1] != '(' || st.comm.s + st.comm.len >= text + len ||
+			    st.comm.s[st.comm.len] != ')')
+				abort();
+		}
 		break;
 	}
 	}

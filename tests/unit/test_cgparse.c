@@ -296,6 +296,37 @@ static void cpuset_lists(void **state)
 		assert_int_equal(nstk_cgparse_cpuset_count(S(bad[i]), &n), -EINVAL);
 }
 
+static void procs_one_pid_a_line(void **state)
+{
+	(void)state;
+	size_t pos = 0;
+	pid_t pid, got[4];
+	size_t n = 0;
+	const char *text = "1\n4242\n0\n2147483647\n";
+	int r;
+	while ((r = nstk_cgparse_next_pid(S(text), &pos, &pid)) == 1)
+		got[n++] = pid;
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(got[0], 1);
+	assert_int_equal(got[1], 4242);
+	assert_int_equal(got[2], 0); /* outside the reader's pid namespace */
+	assert_int_equal(got[3], 2147483647);
+	/* Empty: no process. */
+	pos = 0;
+	assert_int_equal(nstk_cgparse_next_pid("", 0, &pos, &pid), 0);
+	/* Cut short, past INT_MAX, signed, blank, spaced: refused at that line. */
+	static const char *const bad[] = { "12", "2147483648\n", "-1\n", "\n", " 5\n", "5 \n", "1x\n" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pos = 0;
+		assert_int_equal(nstk_cgparse_next_pid(S(bad[i]), &pos, &pid), -EINVAL);
+	}
+	pos = 0;
+	assert_int_equal(nstk_cgparse_next_pid(S("7\n8"), &pos, &pid), 1);
+	assert_int_equal(pid, 7);
+	assert_int_equal(nstk_cgparse_next_pid(S("7\n8"), &pos, &pid), -EINVAL);
+}
+
 /* A parser may only look at the bytes it was given: a NUL-less buffer cut short. */
 static void never_reads_past_len(void **state)
 {
@@ -326,6 +357,7 @@ int main(void)
 		cmocka_unit_test(blkio_bytes),
 		cmocka_unit_test(pressure),
 		cmocka_unit_test(cpuset_lists),
+		cmocka_unit_test(procs_one_pid_a_line),
 		cmocka_unit_test(never_reads_past_len),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,9 +2,17 @@
  * test_cgroup.c — the cgroup model's arithmetic, without a cgroupfs: rates
  * from two samples (never negative, null on a first sample or a reset
  * counter), effective limits over a chain of ancestors, with the cgroup
- * that sets each one, and counters that start absent, every one of them.
+ * that sets each one, and counters that start absent, every one of them;
+ * a cgroup's processes: CPU % from two reads of the same process (a PID
+ * reused by another is fresh), and a read of a cgroup.procs in a temporary
+ * directory that names this test, a PID that is gone, and one outside the
+ * pid namespace.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +236,85 @@ static void each_effective_limit_has_its_own_source(void **state)
 	assert_string_equal(b.pids_max.from, "/a/b");
 }
 
+static struct nstk_cg_proc proc(pid_t pid, uint64_t ticks, uint64_t start)
+{
+	return (struct nstk_cg_proc){ .pid = pid, .cpu_ticks = ticks, .start_ticks = start, .cpu_pct = 42 };
+}
+
+static void procs_cpu_pct_matches_pid_and_start_time(void **state)
+{
+	(void)state;
+	struct nstk_cg_proc prev[] = { proc(10, 100, 5), proc(20, 500, 6), proc(30, 50, 7), proc(40, 9, 8) };
+	struct nstk_cg_proc cur[] = {
+		proc(10, 200, 5), /* 100 ticks in 2 s at 100 a second: 50 % */
+		proc(20, 500, 6), /* idle */
+		proc(30, 60, 99), /* PID 30 is another process now */
+		proc(35, 10, 9),  /* new */
+		proc(40, 3, 8),	  /* ticks went backwards: not a number to trust */
+	};
+	nstk_cg_procs_rates(cur, 5, prev, 4, 2.0, 100);
+	assert_true(fabs(cur[0].cpu_pct - 50.0) < 1e-9);
+	assert_true(cur[1].cpu_pct == 0.0);
+	assert_true(isnan(cur[2].cpu_pct));
+	assert_true(isnan(cur[3].cpu_pct));
+	assert_true(isnan(cur[4].cpu_pct));
+	/* A first read, or no time between: no rates at all. */
+	nstk_cg_procs_rates(cur, 5, NULL, 0, 2.0, 100);
+	assert_true(isnan(cur[0].cpu_pct));
+	nstk_cg_procs_rates(cur, 5, prev, 4, 0.0, 100);
+	assert_true(isnan(cur[0].cpu_pct));
+	/* Two CPUs busy: 200 %. */
+	nstk_cg_procs_rates(cur, 1, prev, 4, 0.5, 100);
+	assert_true(fabs(cur[0].cpu_pct - 200.0) < 1e-9);
+}
+
+static void procs_read_from_a_cgroup_procs_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/nstk-test-procs-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[sizeof(dir) + 32];
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	/* Unsorted and repeated, as v1 lists may be; 0 is outside our pid
+	 * namespace; 2147483647 is no process (pid_max is at most 2^22). */
+	fprintf(f, "%d\n2147483647\n0\n%d\n", (int)getpid(), (int)getpid());
+	assert_int_equal(fclose(f), 0);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+
+	struct nstk_cg_procs t = { 0 };
+	assert_int_equal(nstk_cg_procs_read(&t, fd, 1000000), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.skipped, 1);
+	assert_int_equal(t.p[0].pid, getpid());
+	assert_string_equal(t.p[0].comm, "test_cgroup");
+	assert_int_equal(t.p[0].uid, geteuid());
+	assert_true(t.p[0].state == 'R');
+	assert_true(t.p[0].rss_bytes > 0);
+	assert_true(isnan(t.p[0].cpu_pct)); /* a first read */
+	/* Busy for a while, read again 1 s "later": a CPU % now, never negative. */
+	volatile unsigned long spin = 0;
+	for (unsigned long i = 0; i < 50000000ul; i++)
+		spin += i;
+	assert_int_equal(nstk_cg_procs_read(&t, fd, 2000000), 0);
+	assert_int_equal(t.n, 1);
+	assert_true(t.p[0].cpu_pct >= 0);
+	/* Forgotten: a first read again. */
+	nstk_cg_procs_forget(&t);
+	assert_int_equal(nstk_cg_procs_read(&t, fd, 3000000), 0);
+	assert_true(isnan(t.p[0].cpu_pct));
+	nstk_cg_procs_free(&t);
+
+	/* A cgroup gone: -ENOENT. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(nstk_cg_procs_read(&t, fd, 4000000), -ENOENT);
+	nstk_cg_procs_free(&t);
+	close(fd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +328,8 @@ int main(void)
 		cmocka_unit_test(effective_cpu_from_quota_and_cpuset),
 		cmocka_unit_test(cleared_counters_are_all_absent),
 		cmocka_unit_test(each_effective_limit_has_its_own_source),
+		cmocka_unit_test(procs_cpu_pct_matches_pid_and_start_time),
+		cmocka_unit_test(procs_read_from_a_cgroup_procs_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,6 +163,30 @@ static void status_tgid_of_a_thread(void **state)
 	assert_int_equal(nstk_parse_status_tgid("XTgid:\t5\n", 9, &tgid), -EINVAL);
 }
 
+static void status_uids_real_effective_saved_fs(void **state)
+{
+	(void)state;
+	uid_t u[4];
+	const char *text = "Name:\tsu\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t9\nUid:\t1000\t0\t0\t0\n"
+			   "Gid:\t1000\t1000\t1000\t1000\n";
+	assert_int_equal(nstk_parse_status_uids(text, strlen(text), u), 0);
+	assert_int_equal(u[0], 1000);
+	assert_int_equal(u[1], 0);
+	assert_int_equal(u[3], 0);
+	/* The last line of a read cut short still counts; the largest real uid. */
+	assert_int_equal(nstk_parse_status_uids("Uid:\t4294967294\t1\t2\t3", strlen("Uid:\t4294967294\t1\t2\t3"), u), 0);
+	assert_int_equal(u[0], 4294967294u);
+	assert_int_equal(u[3], 3);
+	/* No line, three numbers, (uid_t)-1, a sign, a name: refused. */
+	assert_int_equal(nstk_parse_status_uids("Gid:\t0\t0\t0\t0\n", strlen("Gid:\t0\t0\t0\t0\n"), u), -EINVAL);
+	assert_int_equal(nstk_parse_status_uids("Uid:\t0\t0\t0\n", strlen("Uid:\t0\t0\t0\n"), u), -EINVAL);
+	assert_int_equal(nstk_parse_status_uids("Uid:\t4294967295\t0\t0\t0\n", strlen("Uid:\t4294967295\t0\t0\t0\n"), u), -EINVAL);
+	assert_int_equal(nstk_parse_status_uids("Uid:\t-1\t0\t0\t0\n", strlen("Uid:\t-1\t0\t0\t0\n"), u), -EINVAL);
+	assert_int_equal(nstk_parse_status_uids("Uid:\troot\t0\t0\t0\n", strlen("Uid:\troot\t0\t0\t0\n"), u), -EINVAL);
+	/* "XUid:" is another line. */
+	assert_int_equal(nstk_parse_status_uids("XUid:\t1\t1\t1\t1\n", strlen("XUid:\t1\t1\t1\t1\n"), u), -EINVAL);
+}
+
 static void overlay_layers(void **state)
 {
 	(void)state;
@@ -209,6 +233,9 @@ static void proc_stat_fields_after_a_hostile_comm(void **state)
 	assert_int_equal(st.ppid, 0);
 	assert_true(st.flags & 0x00200000u);
 	assert_int_equal(st.starttime, 1);
+	assert_int_equal(st.comm.len, 8);
+	assert_memory_equal(st.comm.s, "kthreadd", 8);
+	assert_int_equal(st.rss, 0);
 	/* A comm any process can choose: spaces and ") " inside, negative
 	 * fields (tpgid, priority) where they may be, a huge start time. */
 	const char *odd = "4242 (a) b ) R 7 (x) S 1 4242 4242 0 -1 4194560 10 0 0 0 3 1 0 0 -21 0 1 0 "
@@ -218,6 +245,26 @@ static void proc_stat_fields_after_a_hostile_comm(void **state)
 	assert_int_equal(st.ppid, 1);
 	assert_int_equal(st.flags, 4194560);
 	assert_int_equal(st.starttime, UINT64_MAX);
+	assert_int_equal(st.utime, 3);
+	assert_int_equal(st.stime, 1);
+	assert_int_equal(st.rss, 3);
+	assert_int_equal(st.comm.len, strlen("a) b ) R 7 (x"));
+	assert_memory_equal(st.comm.s, "a) b ) R 7 (x", st.comm.len);
+	/* A busy process: utime, stime and rss where the kernel puts them. */
+	const char *busy = "77 (sh) R 1 77 77 0 -1 4194304 120 0 0 0 4523 17 0 0 20 0 1 0 998877 "
+			   "2600960 220 18446744073709551615 1 1 0 0 0 0 0 0 65538 0 0 0 17 1 0 0 0 0 0\n";
+	assert_int_equal(nstk_parse_proc_stat(busy, strlen(busy), &st), 0);
+	assert_int_equal(st.state, 'R');
+	assert_int_equal(st.utime, 4523);
+	assert_int_equal(st.stime, 17);
+	assert_int_equal(st.starttime, 998877);
+	assert_int_equal(st.rss, 220);
+	/* Cut after starttime (field 22): rss is missing, refused. */
+	const char *cut = "77 (sh) R 1 77 77 0 -1 4194304 120 0 0 0 4523 17 0 0 20 0 1 0 998877";
+	assert_int_equal(nstk_parse_proc_stat(cut, strlen(cut), &st), -EINVAL);
+	/* A ")" with no "(" before it is no comm. */
+	const char *noopen = "77 sh) R 1 77 77 0 -1 4194304 120 0 0 0 4523 17 0 0 20 0 1 0 998877 1 2";
+	assert_int_equal(nstk_parse_proc_stat(noopen, strlen(noopen), &st), -EINVAL);
 	/* Cut before field 22, no comm, a ppid that is no number: refused. */
 	assert_int_equal(nstk_parse_proc_stat(kthreadd, 40, &st), -EINVAL);
 	assert_int_equal(nstk_parse_proc_stat("2 kthreadd S 0", 14, &st), -EINVAL);
@@ -238,6 +285,7 @@ int main(void)
 		cmocka_unit_test(timens_offsets_by_name_and_by_clock_id),
 		cmocka_unit_test(status_nspid_of_a_nested_process),
 		cmocka_unit_test(status_tgid_of_a_thread),
+		cmocka_unit_test(status_uids_real_effective_saved_fs),
 		cmocka_unit_test(overlay_layers),
 		cmocka_unit_test(cgroup_lines),
 		cmocka_unit_test(proc_stat_fields_after_a_hostile_comm),

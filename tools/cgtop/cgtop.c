@@ -67,6 +67,9 @@ static void usage(FILE *f)
 	      "                        tasks, path, or any JSON field name)\n"
 	      "     --filter <glob>    only cgroups whose path, container label or container\n"
 	      "                        name matches; may be repeated\n"
+	      " -P, --processes        batch text and JSON: each cgroup's processes too (PID,\n"
+	      "                        user, state, CPU %, RSS, command), two /proc reads a\n"
+	      "                        process a sample; on the screen, Enter shows them\n"
 	      "     --root <dir>       read the cgroup tree at <dir> (default /sys/fs/cgroup)\n"
 	      "\n"
 	      "Recording and looking back (cgtop(1): STORE):\n"
@@ -237,6 +240,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "retain", required_argument, NULL, OPT_RETAIN },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "processes", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -245,6 +249,9 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		{ { 'J', OPT_PROMETHEUS } },
 		{ { OPT_PROMETHEUS, OPT_CHECK } },
 		{ { OPT_AT, OPT_SINCE } },
+		/* Recorded moments keep cgroups, not their processes. */
+		{ { 'P', OPT_AT, OPT_SINCE } },
+		{ { OPT_PROMETHEUS, 'P' } },
 	};
 	bool seen[TOOL_OPT_MAX] = { false };
 	const char *names[CGTOP_MAX_FIELDS];
@@ -262,7 +269,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 		argc--;
 		argv++;
 	}
-	static const char shortopts[] = "bn:d:Jo:hV";
+	static const char shortopts[] = "bn:d:Jo:PhV";
 	opterr = 0; /* option_error says it in one line */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c > 0 && c < TOOL_OPT_MAX)
@@ -348,6 +355,9 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 			if (nstk_parse_size(optarg, strlen(optarg), &o->max_bytes) < 0 || o->max_bytes == 0)
 				return usage_error("invalid --max-size: '%s' (e.g. 512M, 2G)", optarg);
 			break;
+		case 'P':
+			o->processes = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -383,7 +393,7 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	if ((seen[OPT_RETAIN] || seen[OPT_MAX_SIZE]) && !o->record)
 		return usage_error("--retain and --max-size go with cgtop record");
 	if (o->record) {
-		static const int not_recording[] = { 'b', 'J', OPT_PROMETHEUS, 'o', OPT_CHECK, OPT_SORT,
+		static const int not_recording[] = { 'b', 'J', 'P', OPT_PROMETHEUS, 'o', OPT_CHECK, OPT_SORT,
 						     OPT_AT, OPT_SINCE, OPT_UNTIL };
 		for (size_t i = 0; i < NSTK_ARRAY_SIZE(not_recording); i++)
 			if (seen[not_recording[i]])

@@ -60,6 +60,7 @@ struct cgtop_options {
 	int64_t at_s, since_s, until_s; /* seconds since the epoch */
 	int64_t retain_s;	  /* --retain (record) */
 	uint64_t max_bytes;	  /* --max-size (record); 0: no limit */
+	bool processes; /* -P: each cgroup's processes in batch text and JSON */
 };
 
 #define CGTOP_DEFAULT_STORE "/var/lib/nstk/cgtop.db"
@@ -153,6 +154,9 @@ enum cgtop_cell_format {
 void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cgtop_cell_format format,
 		     const struct nstk_cg_stats *s, char *buf, size_t size);
 
+/* 1536 -> "1.5K", 812 -> "812B": binary units, as lsblk and free -h. */
+void cgtop_human_bytes(double v, char *buf, size_t size);
+
 /* Every column either table shows; each table lists the ones it shows, in its order. */
 enum cgtop_column_id {
 	CGTOP_COL_PATH,
@@ -215,6 +219,29 @@ int cgtop_render_prometheus(const struct nstk_cg_frame *f, const struct nstk_cg_
 
 /* Write text to path atomically: a temporary file beside it, then rename. */
 int cgtop_write_atomic(const char *path, const char *text, size_t len);
+
+/* ---- processes (procs.c): -P's table, its JSON, the screen's list ---- */
+
+/* A process's columns, in the order both tables show them; the command last. */
+enum cgtop_proc_column {
+	CGTOP_PCOL_PID,
+	CGTOP_PCOL_USER,
+	CGTOP_PCOL_STATE,
+	CGTOP_PCOL_CPU,
+	CGTOP_PCOL_RSS,
+	CGTOP_PCOL_COMMAND,
+	CGTOP_NPCOLUMNS
+};
+extern const struct nstk_out_column cgtop_proc_columns[CGTOP_NPCOLUMNS];
+
+/* The text of one cell of p: "-" for a CPU % not known yet. */
+void cgtop_proc_cell(const struct nstk_cg_proc *p, enum cgtop_proc_column c, char *buf, size_t size);
+
+/* uid's user name (getpwuid_r, remembered), or NULL when it has none. */
+const char *cgtop_user_name(uid_t uid, char *buf, size_t size);
+
+/* The "processes" array of a cgroup's JSON object: {pid, user, uid, command, cpu_pct, rss, state}. */
+json_t *cgtop_procs_json(const struct nstk_cg_stats *s);
 
 /* ---- the monitor (monitor.c) ---- */
 

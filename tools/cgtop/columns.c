@@ -70,8 +70,7 @@ int cgtop_column_from(enum cgtop_column_id c)
 	return cgtop_columns[c].from ? cgtop_field_find(cgtop_columns[c].from) : -1;
 }
 
-/* 1536 -> "1.5K", 812 -> "812B": binary units, as lsblk and free -h. */
-static void human_bytes(double v, char *buf, size_t size)
+void cgtop_human_bytes(double v, char *buf, size_t size)
 {
 	static const char units[] = "BKMGTPE";
 	size_t u = 0;
@@ -116,7 +115,7 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 		if (isnan(d))
 			snprintf(buf, size, "%s", none);
 		else
-			human_bytes(d, buf, size);
+			cgtop_human_bytes(d, buf, size);
 		return;
 	case CGTOP_CELL_OOM: {
 		const struct cgtop_field *delta = &cgtop_fields[cgtop_field_find("memory.oom_kills_delta")];
@@ -145,7 +144,7 @@ void cgtop_cell_text(const struct cgtop_options *o, int field, int from, enum cg
 		return;
 	}
 	if (format == CGTOP_CELL_LIMIT_BYTES)
-		human_bytes(d, tmp, sizeof(tmp));
+		cgtop_human_bytes(d, tmp, sizeof(tmp));
 	else if (format == CGTOP_CELL_LIMIT_CORES)
 		snprintf(tmp, sizeof(tmp), "%.2f", d);
 	else

@@ -27,6 +27,7 @@ int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads,
 		.globs = o->globs,
 		.nglobs = o->nglobs,
 		.reads = reads,
+		.procs = o->processes,
 	};
 	return nstk_cg_monitor_new(&mo, m);
 }

@@ -9,6 +9,13 @@
  * there), "?" where a file was there but could not be read. JSON is for
  * programs: bytes as integers, unlimited and unknown as null, nested as the
  * field names say ("cpu.effective.from" is cgroups[].cpu.effective.from).
+ *
+ * With -P, the processes: in text a second table after the cgroups', one
+ * line per process with its cgroup's path first. The cgroup table stays as
+ * it is without -P, every process line is whole on its own (grep, sort and
+ * awk need no context), and one set of columns lines up; lines indented
+ * under each cgroup's row would break both tables' columns. In JSON each
+ * cgroup object gets a "processes" array.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +55,57 @@ unsigned cgtop_text_reads(void)
 	for (size_t i = 0; i < N_TEXT_COLUMNS; i++)
 		reads |= cgtop_fields[cgtop_column_field(text_columns[i])].reads;
 	return reads;
+}
+
+/* -P: the processes' table, after a blank line, appended to *text. */
+static int append_procs_text(const struct nstk_cg_stats *const *rows, size_t n, char **text)
+{
+	static const struct nstk_out_column cgroup = { "CGROUP", "the cgroup", 0.3, NSTK_OUT_TRUNC };
+	const struct nstk_out_column *cols[1 + CGTOP_NPCOLUMNS] = { &cgroup };
+	for (size_t c = 0; c < CGTOP_NPCOLUMNS; c++)
+		cols[1 + c] = &cgtop_proc_columns[c];
+	struct nstk_out_table *t = nstk_out_table_new(cols, 1 + CGTOP_NPCOLUMNS);
+	if (!t)
+		return -ENOMEM;
+	int r = 0;
+	size_t lines = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		for (size_t k = 0; k < rows[i]->nprocs && r == 0; k++) {
+			struct nstk_out_row *row = nstk_out_row_add(t);
+			if (!row) {
+				r = -ENOMEM;
+				break;
+			}
+			r = nstk_out_set_str(row, 0, rows[i]->path);
+			for (size_t c = 0; c < CGTOP_NPCOLUMNS && r == 0; c++) {
+				char buf[NSTK_CG_COMM_MAX + 16];
+				cgtop_proc_cell(&rows[i]->procs[k], (enum cgtop_proc_column)c, buf, sizeof(buf));
+				r = nstk_out_set_str(row, 1 + c, buf);
+			}
+			lines++;
+		}
+	}
+	/* No process in any: the heading alone, as the cgroup table does. */
+	if (r == 0 && lines == 0 && !nstk_out_row_add(t))
+		r = -ENOMEM;
+	_cleanup_free_ char *procs = NULL;
+	struct nstk_out_text_options to = { 0 };
+	if (r == 0)
+		r = nstk_out_render_text(t, &to, &procs);
+	nstk_out_table_free(t);
+	if (r < 0)
+		return r;
+	if (lines == 0) {
+		char *nl = strchr(procs, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	char *both;
+	if (asprintf(&both, "%s\n\n%s", *text, procs) < 0)
+		return -ENOMEM;
+	free(*text);
+	*text = both;
+	return 0;
 }
 
 int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats *const *rows, size_t n,
@@ -100,6 +158,8 @@ int cgtop_render_text(const struct cgtop_options *o, const struct nstk_cg_stats 
 			*nl = '\0';
 	}
 	nstk_out_table_free(t);
+	if (r == 0 && o->processes && n > 0)
+		r = append_procs_text(rows, n, text);
 	return r;
 }
 
@@ -197,10 +257,27 @@ fail:
 	return -ENOMEM;
 }
 
+json_t *cgtop_procs_json(const struct nstk_cg_stats *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < s->nprocs; i++) {
+		const struct nstk_cg_proc *p = &s->procs[i];
+		char name[64], state[2] = { p->state, '\0' };
+		const char *user = cgtop_user_name(p->uid, name, sizeof(name));
+		json_t *o = json_pack("{s:i, s:s?, s:I, s:o, s:o, s:I, s:s}", "pid", (int)p->pid, "user", user, "uid",
+				      (json_int_t)p->uid, "command", nstk_json_text(p->comm), "cpu_pct",
+				      real_json(p->cpu_pct, 2), "rss", (json_int_t)p->rss_bytes, "state", state);
+		if (!o || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_frame *f,
 		      const struct nstk_cg_stats *const *rows, size_t n, json_t **doc)
 {
-	(void)o;
 	json_t *groups = json_array();
 	json_t *d = json_pack("{s:i, s:o, s:o, s:s, s:o}", "schema", 1, "time", real_json(f->time, 3),
 			      "interval_s", real_json(f->interval, 3), "layout",
@@ -217,6 +294,10 @@ int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_frame 
 		for (size_t k = 0; k < cgtop_nfields; k++)
 			if (set_dotted(g, cgtop_fields[k].name, field_json(&cgtop_fields[k], rows[i])) < 0)
 				goto fail;
+		/* -P: the processes, or null where they could not be read (the cgroup went away). */
+		if (o->processes &&
+		    set_dotted(g, "processes", rows[i]->has_procs ? cgtop_procs_json(rows[i]) : json_null()) < 0)
+			goto fail;
 	}
 	*doc = d;
 	return 0;

@@ -8,8 +8,10 @@
  * The one idea: what is on the screen is a function of the last sample and
  * the model. A key changes only the model and the screen is redrawn at once
  * from the sample already taken; only the loop samples, in one place
- * (sample_when_due): when the timer is due, when space asked for a sample,
- * or with a new monitor when + asks for a level the monitor does not read.
+ * (sample_when_due): when the timer is due, when space or Enter asked for a
+ * sample, or with a new monitor when + asks for a level the monitor does
+ * not read. While a process list is open, each sample reads that one
+ * cgroup's processes, and no other's.
  * One poll(2) waits for the timer, the keys and a self-pipe that SIGINT,
  * SIGTERM and SIGHUP write to, so every way out passes through the one
  * teardown (terminal_close) and the terminal is left as it was found.
@@ -209,6 +211,13 @@ static void add_seconds(struct timespec *t, double s)
 
 /* ---- sampling ---- */
 
+/* Sample m, reading the processes of the open list's cgroup, if any. */
+static int sample_monitor(struct tui *t, struct nstk_cg_monitor *m)
+{
+	int r = nstk_cg_monitor_watch_procs(m, tui_model_procs_wanted(&t->model));
+	return r < 0 ? r : nstk_cg_monitor_sample(m);
+}
+
 /* Open a monitor of the options' tree reading depth levels, and take its first sample. */
 static int open_monitor(struct tui *t, int depth)
 {
@@ -216,7 +225,7 @@ static int open_monitor(struct tui *t, int depth)
 	int r = cgtop_monitor_open(t->o, depth, tui_model_reads(&t->model), &m);
 	if (r < 0)
 		return r;
-	if ((r = nstk_cg_monitor_sample(m)) < 0) {
+	if ((r = sample_monitor(t, m)) < 0) {
 		nstk_cg_monitor_free(m);
 		return r;
 	}
@@ -234,7 +243,7 @@ static int open_monitor(struct tui *t, int depth)
 /* Sample now: on time (the next one a delay after this one was due) or early, at a key. */
 static int sample(struct tui *t, bool early)
 {
-	int r = nstk_cg_monitor_sample(t->mon);
+	int r = sample_monitor(t, t->mon);
 	if (r < 0 || (r = remember_live(t)) < 0)
 		return r;
 	t->samples++;
@@ -431,8 +440,13 @@ static void terminal_close(struct terminal *term, const char *last_screen)
 		fclose(term->in);
 }
 
-int cgtop_interactive(const struct cgtop_options *o)
+int cgtop_interactive(const struct cgtop_options *given)
 {
+	/* -P is batch mode's (every cgroup's processes): the screen reads one
+	 * cgroup's, its open process list's, and only while it is open. */
+	struct cgtop_options screen = *given;
+	screen.processes = false;
+	const struct cgtop_options *o = &screen;
 	struct tui t = { .o = o };
 	struct terminal term = TERMINAL_INIT;
 	struct outcome out = { EXIT_FAILURE, 0, false };

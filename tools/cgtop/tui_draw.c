@@ -3,6 +3,9 @@
  * the column titles, the rows that fit, and a bottom line for the filter
  * prompt or a message; or the help.
  *
+ * In the process list the table's place holds the processes of one
+ * cgroup, by %CPU; only the page shown is formatted, however many there are.
+ *
  * The one idea: drawing is a function of the model (and the monitor's
  * header facts), redone whole at each change; every piece of text goes
  * through put_text(), which escapes it as the tables do and fits it to its
@@ -241,6 +244,16 @@ static void draw_header(const struct tui_model *m, const struct nstk_cg_frame *f
 	else
 		draw_live_title(m, f, look);
 
+	if (m->procs) {
+		snprintf(line, sizeof(line), "processes of %s: %zu  sort: %%CPU%s", m->procs_path, m->nplist,
+			 look->utf8 ? "\u25bc" : "v");
+		const char *back = "Esc back  q quit";
+		int bw = text_width(back);
+		put_text(look, 1, 0, COLS, line, false, CUT_START);
+		if (COLS > text_width(line) + bw + 2)
+			put_text(look, 1, COLS - bw, bw, back, false, CUT_END);
+		return;
+	}
 	char depth[16] = "all";
 	if (m->depth >= 0)
 		snprintf(depth, sizeof(depth), "%d", m->depth);
@@ -264,7 +277,9 @@ static void draw_help(const struct tui_look *look)
 		"+  -      show one level more / less (--depth)",
 		"/         filter: a glob on the path or the container; one not starting",
 		"          with / matches anywhere. Enter applies (empty: no filter), Esc cancels",
-		"Up, Down, PgUp, PgDn, Home, End: scroll",
+		"Up, Down, PgUp, PgDn, Home, End: move the cursor",
+		"Enter     the processes of the cgroup under the cursor (live); Enter, Esc",
+		"          or Left returns to the cgroups, q still quits",
 		"space     sample now",
 		"[  ]      recorded (--at): one sample back / on",
 		"{  }  ( ) recorded: a minute, an hour back / on; L: live again",
@@ -363,6 +378,9 @@ static void draw_table(struct tui_model *m, const struct tui_look *look, int bot
 		const struct tui_line *l = &m->lines[m->order[m->scroll + i]];
 		enum tui_alert a = tui_model_alert(m, l->s);
 		int attr = a == TUI_ALERT_OOM ? look->oom : a == TUI_ALERT_NEAR ? look->near : 0;
+		/* The cursor, once moved: reverse video, or underlined on a row that is reverse already. */
+		if (m->cursor_shown && m->scroll + i == m->cursor)
+			attr |= (attr & A_REVERSE) ? A_UNDERLINE : A_REVERSE;
 		y = HEADER_LINES + 1 + i;
 		x = 0;
 		attron(attr);
@@ -376,6 +394,73 @@ static void draw_table(struct tui_model *m, const struct tui_look *look, int bot
 		tui_model_name(m, l, name, sizeof(name));
 		put_text(look, y, x, width[TUI_NAME_COLUMN], name, false, m->tree ? CUT_END : CUT_START);
 		attroff(attr);
+	}
+}
+
+/* The process list: titles, then a page of processes from procs_scroll, or why there are none. */
+static void draw_procs(struct tui_model *m, const struct tui_look *look, int bottom)
+{
+	/* PID, USER, S, %CPU, RSS at these widths at least; the command takes the rest. */
+	static const int least[CGTOP_NPCOLUMNS] = { 7, 4, 1, 5, 6, 0 };
+	static const int most[CGTOP_NPCOLUMNS] = { 10, 16, 1, 6, 7, 0 };
+	int page = bottom - (HEADER_LINES + 1), width[CGTOP_NPCOLUMNS];
+	char cell[NSTK_CG_COMM_MAX + 16];
+
+	if (page < 0)
+		page = 0;
+	tui_model_fit_scroll(m, page);
+	for (size_t c = 0; c < CGTOP_NPCOLUMNS; c++) {
+		width[c] = text_width(cgtop_proc_columns[c].name);
+		if (width[c] < least[c])
+			width[c] = least[c];
+	}
+	for (int i = 0; i < page && m->procs_scroll + i < (int)m->nplist; i++)
+		for (size_t c = 0; c + 1 < CGTOP_NPCOLUMNS; c++) {
+			cgtop_proc_cell(m->plist[m->procs_scroll + i], (enum cgtop_proc_column)c, cell, sizeof(cell));
+			int w = text_width(cell);
+			if (w > width[c])
+				width[c] = w < most[c] ? w : most[c];
+		}
+	int x = 0, y = HEADER_LINES;
+	for (size_t c = 0; c + 1 < CGTOP_NPCOLUMNS; c++)
+		x += width[c] + 1;
+	width[CGTOP_PCOL_COMMAND] = COLS - x > 0 ? COLS - x : 0;
+
+	attron(look->title);
+	x = 0;
+	for (size_t c = 0; c < CGTOP_NPCOLUMNS; c++) {
+		const struct nstk_out_column *col = &cgtop_proc_columns[c];
+		char title[32];
+		snprintf(title, sizeof(title), "%s%s", col->name, c == CGTOP_PCOL_CPU ? (look->utf8 ? "\u25bc" : "v") : "");
+		put_text(look, y, x, width[c], title, col->flags & NSTK_OUT_RIGHT, CUT_END);
+		x += width[c];
+		if (c + 1 < CGTOP_NPCOLUMNS)
+			put_text(look, y, x++, 1, " ", false, CUT_END);
+	}
+	attroff(look->title);
+
+	const char *why = NULL;
+	if (m->procs_gone)
+		why = "its cgroup is gone; Enter, Esc or Left returns";
+	else if (!m->procs_known)
+		why = look->utf8 ? "reading its processes\u2026" : "reading its processes...";
+	else if (m->nplist == 0)
+		why = "no process in this cgroup itself (its children's are in theirs)";
+	if (why) {
+		put_text(look, HEADER_LINES + 1, 0, COLS, why, false, CUT_END);
+		return;
+	}
+	for (int i = 0; i < page && m->procs_scroll + i < (int)m->nplist; i++) {
+		const struct nstk_cg_proc *p = m->plist[m->procs_scroll + i];
+		y = HEADER_LINES + 1 + i;
+		x = 0;
+		for (size_t c = 0; c < CGTOP_NPCOLUMNS; c++) {
+			cgtop_proc_cell(p, (enum cgtop_proc_column)c, cell, sizeof(cell));
+			put_text(look, y, x, width[c], cell, cgtop_proc_columns[c].flags & NSTK_OUT_RIGHT, CUT_END);
+			x += width[c];
+			if (c + 1 < CGTOP_NPCOLUMNS)
+				put_text(look, y, x++, 1, " ", false, CUT_END);
+		}
 	}
 }
 
@@ -395,6 +480,8 @@ void tui_draw(struct tui_model *m, const struct nstk_cg_frame *f, const struct t
 	int bottom = m->prompting || m->message[0] ? LINES - 1 : LINES;
 	if (m->help)
 		draw_help(look);
+	else if (m->procs)
+		draw_procs(m, look, bottom);
 	else
 		draw_table(m, look, bottom);
 	if (m->prompting) {

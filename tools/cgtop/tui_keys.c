@@ -4,8 +4,10 @@
  * The one idea: a key changes only the model (tui_model.h), and the screen
  * is redrawn from the sample already taken. A key never samples, opens a
  * monitor or draws: space asks the loop for a sample now, + for a depth the
- * loop opens a deeper monitor for, a resize or Ctrl-L for a repaint, all by
- * setting the model's state, which the loop (tui.c) acts on.
+ * loop opens a deeper monitor for, a resize or Ctrl-L for a repaint, Enter
+ * for the processes of the cgroup under the cursor (which the loop has the
+ * monitor read from the next sample on, taken at once), all by setting the
+ * model's state, which the loop (tui.c) acts on.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -66,6 +68,63 @@ static void prompt_key(struct tui_model *m, int ret, wint_t ch)
 	}
 }
 
+static bool is_enter(bool fn, wint_t ch)
+{
+	return (fn && ch == KEY_ENTER) || (!fn && (ch == L'\n' || ch == L'\r'));
+}
+
+/* A key while the process list is open: scroll it, return (Enter, Esc, Left, Backspace), or quit. */
+static bool procs_key(struct tui_model *m, bool fn, wint_t ch, int page)
+{
+	if (is_enter(fn, ch) || (fn && (ch == KEY_LEFT || ch == KEY_BACKSPACE)) ||
+	    (!fn && (ch == 27 || ch == 127 || ch == 8))) {
+		tui_model_close_procs(m);
+		return false;
+	}
+	if (fn) {
+		switch (ch) {
+		case KEY_UP:
+			m->procs_scroll--;
+			break;
+		case KEY_DOWN:
+			m->procs_scroll++;
+			break;
+		case KEY_PPAGE:
+			m->procs_scroll -= page;
+			break;
+		case KEY_NPAGE:
+			m->procs_scroll += page;
+			break;
+		case KEY_HOME:
+			m->procs_scroll = 0;
+			break;
+		case KEY_END:
+			m->procs_scroll = (int)m->nplist;
+			break;
+		case KEY_F(1):
+			m->help = true;
+			break;
+		}
+		return false;
+	}
+	switch (ch) {
+	case L'q':
+	case L'Q':
+		return true; /* as from the table: q quits, as in systemd-cgtop */
+	case L'?':
+	case L'h':
+		m->help = true;
+		break;
+	case L' ':
+		m->sample_now = true;
+		break;
+	case 12: /* Ctrl-L */
+		m->repaint = true;
+		break;
+	}
+	return false;
+}
+
 bool tui_key(struct tui_model *m, int ret, wint_t ch, int page)
 {
 	bool fn = ret == KEY_CODE_YES;
@@ -83,25 +142,41 @@ bool tui_key(struct tui_model *m, int ret, wint_t ch, int page)
 		m->help = false;
 		return false;
 	}
+	if (m->procs)
+		return procs_key(m, fn, ch, page);
+	if (is_enter(fn, ch) && m->recorded) {
+		/* The store keeps cgroups, not processes. */
+		snprintf(m->message, sizeof(m->message), "processes are shown live only: L goes live");
+		return false;
+	}
+	if (is_enter(fn, ch)) {
+		/* The list shows from a sample taken now; its CPU % from the one after. */
+		tui_model_open_procs(m);
+		m->sample_now = m->procs;
+		return false;
+	}
+	if (fn && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_PPAGE || ch == KEY_NPAGE || ch == KEY_HOME ||
+		   ch == KEY_END))
+		m->cursor_shown = true;
 	if (fn) {
 		switch (ch) {
 		case KEY_UP:
-			m->scroll--;
+			tui_model_set_cursor(m, m->cursor - 1);
 			break;
 		case KEY_DOWN:
-			m->scroll++;
+			tui_model_set_cursor(m, m->cursor + 1);
 			break;
 		case KEY_PPAGE:
-			m->scroll -= page;
+			tui_model_set_cursor(m, m->cursor - page);
 			break;
 		case KEY_NPAGE:
-			m->scroll += page;
+			tui_model_set_cursor(m, m->cursor + page);
 			break;
 		case KEY_HOME:
-			m->scroll = 0;
+			tui_model_set_cursor(m, 0);
 			break;
 		case KEY_END:
-			m->scroll = (int)m->nlines;
+			tui_model_set_cursor(m, (int)m->nlines - 1);
 			break;
 		case KEY_F(1):
 			m->help = true;

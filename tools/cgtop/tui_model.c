@@ -70,8 +70,13 @@ void tui_model_free(struct tui_model *m)
 {
 	free(m->lines);
 	free(m->order);
+	free(m->cursor_path);
+	free(m->procs_path);
+	free(m->plist);
 	m->lines = NULL;
 	m->order = NULL;
+	m->cursor_path = m->procs_path = NULL;
+	m->plist = NULL;
 	tui_model_forget(m);
 }
 
@@ -211,7 +216,7 @@ static void emit_subtree(struct tui_model *m, const int *sorted, const size_t *s
 }
 
 /* The rows the view shows, with their cells, in m->order. */
-int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all)
+static int build_rows(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all)
 {
 	int r;
 
@@ -268,6 +273,117 @@ int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows
 	size_t n = 0;
 	emit_subtree(m, sorted, start, count, -1, &n);
 	return 0;
+}
+
+/* ---- the cursor and the process list ---- */
+
+void tui_model_set_cursor(struct tui_model *m, int row)
+{
+	if (row >= (int)m->nlines)
+		row = (int)m->nlines - 1;
+	if (row < 0)
+		row = 0;
+	m->cursor = row;
+	if (m->nlines == 0)
+		return;
+	char *path = strdup(m->lines[m->order[row]].s->path);
+	if (path) { /* without memory the cursor keeps its row, not its cgroup */
+		free(m->cursor_path);
+		m->cursor_path = path;
+	}
+}
+
+/*
+ * The cursor stays on its cgroup; when that is gone (or filtered out), on
+ * its row. Before any key moved it, it is the top row (whichever cgroup a
+ * re-sort puts there) and is not drawn, so the screen is as it always was
+ * until someone moves it.
+ */
+static void follow_cursor(struct tui_model *m)
+{
+	if (!m->cursor_shown) {
+		tui_model_set_cursor(m, 0);
+		return;
+	}
+	for (size_t i = 0; m->cursor_path && i < m->nlines; i++) {
+		if (strcmp(m->lines[m->order[i]].s->path, m->cursor_path) == 0) {
+			m->cursor = (int)i;
+			return;
+		}
+	}
+	tui_model_set_cursor(m, m->cursor);
+}
+
+static int compare_procs(const void *a, const void *b)
+{
+	const struct nstk_cg_proc *x = *(const struct nstk_cg_proc *const *)a,
+				  *y = *(const struct nstk_cg_proc *const *)b;
+	if (isnan(x->cpu_pct) != isnan(y->cpu_pct))
+		return isnan(x->cpu_pct) ? 1 : -1;
+	if (!isnan(x->cpu_pct) && x->cpu_pct != y->cpu_pct)
+		return x->cpu_pct > y->cpu_pct ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The open list's processes, from its cgroup's row among all the sample's rows. */
+static int build_procs(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all)
+{
+	const struct nstk_cg_stats *s = NULL;
+	m->nplist = 0;
+	m->procs_gone = m->procs_known = false;
+	if (!m->procs)
+		return 0;
+	for (size_t i = 0; i < all && !s; i++)
+		if (strcmp(rows[i]->path, m->procs_path) == 0)
+			s = rows[i];
+	m->procs_gone = !s;
+	if (!s || !s->has_procs)
+		return 0;
+	m->procs_known = true;
+	if (s->nprocs && NSTK_GROW(m->plist, m->cap_plist, s->nprocs - 1) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++)
+		m->plist[i] = &s->procs[i];
+	m->nplist = s->nprocs;
+	qsort(m->plist, m->nplist, sizeof(*m->plist), compare_procs);
+	return 0;
+}
+
+int tui_model_build(struct tui_model *m, const struct nstk_cg_stats *const *rows, size_t all)
+{
+	int r = build_rows(m, rows, all);
+	if (r < 0)
+		return r;
+	follow_cursor(m);
+	return build_procs(m, rows, all);
+}
+
+void tui_model_open_procs(struct tui_model *m)
+{
+	if (m->nlines == 0)
+		return;
+	char *path = strdup(m->lines[m->order[m->cursor]].s->path);
+	if (!path) {
+		snprintf(m->message, sizeof(m->message), "out of memory");
+		return;
+	}
+	free(m->procs_path);
+	m->procs_path = path;
+	m->procs = true;
+	m->procs_scroll = 0;
+	m->nplist = 0;
+	m->procs_known = m->procs_gone = false;
+}
+
+void tui_model_close_procs(struct tui_model *m)
+{
+	m->procs = false;
+	m->nplist = 0;
+}
+
+const char *tui_model_procs_wanted(const struct tui_model *m)
+{
+	return m->procs ? m->procs_path : NULL;
 }
 
 /* The name cell: tree guides and the name below its tree parent, or the path; a container's label instead. */
@@ -335,6 +451,18 @@ void tui_model_sort_by_column(struct tui_model *m, int c)
 
 void tui_model_fit_scroll(struct tui_model *m, int page)
 {
+	if (m->procs) {
+		int most = (int)m->nplist - page;
+		if (m->procs_scroll > most)
+			m->procs_scroll = most;
+		if (m->procs_scroll < 0)
+			m->procs_scroll = 0;
+		return;
+	}
+	if (m->cursor < m->scroll)
+		m->scroll = m->cursor;
+	if (page > 0 && m->cursor >= m->scroll + page)
+		m->scroll = m->cursor - page + 1;
 	int most = (int)m->nlines - page;
 	if (m->scroll > most)
 		m->scroll = most;

@@ -3,6 +3,11 @@
  * tree or flat, depth, filter, scroll, the prompt, help) and the rows of
  * the last sample that it shows, each with its cells' text.
  *
+ * Two views: the cgroup table, with a cursor on one row (kept on the same
+ * cgroup, by path, across samples and re-sorts), and the process list of
+ * the cgroup Enter was pressed on (live only: the loop asks the monitor
+ * for that one cgroup's processes while the list is open).
+ *
  * The one idea: the screen is a function of the last sample and this
  * model. Keys (tui_keys.c) change only the model; the loop (tui.c) alone
  * samples and then rebuilds the rows; drawing (tui_draw.c) only reads it.
@@ -74,6 +79,12 @@ struct tui_model {
 	wchar_t input[TUI_INPUT_CHARS + 1]; /* the glob being typed */
 	size_t ninput;
 	int scroll;
+	int cursor;	   /* the row (into order) under the cursor */
+	bool cursor_shown; /* moved by a key: until then it is the top row, not drawn */
+	char *cursor_path; /* its cgroup, which the cursor follows across rebuilds (malloc'd) */
+	bool procs;	   /* the process list is open */
+	char *procs_path;  /* of this cgroup (malloc'd) */
+	int procs_scroll;
 	char message[128]; /* on the bottom line until the next key */
 	/* Requests from keys, each cleared where it is done. */
 	bool sample_now; /* space: the loop samples before it draws again */
@@ -96,6 +107,15 @@ struct tui_model {
 	size_t ntrends, cap_trends;
 	struct nstk_hash trend_index; /* path hash -> trends[] */
 	uint64_t trend_samples;	      /* samples remembered; the ring's slot is this mod TUI_TREND */
+	/*
+	 * The open process list, rebuilt with the rows: by %CPU, largest first,
+	 * then PID; pointers into the sample's row, so a cgroup of 100,000
+	 * processes costs 800 KB here (drawing formats only the page shown).
+	 */
+	bool procs_gone;  /* its cgroup is not in the sample (removed meanwhile) */
+	bool procs_known; /* its processes were read in the last sample */
+	const struct nstk_cg_proc **plist;
+	size_t nplist, cap_plist;
 };
 
 /* The view the options ask for, no rows yet. */
@@ -129,8 +149,19 @@ int tui_model_column_of(const struct tui_model *m, int field);
 /* Sort by column c; a new column starts in its own direction. */
 void tui_model_sort_by_column(struct tui_model *m, int c);
 
-/* Keep the scroll within the rows for a page of that many lines. */
+/* Keep the scroll within the rows for a page of that many lines, the cursor on the page. */
 void tui_model_fit_scroll(struct tui_model *m, int page);
+
+/* The cursor moved to row (into order, clamped): it follows that cgroup from now on
+ * (once cursor_shown: a key sets it). */
+void tui_model_set_cursor(struct tui_model *m, int row);
+
+/* Open the process list of the cgroup under the cursor (none when there is no row); close it. */
+void tui_model_open_procs(struct tui_model *m);
+void tui_model_close_procs(struct tui_model *m);
+
+/* The path whose processes the loop must have read: the open list's, or NULL. */
+const char *tui_model_procs_wanted(const struct tui_model *m);
 
 /* ---- keys (tui_keys.c) ---- */
 
