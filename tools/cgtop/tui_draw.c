@@ -312,6 +312,15 @@ static void draw_help(const struct tui_look *look)
 	}
 }
 
+/* Whether any row's cell in column c holds more than blanks. */
+static bool any_ink(const struct tui_model *m, size_t c)
+{
+	for (size_t i = 0; i < m->nlines; i++)
+		if (m->lines[i].cell[c][strspn(m->lines[i].cell[c], " ")])
+			return true;
+	return false;
+}
+
 /* Column widths for the lines: the name column takes what is left; narrow screens drop columns. */
 static void layout_columns(const struct tui_model *m, const struct tui_look *look, int width[TUI_NCOLUMNS],
 			   bool shown[TUI_NCOLUMNS])
@@ -324,6 +333,11 @@ static void layout_columns(const struct tui_model *m, const struct tui_look *loo
 		width[c] = text_width(column_title(m, c)) + ((int)c == sc ? mark : 0);
 		if (c == TUI_NAME_COLUMN)
 			continue;
+		/* A trend of nothing (no row has that limit) is no picture: not drawn. */
+		if (column(c)->format == CGTOP_CELL_TREND && !any_ink(m, c)) {
+			shown[c] = false;
+			continue;
+		}
 		for (size_t i = 0; i < m->nlines; i++) {
 			int w = text_width(m->lines[i].cell[c]);
 			if (w > width[c])
