@@ -295,7 +295,7 @@ wait_samples() {
 @test "record: bad options are one line and exit 2" {
 	local args
 	for args in "--retain 7d" "--max-size 1G" "--until 03:00" "--at nonsense" "--since 25:00" \
-		"--at 03:00 --since 03:00" "--store $DB" "record --since 03:00" "record -J" \
+		"--at 03:00 --since 03:00" "--store $DB -b" "record --since 03:00" "record -J" \
 		"record --retain 0" "record --max-size 12Q" "-P --since 03:00" "-P --at 03:00" "record -P"; do
 		# shellcheck disable=SC2086
 		cgtop_run $args
@@ -326,6 +326,12 @@ wait_samples() {
 		tmux capture-pane -p -t "$TMUX_SESSION" >&2
 		return 1
 	}
+	row_has "[▇█]{6,}.*/$CG_NAME\$"
+	tmux send-keys -t "$TMUX_SESSION" q
+	tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true
+	# Live with --store: the recorder's samples give the picture its past at once
+	# (one live sample in 5 s could not draw six glyphs).
+	tmux new-session -d -s "$TMUX_SESSION" -x 200 -y 12 "LC_ALL=C.UTF-8 $CGTOP --store $DB -d 5 /$CG_NAME"
 	row_has "[▇█]{6,}.*/$CG_NAME\$"
 	tmux send-keys -t "$TMUX_SESSION" q
 	tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true

@@ -75,7 +75,8 @@ static void usage(FILE *f)
 	      "Recording and looking back (cgtop(1): STORE):\n"
 	      " record                 sample every -d seconds (default 5) into the store until\n"
 	      "                        stopped; the store keeps --retain (default 7d)\n"
-	      "     --store <file>     the store (default " CGTOP_DEFAULT_STORE ")\n"
+	      "     --store <file>     the store (default " CGTOP_DEFAULT_STORE "); given to the\n"
+	      "                        live screen, its trend columns start from it\n"
 	      "     --retain <time>    with record: drop what is older (7d, 12h, 90m)\n"
 	      "     --max-size <size>  with record: drop the oldest while the store is bigger\n"
 	      "                        (512M, 2G; powers of 1024)\n"
@@ -402,8 +403,10 @@ static int parse_argv(int argc, char **argv, struct cgtop_options *o)
 	}
 	if (!o->store && (o->record || o->at_given || o->since_given))
 		o->store = CGTOP_DEFAULT_STORE;
-	if (o->store && !o->record && !o->at_given && !o->since_given)
-		return usage_error("--store needs --at or --since (or cgtop record)");
+	/* Live, a store only gives the screen's trend columns their last minute. */
+	if (o->store && !o->record && !o->at_given && !o->since_given &&
+	    (o->batch || o->mode != CGTOP_TEXT || o->nchecks || !isatty(STDOUT_FILENO)))
+		return usage_error("--store needs --at or --since (or cgtop record, or the screen)");
 	/* Read back, a moment or a span is printed as it was: no extra samples. */
 	if (o->record || o->since_given ||
 	    (o->at_given && (o->batch || o->mode != CGTOP_TEXT || o->nchecks || !isatty(STDOUT_FILENO)))) {

@@ -118,6 +118,37 @@ static int open_replay(struct tui *t)
 	return r;
 }
 
+/*
+ * Live with --store: the trend columns start with the recorder's last
+ * samples, so the pictures have a past from the first screen on; then
+ * they go on from memory. A store that cannot be read is said, not fatal.
+ */
+static int live_trends_from_store(struct tui *t)
+{
+	if (!t->o->store)
+		return 0;
+	struct nstk_cg_monitor_options filter = {
+		.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
+	};
+	int r = nstk_store_open(t->o->store, NSTK_STORE_READ, &t->store);
+	if (r == 0)
+		r = nstk_store_replay_new(t->store, &filter, &t->replay);
+	if (r == 0)
+		r = nstk_store_replay_seek(t->replay, INT64_MAX);
+	if (r == 0)
+		r = remember_recorded(t);
+	if (r < 0)
+		snprintf(t->model.message, sizeof(t->model.message), "trends from %s: %s", t->o->store,
+			 r == -ENOENT ? "no store, or no sample in it" : strerror(-r));
+	/* The recorded cursors go; the trends they filled stay. */
+	nstk_store_replay_free(t->trend);
+	nstk_store_replay_free(t->replay);
+	nstk_store_close(t->store);
+	t->trend = t->replay = NULL;
+	t->store = NULL;
+	return 0;
+}
+
 static void close_replay(struct tui *t)
 {
 	nstk_store_replay_free(t->trend);
@@ -458,7 +489,9 @@ int cgtop_interactive(const struct cgtop_options *given)
 	 * a level below the ones it reads.
 	 */
 	tui_model_init(&t.model, o);
-	int r = o->at_given ? open_replay(&t) : open_monitor(&t, o->depth);
+	int r = o->at_given ? open_replay(&t) : live_trends_from_store(&t);
+	if (r == 0 && !o->at_given)
+		r = open_monitor(&t, o->depth);
 	if (r < 0 && o->at_given) {
 		out.status = r == -ENOENT && t.store ? tool_fail("%s holds no sample", o->store)
 						     : cgtop_store_error(o->store, r);
