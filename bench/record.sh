@@ -22,7 +22,8 @@
 # 200 ms. Exit status: 0 when it ran, whatever the verdicts; 1 when it
 # could not; 2 on bad usage. Environment: CGTOP (build/cgtop), SAMPLES
 # (60), DELAY (1: the cost of a sample does not depend on the interval),
-# SYNTH (1; 0 skips part 2), KEEP (0; 1 keeps the stores in the scratch dir).
+# RECORD (1; 0 skips part 1), SYNTH (1; 0 skips part 2), KEEP (0; 1 keeps
+# the stores in the scratch dir).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -54,6 +55,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- 1. recording a real tree
+if [ "${RECORD:-1}" = 1 ]; then
 HOLD=1 STRACE=0 bench/cgtop.sh "$N" 2>"$tmp/hold.log" &
 holder=$!
 for ((i = 0; i < 600; i++)); do
@@ -103,6 +105,7 @@ awk -v one="$one_ms" -v run="$run_ms" -v s="$SAMPLES" -v c="$rows" -v ob="$one_b
 kill -TERM "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 holder=""
+fi
 
 [ "$SYNTH" = 1 ] || exit 0
 

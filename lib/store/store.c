@@ -41,6 +41,7 @@ static const char schema_sql[] =
 	"CREATE TABLE value (sample INTEGER NOT NULL, cgroup INTEGER NOT NULL, field INTEGER NOT NULL, v,"
 	" PRIMARY KEY (sample, cgroup, field)) WITHOUT ROWID;"
 	"CREATE TABLE event (sample INTEGER NOT NULL, cgroup INTEGER NOT NULL, kind TEXT NOT NULL, value INTEGER);"
+	"CREATE INDEX event_sample ON event (sample);"
 	"CREATE VIEW changes AS SELECT s.time_us / 1e6 AS time, c.path AS path, f.name AS field, v.v AS value"
 	" FROM value v JOIN sample s ON s.id = v.sample JOIN cgroup c ON c.id = v.cgroup"
 	" JOIN field f ON f.id = v.field;";

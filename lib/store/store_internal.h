@@ -41,6 +41,7 @@ struct nstk_store {
 	/* the writer's state */
 	int64_t last_sample, last_keyframe_us;
 	bool keyframe_due;
+	bool run_started; /* this run's first sample is in */
 	struct store_cgroup *cgroups;
 	size_t n_cgroups, cap_cgroups;
 	struct nstk_hash by_path; /* path -> cgroups[] index + 1 */

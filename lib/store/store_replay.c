@@ -8,6 +8,7 @@
  * sample (nstk_cg_compute_rates, nstk_cg_compute_limits), so a recorded
  * moment and a live one can never disagree about how a number is made.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -23,6 +24,7 @@ struct replay_cgroup {
 	char *path;
 	uint64_t ino;
 	bool listed;
+	bool relevant; /* in the subtree asked for, or one of its ancestors: the rest is never derived */
 	bool has_container;
 	struct nstk_container container;
 	bool have_cur;
@@ -44,13 +46,29 @@ struct nstk_store_replay {
 	size_t n_rows, cap_rows;
 	struct nstk_cg_stats **alive; /* scratch: the alive cgroups' stats, path order */
 	size_t cap_alive;
+	size_t *order;		/* the relevant cgroups, in path order (rebuilt as cgroups are loaded) */
+	size_t n_order, cap_order, ordered; /* ordered: how many of cg[] order has seen */
 	struct nstk_cg_layout layout;
 	sqlite3_stmt *values, *next, *prev, *at_time, *keyframe, *one;
+	sqlite3_stmt *span_ids, *values_of; /* the few-cgroups path of apply() */
+	sqlite3_stmt *vanished;		    /* vanish events of a span */
 };
 
 static int prepare(struct nstk_store_replay *r, sqlite3_stmt **st, const char *sql)
 {
 	return store_errno(sqlite3_prepare_v2(r->store->db, sql, -1, st, NULL));
+}
+
+/* Whether path is in the subtree asked for, or above it (its limits count). */
+static bool is_relevant(const struct nstk_store_replay *r, const char *path)
+{
+	const char *top = r->filter.subtree ? r->filter.subtree : "/";
+	size_t len = strlen(path), top_len = strlen(top);
+	if (strcmp(top, "/") == 0 || strcmp(path, "/") == 0)
+		return true;
+	if (strncmp(path, top, top_len) == 0 && (path[top_len] == '\0' || path[top_len] == '/'))
+		return true;
+	return strncmp(top, path, len) == 0 && top[len] == '/';
 }
 
 /* Cgroups recorded since the last look (the recorder may be writing). */
@@ -84,6 +102,7 @@ static int load_cgroups(struct nstk_store_replay *r)
 			res = -ENOMEM;
 			break;
 		}
+		c->relevant = is_relevant(r, c->path);
 		c->has_container = nstk_container_from_cgroup(c->path, strlen(c->path), &c->container) == 1;
 		const char *name = (const char *)sqlite3_column_text(st, 4);
 		if (c->has_container && name)
@@ -116,6 +135,23 @@ static int reload_vanished(struct nstk_store_replay *r)
 	return rc == SQLITE_DONE ? 0 : store_errno(rc);
 }
 
+/* Stepping on from sample `from` to `to`: only the cgroups that vanished in between (event_sample). */
+static int vanished_between(struct nstk_store_replay *r, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st = r->vanished;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t i;
+		if (nstk_hash_get(&r->by_id, (uint64_t)sqlite3_column_int64(st, 0), &i))
+			r->cg[i].vanished = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_errno(rc);
+}
+
 static struct replay_cgroup *cgroup_by_id(struct nstk_store_replay *r, int64_t id)
 {
 	uint32_t i;
@@ -138,8 +174,68 @@ static int one_id(sqlite3_stmt *st, int64_t arg, int64_t *id)
 }
 
 /* Apply the changes of samples (from, to], or [from, to] when inclusive; prev taken before `to`'s. */
+static int update_order(struct nstk_store_replay *r);
+
+static void take_prev(struct nstk_store_replay *r)
+{
+	for (size_t k = 0; k < r->n_order; k++)
+		r->cg[r->order[k]].prev = r->cg[r->order[k]].cur;
+}
+
+/*
+ * apply() for a subtree of a few cgroups in a big store: the rows of each
+ * sample and relevant cgroup are found by the primary key (sample, cgroup),
+ * instead of reading every row of the span and dropping most of them.
+ */
+static int apply_few(struct nstk_store_replay *r, int64_t first, int64_t to)
+{
+	sqlite3_stmt *ids = r->span_ids, *st = r->values_of;
+	sqlite3_reset(ids);
+	sqlite3_bind_int64(ids, 1, first);
+	sqlite3_bind_int64(ids, 2, to);
+	bool prev_taken = false;
+	int rc;
+	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+		int64_t sample = sqlite3_column_int64(ids, 0);
+		if (sample == to) {
+			take_prev(r);
+			prev_taken = true;
+		}
+		for (size_t k = 0; k < r->n_order; k++) {
+			struct replay_cgroup *c = &r->cg[r->order[k]];
+			if (c->appeared > sample || c->vanished <= sample)
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, sample);
+			sqlite3_bind_int64(st, 2, c->id);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				int64_t field = sqlite3_column_int64(st, 0);
+				if (field < 1 || (size_t)field > store_nfields)
+					continue;
+				store_column_value(st, 1, &c->cur, (size_t)field - 1);
+				c->have_cur = true;
+			}
+			if (rc != SQLITE_DONE) {
+				sqlite3_reset(ids);
+				return store_errno(rc);
+			}
+		}
+	}
+	sqlite3_reset(ids);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_errno(rc);
+	if (!prev_taken)
+		take_prev(r);
+	return 0;
+}
+
 static int apply(struct nstk_store_replay *r, int64_t from, int64_t to, bool inclusive)
 {
+	if (update_order(r) < 0)
+		return -ENOMEM;
+	if (r->n_order <= 64 && r->n_order * 4 < r->n_cg)
+		return apply_few(r, inclusive ? from : from + 1, to);
 	sqlite3_stmt *st = r->values;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, inclusive ? from : from + 1);
@@ -155,8 +251,8 @@ static int apply(struct nstk_store_replay *r, int64_t from, int64_t to, bool inc
 		}
 		int64_t field = sqlite3_column_int64(st, 2);
 		struct replay_cgroup *c = cgroup_by_id(r, sqlite3_column_int64(st, 1));
-		if (!c || field < 1 || (size_t)field > store_nfields)
-			continue; /* a cgroup trimmed away, or a field of a newer build */
+		if (!c || !c->relevant || field < 1 || (size_t)field > store_nfields)
+			continue; /* a cgroup trimmed away or not asked for, or a field of a newer build */
 		store_column_value(st, 3, &c->cur, (size_t)field - 1);
 		c->have_cur = true;
 	}
@@ -215,13 +311,36 @@ static bool shown(const struct nstk_store_replay *r, const struct replay_cgroup 
 }
 
 /* The frame of the current sample, from the cgroups' cur and prev. */
+static int cmp_cgroup_path(const void *a, const void *b, void *arg)
+{
+	const struct replay_cgroup *cg = arg;
+	return strcmp(cg[*(const size_t *)a].path, cg[*(const size_t *)b].path);
+}
+
+/* The relevant cgroups in path order, sorted again only when new ones were loaded. */
+static int update_order(struct nstk_store_replay *r)
+{
+	if (r->ordered == r->n_cg)
+		return 0;
+	for (; r->ordered < r->n_cg; r->ordered++) {
+		if (!r->cg[r->ordered].relevant)
+			continue;
+		if (NSTK_GROW(r->order, r->cap_order, r->n_order) < 0)
+			return -ENOMEM;
+		r->order[r->n_order++] = r->ordered;
+	}
+	qsort_r(r->order, r->n_order, sizeof(*r->order), cmp_cgroup_path, r->cg);
+	return 0;
+}
+
 static int build_frame(struct nstk_store_replay *r)
 {
 	size_t n = 0;
-	if (NSTK_GROW(r->alive, r->cap_alive, r->n_cg) < 0 || NSTK_GROW(r->rows, r->cap_rows, r->n_cg) < 0)
+	if (update_order(r) < 0 || NSTK_GROW(r->alive, r->cap_alive, r->n_cg) < 0 ||
+	    NSTK_GROW(r->rows, r->cap_rows, r->n_cg) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->n_cg; i++) {
-		struct replay_cgroup *c = &r->cg[i];
+	for (size_t k = 0; k < r->n_order; k++) {
+		struct replay_cgroup *c = &r->cg[r->order[k]];
 		if (!alive_at(c, r->sample) || !c->have_cur)
 			continue;
 		const char *slash = strrchr(c->path, '/');
@@ -234,7 +353,6 @@ static int build_frame(struct nstk_store_replay *r)
 		};
 		r->alive[n++] = &c->stats;
 	}
-	qsort(r->alive, n, sizeof(*r->alive), cmp_path);
 	r->n_rows = 0;
 	const char *top = r->filter.subtree ? r->filter.subtree : "/";
 	for (size_t i = 0; i < n; i++) {
@@ -294,6 +412,13 @@ int nstk_store_replay_new(struct nstk_store *s, const struct nstk_cg_monitor_opt
 	if (res == 0)
 		res = prepare(r, &r->one, "SELECT time_us, interval_us FROM sample WHERE id = ?;");
 	if (res == 0)
+		res = prepare(r, &r->span_ids, "SELECT id FROM sample WHERE id >= ? AND id <= ? ORDER BY id;");
+	if (res == 0)
+		res = prepare(r, &r->values_of, "SELECT field, v FROM value WHERE sample = ? AND cgroup = ?;");
+	if (res == 0)
+		res = prepare(r, &r->vanished,
+			      "SELECT cgroup, sample FROM event WHERE kind = 'vanished' AND sample > ? AND sample <= ?;");
+	if (res == 0)
 		res = load_cgroups(r);
 	/* The layout the recorder saw, by name; the hierarchies themselves are not replayed. */
 	sqlite3_stmt *st;
@@ -323,11 +448,15 @@ void nstk_store_replay_free(struct nstk_store_replay *r)
 	sqlite3_finalize(r->at_time);
 	sqlite3_finalize(r->keyframe);
 	sqlite3_finalize(r->one);
+	sqlite3_finalize(r->span_ids);
+	sqlite3_finalize(r->values_of);
+	sqlite3_finalize(r->vanished);
 	for (size_t i = 0; i < r->n_cg; i++)
 		free(r->cg[i].path);
 	free(r->cg);
 	free(r->rows);
 	free(r->alive);
+	free(r->order);
 	nstk_hash_free(&r->by_id);
 	free(r);
 }
@@ -380,7 +509,8 @@ int nstk_store_replay_step(struct nstk_store_replay *r, int direction)
 	if (direction < 0)
 		return seek_id(r, id);
 	/* Forward is cheap: only that sample's changes. */
-	if ((res = load_cgroups(r)) < 0 || (res = reload_vanished(r)) < 0 || (res = apply(r, r->sample, id, false)) < 0 ||
+	if ((res = load_cgroups(r)) < 0 || (res = vanished_between(r, r->sample, id)) < 0 ||
+	    (res = apply(r, r->sample, id, false)) < 0 ||
 	    (res = read_sample_row(r, id)) < 0)
 		return res;
 	r->prev_sample = r->sample;

@@ -45,18 +45,10 @@ static int writer_start(struct nstk_store *s)
 		r = prepare(s, &s->end_cgroup, "UPDATE cgroup SET vanished = ? WHERE id = ?;");
 	if (r < 0)
 		return r;
-	/* A new run starts with a keyframe: its first sample has no rates, and
-	 * the cgroups a previous run left open are closed at its last sample. */
-	int64_t last = 0;
-	r = store_query_int(s, "SELECT coalesce(max(id), 0) FROM sample;", &last);
-	if (r == 0 && last > 0) {
-		char sql[128];
-		snprintf(sql, sizeof(sql), "UPDATE cgroup SET vanished = %lld WHERE vanished IS NULL;",
-			 (long long)last + 1);
-		r = store_exec(s, sql);
-	}
+	/* A new run starts with a keyframe: its first sample has no rates. */
 	s->keyframe_due = true;
-	return r;
+	s->run_started = false;
+	return 0;
 }
 
 static struct store_cgroup *find_cgroup(struct nstk_store *s, const char *path)
@@ -273,6 +265,16 @@ int nstk_store_append(struct nstk_store *s, const struct nstk_cg_frame *f, const
 		r = sql ? store_exec(s, sql) : -ENOMEM;
 		sqlite3_free(sql);
 	}
+	if (r == 0 && !s->run_started) {
+		/* The cgroups a previous run left open end where this run starts: its
+		 * cgroups are new incarnations (no rates across a restart). */
+		char sql[256];
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO event (sample, cgroup, kind) SELECT %1$lld, id, 'vanished' FROM cgroup"
+			 " WHERE vanished IS NULL; UPDATE cgroup SET vanished = %1$lld WHERE vanished IS NULL;",
+			 (long long)sample);
+		r = store_exec(s, sql);
+	}
 	for (size_t i = 0; i < s->n_cgroups; i++)
 		s->cgroups[i].seen = false;
 	for (size_t i = 0; r == 0 && i < f->n; i++)
@@ -311,6 +313,7 @@ int nstk_store_append(struct nstk_store *s, const struct nstk_cg_frame *f, const
 	if (keyframe)
 		s->last_keyframe_us = time_us;
 	s->keyframe_due = false;
+	s->run_started = true;
 	s->last_sample = sample;
 	if (dropped)
 		store_exec(s, "PRAGMA incremental_vacuum;");
