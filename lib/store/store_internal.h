@@ -31,6 +31,7 @@ struct store_cgroup {
 	char *path;
 	uint64_t ino;
 	bool seen;	     /* in the sample being written */
+	bool listed;	     /* the store says so (an ancestor first seen only for its limits is not) */
 	bool have_last;	     /* last[] holds what the store has for it */
 	struct nstk_cg_counters last;
 };

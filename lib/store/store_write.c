@@ -92,7 +92,16 @@ static int cgroup_of(struct nstk_store *s, int64_t sample, const struct nstk_cg_
 		     struct store_cgroup **out)
 {
 	struct store_cgroup *c = find_cgroup(s, st->path);
-	if (c && c->ino == st->ino) {
+	if (c && c->id && c->ino == st->ino) {
+		if (listed && !c->listed) {
+			/* An ancestor kept for its limits is now a row of its own. */
+			char sql[96];
+			snprintf(sql, sizeof(sql), "UPDATE cgroup SET listed = 1 WHERE id = %lld;", (long long)c->id);
+			int r = store_exec(s, sql);
+			if (r < 0)
+				return r;
+			c->listed = true;
+		}
 		*out = c;
 		return 0;
 	}
@@ -128,6 +137,7 @@ static int cgroup_of(struct nstk_store *s, int64_t sample, const struct nstk_cg_
 	}
 	c->id = id;
 	c->ino = st->ino;
+	c->listed = listed;
 	c->have_last = false;
 	*out = c;
 	return 0;

@@ -198,6 +198,43 @@ static void a_cgroup_made_again_starts_afresh(void **state)
 	sqlite3_close(db);
 }
 
+static void a_restart_starts_afresh_and_closes_the_last_run(void **state)
+{
+	struct scene *s = *state;
+	struct nstk_store *st;
+	assert_int_equal(nstk_store_open(s->path, NSTK_STORE_WRITE, &st), 0);
+	append(st, s, 3000.0, NAN, 1); /* only /app: /app/web is not a row yet */
+	append(st, s, 3001.0, 1.0, 1);
+	nstk_store_close(st);
+	/* The next run lists /app/web too, with its parent already known. */
+	assert_int_equal(nstk_store_open(s->path, NSTK_STORE_WRITE, &st), 0);
+	s->child.now.cpu_usage_usec = 100;
+	append(st, s, 3010.0, 1.0, 2); /* the monitor's interval, but a new run */
+	s->child.now.cpu_usage_usec = 500100;
+	append(st, s, 3011.0, 1.0, 2);
+	nstk_store_close(st);
+
+	assert_int_equal(nstk_store_open(s->path, NSTK_STORE_READ, &st), 0);
+	struct nstk_store_replay *r;
+	assert_int_equal(nstk_store_replay_new(st, NULL, &r), 0);
+	struct nstk_cg_frame f;
+	assert_int_equal(nstk_store_replay_seek(r, 3010000000), 0);
+	nstk_store_replay_frame(r, &f);
+	assert_true(isnan(f.interval)); /* no rates across a restart */
+	assert_int_equal(f.n, 2);
+	assert_true(row(&f, "/app")->fresh);
+	assert_int_equal(nstk_store_replay_step(r, +1), 0);
+	nstk_store_replay_frame(r, &f);
+	assert_true(fabs(row(&f, "/app/web")->cpu_usage_pct - 50.0) < 0.01);
+	/* Back in the first run, /app alone. */
+	assert_int_equal(nstk_store_replay_seek(r, 3001000000), 0);
+	nstk_store_replay_frame(r, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.rows[0]->path, "/app");
+	nstk_store_replay_free(r);
+	nstk_store_close(st);
+}
+
 static void retention_drops_whole_spans_oldest_first(void **state)
 {
 	struct scene *s = *state;
@@ -303,6 +340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(samples_come_back_with_rates_and_effective_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_cgroup_made_again_starts_afresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_restart_starts_afresh_and_closes_the_last_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(retention_drops_whole_spans_oldest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(files_that_are_not_stores_are_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_store_cut_short_is_an_error_not_a_crash, setup, teardown),
