@@ -261,6 +261,9 @@ extern volatile sig_atomic_t cgtop_interrupted;
 void cgtop_deadline_add(struct timespec *t, double seconds);
 void cgtop_sleep_until(const struct timespec *deadline);
 
+/* The cgroups the options name (root, path, --filter) to depth: for a monitor or a replay. */
+struct nstk_cg_monitor_options cgtop_tree_options(const struct cgtop_options *o, int depth);
+
 int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m);
 
 /*

@@ -136,9 +136,7 @@ int cgtop_replay(const struct cgtop_options *o)
 	int r = nstk_store_open(o->store, NSTK_STORE_READ, &store);
 	if (r < 0)
 		return cgtop_store_error(o->store, r);
-	struct nstk_cg_monitor_options filter = {
-		.subtree = o->subtree, .max_depth = o->depth, .globs = o->globs, .nglobs = o->nglobs,
-	};
+	struct nstk_cg_monitor_options filter = cgtop_tree_options(o, o->depth);
 	struct nstk_store_replay *rp;
 	if ((r = nstk_store_replay_new(store, &filter, &rp)) < 0) {
 		nstk_store_close(store);

@@ -18,17 +18,22 @@
 
 #include "../tool.h"
 
-int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m)
+struct nstk_cg_monitor_options cgtop_tree_options(const struct cgtop_options *o, int depth)
 {
-	struct nstk_cg_monitor_options mo = {
+	return (struct nstk_cg_monitor_options){
 		.root = o->root,
 		.subtree = o->subtree,
 		.max_depth = depth,
 		.globs = o->globs,
 		.nglobs = o->nglobs,
-		.reads = reads,
-		.procs = o->processes,
 	};
+}
+
+int cgtop_monitor_open(const struct cgtop_options *o, int depth, unsigned reads, struct nstk_cg_monitor **m)
+{
+	struct nstk_cg_monitor_options mo = cgtop_tree_options(o, depth);
+	mo.reads = reads;
+	mo.procs = o->processes;
 	return nstk_cg_monitor_new(&mo, m);
 }
 

@@ -73,9 +73,8 @@ static int remember_recorded(struct tui *t)
 	double step = isnan(now.interval) || now.interval <= 0 ? CGTOP_RECORD_DELAY_S : now.interval;
 	int r = 0;
 	if (!t->trend) {
-		struct nstk_cg_monitor_options filter = {
-			.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
-		};
+		/* Every depth: the model applies its own, which keys change. */
+		struct nstk_cg_monitor_options filter = cgtop_tree_options(t->o, -1);
 		r = nstk_store_replay_new(t->store, &filter, &t->trend);
 	}
 	tui_model_forget(&t->model);
@@ -101,20 +100,25 @@ static void current_frame(const struct tui *t, struct nstk_cg_frame *f)
 		nstk_cg_monitor_frame(t->mon, f);
 }
 
-/* The store at the moment --at names. 0, or -errno (the store's, said by the caller). */
-static int open_replay(struct tui *t)
+/* The store, a cursor at the last sample at or before t_us, and the trends up to it. */
+static int open_store_at(struct tui *t, int64_t t_us)
 {
-	struct nstk_cg_monitor_options filter = {
-		.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
-	};
+	struct nstk_cg_monitor_options filter = cgtop_tree_options(t->o, -1);
 	int r = nstk_store_open(t->o->store, NSTK_STORE_READ, &t->store);
 	if (r == 0)
 		r = nstk_store_replay_new(t->store, &filter, &t->replay);
 	if (r == 0)
-		r = nstk_store_replay_seek(t->replay, t->o->at_s * 1000000);
-	t->model.recorded = r == 0;
+		r = nstk_store_replay_seek(t->replay, t_us);
 	if (r == 0)
 		r = remember_recorded(t);
+	return r;
+}
+
+/* The store at the moment --at names. 0, or -errno (the store's, said by the caller). */
+static int open_replay(struct tui *t)
+{
+	int r = open_store_at(t, t->o->at_s * 1000000);
+	t->model.recorded = r == 0;
 	return r;
 }
 
@@ -127,16 +131,7 @@ static int live_trends_from_store(struct tui *t)
 {
 	if (!t->o->store)
 		return 0;
-	struct nstk_cg_monitor_options filter = {
-		.subtree = t->o->subtree, .max_depth = -1, .globs = t->o->globs, .nglobs = t->o->nglobs,
-	};
-	int r = nstk_store_open(t->o->store, NSTK_STORE_READ, &t->store);
-	if (r == 0)
-		r = nstk_store_replay_new(t->store, &filter, &t->replay);
-	if (r == 0)
-		r = nstk_store_replay_seek(t->replay, INT64_MAX);
-	if (r == 0)
-		r = remember_recorded(t);
+	int r = open_store_at(t, INT64_MAX);
 	if (r < 0)
 		snprintf(t->model.message, sizeof(t->model.message), "trends from %s: %s", t->o->store,
 			 r == -ENOENT ? "no store, or no sample in it" : strerror(-r));
@@ -229,17 +224,6 @@ static double since(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void add_seconds(struct timespec *t, double s)
-{
-	time_t whole = (time_t)s;
-	t->tv_sec += whole;
-	t->tv_nsec += (long)((s - (double)whole) * 1e9);
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
 /* ---- sampling ---- */
 
 /* Sample m, reading the processes of the open list's cgroup, if any. */
@@ -267,7 +251,7 @@ static int open_monitor(struct tui *t, int depth)
 	if ((r = remember_live(t)) < 0)
 		return r;
 	clock_gettime(CLOCK_MONOTONIC, &t->next);
-	add_seconds(&t->next, t->o->delay_s);
+	cgtop_deadline_add(&t->next, t->o->delay_s);
 	return 0;
 }
 
@@ -280,11 +264,11 @@ static int sample(struct tui *t, bool early)
 	t->samples++;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	add_seconds(&t->next, t->o->delay_s);
+	cgtop_deadline_add(&t->next, t->o->delay_s);
 	if (early || since(&t->next, &now) > 0) {
 		/* Late (the machine was suspended, or sampling is slow): count from now. */
 		t->next = now;
-		add_seconds(&t->next, t->o->delay_s);
+		cgtop_deadline_add(&t->next, t->o->delay_s);
 	}
 	return 0;
 }
