@@ -26,4 +26,11 @@ int nstk_hash_put(struct nstk_hash *h, uint64_t key, uint32_t value);
 bool nstk_hash_get(const struct nstk_hash *h, uint64_t key, uint32_t *value);
 void nstk_hash_free(struct nstk_hash *h);
 
+/*
+ * A 64-bit key for a string (FNV-1a), for maps keyed on cgroup paths:
+ * equal strings give equal keys; a caller keeps the string beside its
+ * index and compares it, since two strings may share a key.
+ */
+uint64_t nstk_hash_string(const char *s);
+
 #endif

@@ -86,3 +86,11 @@ void nstk_hash_free(struct nstk_hash *h)
 	free(h->used);
 	*h = (struct nstk_hash){ 0 };
 }
+
+uint64_t nstk_hash_string(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}

@@ -17,14 +17,6 @@
 #include "nstk/util.h"
 #include "store_internal.h"
 
-static uint64_t path_key(const char *path)
-{
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	return h;
-}
-
 static int prepare(struct nstk_store *s, sqlite3_stmt **st, const char *sql)
 {
 	return *st ? 0 : store_errno(sqlite3_prepare_v2(s->db, sql, -1, st, NULL));
@@ -54,7 +46,7 @@ static int writer_start(struct nstk_store *s)
 static struct store_cgroup *find_cgroup(struct nstk_store *s, const char *path)
 {
 	uint32_t i;
-	if (nstk_hash_get(&s->by_path, path_key(path), &i) && strcmp(s->cgroups[i].path, path) == 0)
+	if (nstk_hash_get(&s->by_path, nstk_hash_string(path), &i) && strcmp(s->cgroups[i].path, path) == 0)
 		return &s->cgroups[i];
 	/* A 64-bit collision: never expected, still answered right. */
 	for (size_t k = 0; k < s->n_cgroups; k++)
@@ -129,7 +121,7 @@ static int cgroup_of(struct nstk_store *s, int64_t sample, const struct nstk_cg_
 			return -ENOMEM;
 		c = &s->cgroups[s->n_cgroups];
 		*c = (struct store_cgroup){ .path = strdup(st->path) };
-		if (!c->path || nstk_hash_put(&s->by_path, path_key(st->path), (uint32_t)s->n_cgroups) < 0) {
+		if (!c->path || nstk_hash_put(&s->by_path, nstk_hash_string(st->path), (uint32_t)s->n_cgroups) < 0) {
 			free(c->path);
 			return -ENOMEM;
 		}

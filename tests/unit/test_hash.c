@@ -72,6 +72,16 @@ static void same_inode_different_kind_are_different_keys(void **state)
 	assert_true(nstk_census_ns_key(NSTK_NS_CGROUP, 6) != nstk_census_ns_key(NSTK_NS_UTS, 5));
 }
 
+static void string_keys_follow_the_bytes(void **state)
+{
+	(void)state;
+	char a[] = "/system.slice/nginx.service", b[] = "/system.slice/nginx.service";
+	assert_true(nstk_hash_string(a) == nstk_hash_string(b));
+	assert_true(nstk_hash_string("/a/b") != nstk_hash_string("/a/c"));
+	assert_true(nstk_hash_string("/ab") != nstk_hash_string("/ba"));
+	assert_true(nstk_hash_string("") != nstk_hash_string("/"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +89,7 @@ int main(void)
 		cmocka_unit_test(put_get_overwrite),
 		cmocka_unit_test(grows_past_many_namespace_keys),
 		cmocka_unit_test(same_inode_different_kind_are_different_keys),
+		cmocka_unit_test(string_keys_follow_the_bytes),
 	};
 	return cmocka_run_group_tests_name("hash", tests, NULL, NULL);
 }

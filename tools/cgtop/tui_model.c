@@ -82,18 +82,10 @@ void tui_model_free(struct tui_model *m)
 
 /* ---- the trends: the last TUI_TREND samples of each cgroup, by path ---- */
 
-static uint64_t path_key(const char *path)
-{
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	return h;
-}
-
 static struct tui_trend *trend_of(const struct tui_model *m, const char *path)
 {
 	uint32_t i;
-	if (!nstk_hash_get(&m->trend_index, path_key(path), &i) || strcmp(m->trends[i].path, path) != 0)
+	if (!nstk_hash_get(&m->trend_index, nstk_hash_string(path), &i) || strcmp(m->trends[i].path, path) != 0)
 		return NULL;
 	return &m->trends[i];
 }
@@ -124,7 +116,7 @@ int tui_model_remember(struct tui_model *m, const struct nstk_cg_stats *const *r
 				return -ENOMEM;
 			t = &m->trends[m->ntrends];
 			*t = (struct tui_trend){ .path = strdup(rows[i]->path) };
-			if (!t->path || nstk_hash_put(&m->trend_index, path_key(t->path), (uint32_t)m->ntrends) < 0) {
+			if (!t->path || nstk_hash_put(&m->trend_index, nstk_hash_string(t->path), (uint32_t)m->ntrends) < 0) {
 				free(t->path);
 				return -ENOMEM;
 			}
