@@ -120,19 +120,27 @@ static int load_cgroups(struct nstk_store_replay *r)
 }
 
 /* Vanished times change while a recorder runs: read them again. */
+/* The rows (cgroup id, the sample it vanished at) of st, onto the loaded cgroups. */
+static int set_vanished(struct nstk_store_replay *r, sqlite3_stmt *st)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint32_t i;
+		if (nstk_hash_get(&r->by_id, (uint64_t)sqlite3_column_int64(st, 0), &i))
+			r->cg[i].vanished = sqlite3_column_int64(st, 1);
+	}
+	return rc == SQLITE_DONE ? 0 : store_errno(rc);
+}
+
 static int reload_vanished(struct nstk_store_replay *r)
 {
 	sqlite3_stmt *st;
 	int rc = prepare(r, &st, "SELECT id, vanished FROM cgroup WHERE vanished IS NOT NULL;");
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint32_t i;
-		if (nstk_hash_get(&r->by_id, (uint64_t)sqlite3_column_int64(st, 0), &i))
-			r->cg[i].vanished = sqlite3_column_int64(st, 1);
-	}
+	rc = set_vanished(r, st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_errno(rc);
+	return rc;
 }
 
 /* Stepping on from sample `from` to `to`: only the cgroups that vanished in between (event_sample). */
@@ -142,14 +150,9 @@ static int vanished_between(struct nstk_store_replay *r, int64_t from, int64_t t
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint32_t i;
-		if (nstk_hash_get(&r->by_id, (uint64_t)sqlite3_column_int64(st, 0), &i))
-			r->cg[i].vanished = sqlite3_column_int64(st, 1);
-	}
+	int rc = set_vanished(r, st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_errno(rc);
+	return rc;
 }
 
 static struct replay_cgroup *cgroup_by_id(struct nstk_store_replay *r, int64_t id)
@@ -176,6 +179,7 @@ static int one_id(sqlite3_stmt *st, int64_t arg, int64_t *id)
 /* Apply the changes of samples (from, to], or [from, to] when inclusive; prev taken before `to`'s. */
 static int update_order(struct nstk_store_replay *r);
 
+/* The state before the sample being applied: only the cgroups a frame derives need it. */
 static void take_prev(struct nstk_store_replay *r)
 {
 	for (size_t k = 0; k < r->n_order; k++)
@@ -245,8 +249,7 @@ static int apply(struct nstk_store_replay *r, int64_t from, int64_t to, bool inc
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t sample = sqlite3_column_int64(st, 0);
 		if (sample == to && !prev_taken) {
-			for (size_t i = 0; i < r->n_cg; i++)
-				r->cg[i].prev = r->cg[i].cur;
+			take_prev(r);
 			prev_taken = true;
 		}
 		int64_t field = sqlite3_column_int64(st, 2);
@@ -260,8 +263,7 @@ static int apply(struct nstk_store_replay *r, int64_t from, int64_t to, bool inc
 	if (rc != SQLITE_DONE)
 		return store_errno(rc);
 	if (!prev_taken)
-		for (size_t i = 0; i < r->n_cg; i++)
-			r->cg[i].prev = r->cg[i].cur;
+		take_prev(r);
 	return 0;
 }
 
