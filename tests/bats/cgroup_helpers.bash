@@ -13,6 +13,8 @@
 #   cg_pids_max PATH N          set a limit in the layout's own files
 #   cg_spawn PATH CMD...        run CMD in PATH in every hierarchy (nstk_spawn);
 #                               returns once it has joined them all
+#   cgtop_run ARGS...           run $CGTOP (the suite sets it) with bats's run,
+#                               stderr apart; fails on any sanitizer report
 
 CG=/sys/fs/cgroup
 
@@ -85,4 +87,14 @@ cg_spawn() {
 		sleep 0.02
 	done
 	fail "task $NSTK_PID did not join $last within 5 s"
+}
+
+# cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.
+cgtop_run() {
+	run --separate-stderr "$CGTOP" "$@"
+	if [[ "$stderr" == *Sanitizer* || "$stderr" == *"runtime error:"* ]]; then
+		echo "sanitizer report from cgtop $*:" >&2
+		echo "$stderr" >&2
+		return 1
+	fi
 }

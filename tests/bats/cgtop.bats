@@ -30,16 +30,6 @@ cg_name() {
 	CG_NAME="nstk-cgtop-$$-${BATS_TEST_NUMBER}-${#NSTK_CGROUPS[@]}"
 }
 
-# cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.
-cgtop_run() {
-	run --separate-stderr "$CGTOP" "$@"
-	if [[ "$stderr" == *Sanitizer* || "$stderr" == *"runtime error:"* ]]; then
-		echo "sanitizer report from cgtop $*:" >&2
-		echo "$stderr" >&2
-		return 1
-	fi
-}
-
 # cgtop_last_json ARGS...: cgtop -J ARGS must exit 0; its last line lands in $NSTK_JSON.
 cgtop_last_json() {
 	cgtop_run -J "$@"

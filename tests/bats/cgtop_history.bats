@@ -28,16 +28,6 @@ teardown() {
 	fi
 }
 
-# cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.
-cgtop_run() {
-	run --separate-stderr "$CGTOP" "$@"
-	if [[ "$stderr" == *Sanitizer* || "$stderr" == *"runtime error:"* ]]; then
-		echo "sanitizer report from cgtop $*:" >&2
-		echo "$stderr" >&2
-		return 1
-	fi
-}
-
 # record_start ARGS...: the recorder in the background (its PID in $RECORDER).
 record_start() {
 	nstk_spawn "$CGTOP" record --store "$DB" "$@"

@@ -24,16 +24,6 @@ teardown() {
 	nstk_cleanup
 }
 
-# cgtop_run ARGS...: run cgtop, stderr apart; fail on any sanitizer report.
-cgtop_run() {
-	run --separate-stderr "$CGTOP" "$@"
-	if [[ "$stderr" == *Sanitizer* || "$stderr" == *"runtime error:"* ]]; then
-		echo "sanitizer report from cgtop $*:" >&2
-		echo "$stderr" >&2
-		return 1
-	fi
-}
-
 # procs_json ARGS...: cgtop -J -P ARGS must exit 0 with valid JSON; its last line lands in $NSTK_JSON.
 procs_json() {
 	cgtop_run -J -P "$@"
