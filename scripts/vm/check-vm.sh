@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# check-vm.sh — make check-vm: run the project's bats tests inside a VM with a
-# real pure cgroup v2 kernel (Debian 12's generic 6.1 kernel) under qemu, and
-# end with the guest's "N passed, N failed" line (", N skipped" when some
-# were), the format of scripts/run-tests.sh, which folds it into its total.
+# check-vm.sh — one boot of the VM rig: run the project's bats tests inside a
+# VM with a real Debian kernel (5.10, 6.1 or 6.12: NSTK_VM_KERNEL) under
+# qemu, on a pure cgroup v2 or a pure legacy v1 layout (NSTK_VM_CGROUP), and
+# end with the guest's result line, named by its kernel and layout:
+#
+#   vm 5.10.0-32-amd64 v2: N passed, N failed[, N skipped]
+#
+# Each TAP line names them too ("ok 3 [5.10.0-32-amd64 v2] nsls ..."), so a
+# failure says where it failed. scripts/vm/check-matrix.sh boots the whole
+# matrix one after another; scripts/run-tests.sh counts the TAP lines.
 #
 #   1. fetch-kernel.sh: the kernel (vmlinux) and its 9p/virtio, virtio disk,
 #      overlay and veth modules, fetched once into a cache outside the work
@@ -15,7 +21,8 @@
 #      case it lies under /tmp, /run or /var/tmp, which get a tmpfs in the
 #      guest), and a sparse 64 MiB scratch disk, /dev/vda in the guest (for
 #      io.stat: tests write to it raw). The guest's init mounts a pure
-#      cgroup2 hierarchy, switches root into the host's tree and runs
+#      cgroup2 hierarchy (v2) or the v1 controllers on a tmpfs (v1),
+#      switches root into the host's tree and runs
 #      scripts/vm/guest-tests.sh, which prints bats's TAP between console
 #      markers.
 #   4. the console is read back: the TAP lines are printed as they come,
@@ -25,9 +32,14 @@
 #
 # Settings (environment):
 #   NSTK_BUILD       the build under test (build, or build/san)
+#   NSTK_VM_KERNEL   which kernel: 5.10, 6.1 (default) or 6.12 (fetch-kernel.sh)
+#   NSTK_VM_CGROUP   v2 (default): one cgroup2 hierarchy, cpu memory io pids
+#                    enabled; v1: cpu,cpuacct, memory, pids, blkio and a
+#                    named systemd hierarchy on a tmpfs at /sys/fs/cgroup, no
+#                    cgroup2 anywhere (init.sh)
 #   NSTK_VM_BATS     the bats files the guest looks in (default: tests/bats/*.bats)
-#   NSTK_VM_TAGS     the bats tags it runs (default: vm; see guest-tests.sh;
-#                    empty: every test of those files)
+#   NSTK_VM_TAGS     the bats tags it runs (default: vm on v2, vm-v1 on v1;
+#                    see guest-tests.sh; empty: every test of those files)
 #   NSTK_VM_FILTER   and of those only the ones whose name matches this regex
 #                    (bats -f), e.g. to look at one test in the guest
 #   NSTK_VM_TIMEOUT  seconds before qemu is killed (300: a guard against a
@@ -49,19 +61,33 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd -P)
 export NSTK_BUILD="${NSTK_BUILD:-build}"
+kernel=${NSTK_VM_KERNEL:-6.1}
+layout=${NSTK_VM_CGROUP:-v2}
+case $layout in
+v2) tags_default=vm ;;
+v1) tags_default=vm-v1 ;;
+*)
+	echo "check-vm: NSTK_VM_CGROUP is v2 or v1, not '$layout'" >&2
+	exit 2
+	;;
+esac
+tags=${NSTK_VM_TAGS-$tags_default}
+# The boot's name in result lines: the kernel asked for until the release
+# is known.
+name="$kernel $layout"
 timeout=${NSTK_VM_TIMEOUT:-300}
 mem=${NSTK_VM_MEM:-1024}
 smp=${NSTK_VM_SMP:-1}
 t0=$(date +%s.%N)
 
 skip() {
-	echo "SKIP: $*"
+	echo "SKIP: vm $name: $*"
 	exit 0
 }
 # A failure before the guest ran: one TAP failure and the summary line.
 fail_early() {
-	echo "not ok 1 vm: $*"
-	echo "0 passed, 1 failed"
+	echo "not ok 1 [$name] vm: $*"
+	echo "vm $name: 0 passed, 1 failed"
 	exit 1
 }
 elapsed() {
@@ -77,7 +103,7 @@ command -v qemu-system-x86_64 >/dev/null ||
 [ -x "$NSTK_BUILD/nsls" ] || fail_early "no $NSTK_BUILD/nsls: run make first"
 
 kerr=$(mktemp)
-kdir=$(scripts/vm/fetch-kernel.sh 2>"$kerr")
+kdir=$(scripts/vm/fetch-kernel.sh "$kernel" 2>"$kerr")
 krc=$?
 if [ "$krc" -ne 0 ]; then
 	sed 's/^/# /' "$kerr"
@@ -88,6 +114,7 @@ if [ "$krc" -ne 0 ]; then
 fi
 sed 's/^/# /' "$kerr"
 rm -f "$kerr"
+name="$(cat "$kdir/release") $layout"
 t_fetch=$(elapsed "$t0")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nstk-vm.XXXXXX")
@@ -150,9 +177,10 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "NSTK_ROOT=$(q "$root")"
 	echo "NSTK_BUILD=$(q "$NSTK_BUILD")"
 	echo "NSTK_VM_BATS=$(q "${NSTK_VM_BATS:-}")"
-	echo "NSTK_VM_TAGS=$(q "${NSTK_VM_TAGS-vm}")"
+	echo "NSTK_VM_TAGS=$(q "$tags")"
 	echo "NSTK_VM_FILTER=$(q "${NSTK_VM_FILTER:-}")"
-	echo "export NSTK_ROOT NSTK_BUILD NSTK_VM_BATS NSTK_VM_TAGS NSTK_VM_FILTER"
+	echo "NSTK_VM_CGROUP=$(q "$layout")"
+	echo "export NSTK_ROOT NSTK_BUILD NSTK_VM_BATS NSTK_VM_TAGS NSTK_VM_FILTER NSTK_VM_CGROUP"
 } >"$ird/nstk.env"
 (cd "$ird" && find . | busybox cpio -o -H newc >"$tmp/initrd" 2>/dev/null) ||
 	fail_early "busybox cpio could not build the initramfs"
@@ -188,6 +216,10 @@ filter() {
 		NSTK-VM-TAP-END) tap=0 ;;
 		*)
 			if [ "$tap" = 1 ]; then
+				# The boot's name in each test's line.
+				if [[ $line =~ ^((not )?ok [0-9]+ )(.*)$ ]]; then
+					line="${BASH_REMATCH[1]}[$name] ${BASH_REMATCH[3]}"
+				fi
 				printf '%s\n' "$line"
 			else
 				[[ $line == NSTK-VM-BOOTED:* ]] && echo "$EPOCHREALTIME" >"$tmp/booted"
@@ -200,7 +232,7 @@ filter() {
 }
 
 echo "# vm: $(cat "$kdir/package") ($(cat "$kdir/release")), $accel, ${mem} MiB, $smp CPU(s)," \
-	"timeout ${timeout} s; tests tagged '${NSTK_VM_TAGS-vm}' in ${NSTK_VM_BATS:-tests/bats/*.bats}"
+	"cgroup $layout, timeout ${timeout} s; tests tagged '$tags' in ${NSTK_VM_BATS:-tests/bats/*.bats}"
 t_boot=$EPOCHREALTIME
 : >"$console"
 # In the background so that an INT or TERM is handled at once (cleanup kills
@@ -233,7 +265,7 @@ elif [ "$guest_rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 	problem="the guest exited with status $guest_rc and no failed test"
 fi
 if [ -n "$problem" ]; then
-	echo "not ok $((n + 1)) vm: $problem"
+	echo "not ok $((n + 1)) [$name] vm: $problem"
 	f=$((f + 1))
 	echo "# vm: the last 40 console lines:"
 	tail -n 40 "$console" | sed 's/^/# vm| /'
@@ -249,8 +281,8 @@ fi
 echo "# vm: timings: kernel fetch/check ${t_fetch} s; boot ${boot} s; tests and power-off ${tests} s;" \
 	"qemu $(elapsed "$t_boot") s in all; check-vm ${t_total} s; qemu exit status $qrc"
 if [ "$s" -gt 0 ]; then
-	echo "$p passed, $f failed, $s skipped"
+	echo "vm $name: $p passed, $f failed, $s skipped"
 else
-	echo "$p passed, $f failed"
+	echo "vm $name: $p passed, $f failed"
 fi
 [ "$f" -eq 0 ]

@@ -5,7 +5,7 @@
 # of tests/bats/*.bats when empty), in TAP, between two console markers the
 # host counts from, then one summary line:
 #
-#   NSTK-VM-BOOTED: <guest uptime> s, kernel <release>, cgroup <controllers>
+#   NSTK-VM-BOOTED: <guest uptime> s, kernel <release>, cgroup <layout> [<controllers>]
 #   NSTK-VM-TAP-BEGIN
 #   ok 1 ... in 1234ms  (bats --tap --timing)
 #   NSTK-VM-TAP-END
@@ -21,12 +21,16 @@
 # Exit status 0 when nothing failed, else 1.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-export NSTK_BUILD="${NSTK_BUILD:-build}" NSTK_IN_VM=1
+export NSTK_BUILD="${NSTK_BUILD:-build}" NSTK_IN_VM=1 NSTK_VM_CGROUP="${NSTK_VM_CGROUP:-v2}"
 
 uptime() { cut -d' ' -f1 /proc/uptime; }
 
-echo "NSTK-VM-BOOTED: $(uptime) s, kernel $(uname -r)," \
-	"cgroup $(stat -f -c %T /sys/fs/cgroup) [$(cat /sys/fs/cgroup/cgroup.subtree_control)]"
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+	cgroups="cgroup2 [$(cat /sys/fs/cgroup/cgroup.subtree_control)]"
+else
+	cgroups="v1 [$(awk '$3 == "cgroup" { sub(".*/", "", $2); printf "%s ", $2 }' /proc/mounts)]"
+fi
+echo "NSTK-VM-BOOTED: $(uptime) s, kernel $(uname -r), cgroup $cgroups"
 
 # shellcheck disable=SC2206
 given=(${NSTK_VM_BATS:-})

@@ -10,7 +10,8 @@
 # locale-archive over /usr/lib/locale (check-vm.sh says why); the work tree
 # (its own share) at its host path again, over them if it lies under one;
 # lo up; a pure cgroup2 hierarchy on /sys/fs/cgroup with cpu, memory, io
-# and pids enabled for its children; then switch_root into the host's
+# and pids enabled for its children (NSTK_VM_CGROUP=v2), or the legacy v1
+# hierarchies on a tmpfs there (v1); then switch_root into the host's
 # tree, so the tests run with the host's own binaries and libraries and see
 # one root, as on a real host.
 #
@@ -82,9 +83,26 @@ if [ "${1:-}" != stage2 ]; then
 	mkdir -p "$r/dev/pts" "$r/dev/shm"
 	mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$r/dev/pts"
 	mount -t tmpfs -o mode=1777 tmpfs "$r/dev/shm"
-	mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 "$r/sys/fs/cgroup" || finish 1 "cannot mount cgroup2"
-	echo "+cpu +memory +io +pids" >"$r/sys/fs/cgroup/cgroup.subtree_control" ||
-		finish 1 "cannot enable cpu memory io pids in cgroup.subtree_control"
+	c=$r/sys/fs/cgroup
+	if [ "${NSTK_VM_CGROUP:-v2}" = v1 ]; then
+		# A legacy host as systemd made them before the unified layout, and
+		# as older distributions still do: a tmpfs, one hierarchy per
+		# controller (cpu and cpuacct mounted together, reached by both
+		# names), a named hierarchy for the init system, no cgroup2.
+		mount -t tmpfs -o mode=755,size=1m tmpfs "$c" || finish 1 "no tmpfs on /sys/fs/cgroup"
+		for h in cpu,cpuacct memory pids blkio; do
+			mkdir "$c/$h" && mount -t cgroup -o "$h" cgroup "$c/$h" ||
+				finish 1 "cannot mount the v1 $h hierarchy"
+		done
+		ln -s cpu,cpuacct "$c/cpu" && ln -s cpu,cpuacct "$c/cpuacct" ||
+			finish 1 "cannot link cpu and cpuacct"
+		mkdir "$c/systemd" && mount -t cgroup -o none,name=systemd cgroup "$c/systemd" ||
+			finish 1 "cannot mount the named systemd hierarchy"
+	else
+		mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 "$c" || finish 1 "cannot mount cgroup2"
+		echo "+cpu +memory +io +pids" >"$c/cgroup.subtree_control" ||
+			finish 1 "cannot enable cpu memory io pids in cgroup.subtree_control"
+	fi
 	hostname nstk-vm
 	# No network card, but a loopback interface that is up, as on any host.
 	ip link set lo up || finish 1 "cannot bring lo up"
@@ -98,10 +116,16 @@ fi
 # Stage 2: PID 1 in the host's tree. busybox sh reaps every child (it waits
 # for any PID), so processes the tests orphan do not stay zombies.
 cd "$NSTK_ROOT" || finish 1 "no $NSTK_ROOT in the guest"
+# v1: the tmpfs read-only, as systemd leaves it (the hierarchies on it stay
+# writable), so a test that assumes another layout fails instead of making
+# directories there. (Here, not in stage 1: remount reads /proc/mounts.)
+if [ "${NSTK_VM_CGROUP:-v2}" = v1 ]; then
+	busybox mount -o remount,ro /sys/fs/cgroup || finish 1 "cannot make /sys/fs/cgroup read-only"
+fi
 env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb LANG=C.UTF-8 TMPDIR=/tmp \
 	NSTK_IN_VM=1 NSTK_BUILD="$NSTK_BUILD" NSTK_VM_BATS="$NSTK_VM_BATS" NSTK_VM_TAGS="$NSTK_VM_TAGS" \
-	NSTK_VM_FILTER="$NSTK_VM_FILTER" \
+	NSTK_VM_FILTER="$NSTK_VM_FILTER" NSTK_VM_CGROUP="${NSTK_VM_CGROUP:-v2}" \
 	bash scripts/vm/guest-tests.sh
 finish $?

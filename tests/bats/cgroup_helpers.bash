@@ -25,9 +25,15 @@ cg_layout() {
 	else
 		CG_LAYOUT=v1
 		CG_DIRS=()
-		local h
+		# Each hierarchy once: cpu and cpuacct are often one, mounted as
+		# cpu,cpuacct and reached by both names (links), as systemd makes it.
+		local h d seen=" "
 		for h in cpu cpuacct memory pids; do
-			[ -d "$CG/$h" ] && CG_DIRS+=("$CG/$h")
+			[ -d "$CG/$h" ] || continue
+			d=$(realpath "$CG/$h")
+			[[ $seen == *" $d "* ]] && continue
+			seen+="$d "
+			CG_DIRS+=("$d")
 		done
 	fi
 }

@@ -56,6 +56,7 @@ in_band() {
 
 # ---- real cgroups on this host ----
 
+# bats test_tags=vm-v1
 @test "cgtop shows a CPU hog under a 0.2-CPU quota at about 20 % and throttled" {
 	cg_name
 	cg_make "$CG_NAME"
@@ -74,6 +75,7 @@ in_band() {
 	[ "$(jcg "/$CG_NAME" .cpu.effective.from)" = "/$CG_NAME" ]
 }
 
+# bats test_tags=vm-v1
 @test "cgtop shows 32 MiB held under a 64 MiB limit at about 50 % of max" {
 	[ -x "$MEMHOG" ] || fail "memhog not built: run make check"
 	cg_name
@@ -102,6 +104,7 @@ in_band() {
 	[[ "$output" == *"64.0M"* ]]
 }
 
+# bats test_tags=vm-v1
 @test "an ancestor's limit is the effective limit, with its path" {
 	cg_name
 	local parent="$CG_NAME"
@@ -114,6 +117,10 @@ in_band() {
 	[ "$(jcg "/$parent/child" .memory.max)" = null ]
 	[ "$(jcg "/$parent/child" .memory.effective.max)" = $((128 << 20)) ]
 	[ "$(jcg "/$parent/child" .memory.effective.from)" = "/$parent" ]
+	# On v1 the kernel says the same in the child's memory.stat.
+	if [ "$CG_LAYOUT" = v1 ]; then
+		assert_equal "$(sed -n 's/^hierarchical_memory_limit //p' "$CG/memory/$parent/child/memory.stat")" $((128 << 20))
+	fi
 	[ "$(jcg "/$parent/child" .cpu.limit_cores)" = null ]
 	[ "$(jcg "/$parent/child" .cpu.effective.limit_cores)" = 0.5 ]
 	[ "$(jcg "/$parent/child" .cpu.effective.from)" = "/$parent" ]
@@ -128,6 +135,7 @@ in_band() {
 	[[ "$output" == *"0.50@/$parent"* ]]
 }
 
+# bats test_tags=vm-v1
 @test "cgtop shows pids.current against pids.max" {
 	cg_name
 	cg_make "$CG_NAME"
@@ -138,6 +146,34 @@ in_band() {
 	[ "$(jcg "/$CG_NAME" .pids.max)" = 50 ]
 	[ "$(jcg "/$CG_NAME" .pids.pct_of_max)" = 2 ]
 	[ "$(jcg "/$CG_NAME" .tasks)" = 1 ]
+}
+
+# bats test_tags=vm-v1
+@test "a 256 MiB hog under a 64 MiB limit is OOM-killed; cgtop counts the kill as the kernel does" {
+	[ -x "$MEMHOG" ] || fail "memhog not built: run make check"
+	cg_name
+	cg_make "$CG_NAME"
+	cg_memory_max "$CG_NAME" $((64 << 20))
+	# The kernel's own count: memory.oom_control's oom_kill (v1, Linux 4.13)
+	# or memory.events' (v2).
+	local events="$CG/$CG_NAME/memory.events" key=oom_kill
+	[ "$CG_LAYOUT" = unified ] || events="$CG/memory/$CG_NAME/memory.oom_control"
+	assert_equal "$(sed -n "s/^$key //p" "$events")" 0
+	cgtop_last_json -n 1 "/$CG_NAME"
+	assert_equal "$(jcg "/$CG_NAME" .memory.oom_kills)" 0
+	# Not nstk_spawn: the hog is meant to die, its exit is the kernel's kill.
+	local d
+	run sh -c 'for d; do echo $$ >"$d/cgroup.procs" || exit 99; done; exec "$0" 256' \
+		"$MEMHOG" $(for d in "${CG_DIRS[@]}"; do echo "$d/$CG_NAME"; done)
+	assert_equal "$status" 137
+	local kernel
+	kernel=$(sed -n "s/^$key //p" "$events")
+	[ "$kernel" -ge 1 ] || fail "the kernel counted no OOM kill: $(cat "$events")"
+	cgtop_last_json -n 1 "/$CG_NAME"
+	assert_equal "$(jcg "/$CG_NAME" .memory.oom_kills)" "$kernel"
+	cgtop_run --prometheus "/$CG_NAME"
+	assert_success
+	assert_line "nstk_cgroup_oom_events_total{cgroup=\"/$CG_NAME\",container=\"\"} $kernel"
 }
 
 @test "cgroups made and removed during a run leave no error and no negative rate" {

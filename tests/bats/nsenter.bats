@@ -228,19 +228,27 @@ PATH=$PATH"
 	refute_output --partial NSTK_CALLER
 }
 
-# bats test_tags=vm
+# bats test_tags=vm,vm-v1
 @test "-c joins the target's cgroups in every hierarchy, v1 and unified, and leaves stdin alone" {
 	spawn_target
 	local name="nstk-bats-$$-$BATS_TEST_NUMBER" root
 	cgroup_make "$name"
-	# Hybrid: pids v1 and unified; pure v2 (the VM): the one tree.
+	# Hybrid: pids, the named systemd hierarchy and unified; pure v2 (the
+	# VM): the one tree; pure legacy v1 (the VM): pids and systemd.
 	for root in "${NSENTER_CG_ROOTS[@]}"; do
 		echo "$T" >"$root/$name/cgroup.procs"
 	done
 	nsenter_run -t "$T" -c cat /proc/self/cgroup
 	assert_success
 	assert_equal "$output" "$(cat "/proc/$T/cgroup")"
-	assert_line "0::/$name"
+	# In each of those hierarchies the command is where the target is.
+	assert_equal "$(grep -cE ":/$name\$" <<<"$output")" "${#NSENTER_CG_ROOTS[@]}"
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || [ -d /sys/fs/cgroup/unified ]; then
+		assert_line "0::/$name"
+	else
+		refute_line --regexp '^0::'
+		assert_line --regexp "^[0-9]+:name=systemd:/$name\$"
+	fi
 	run bash -c 'echo from-stdin | "$1" -t "$2" -c -n cat' _ "$NSENTER" "$T"
 	assert_success
 	assert_output from-stdin
@@ -584,6 +592,8 @@ _state_is() {
 	assert_fails_with "nsenter-lite: no process with PID 2147483647"
 }
 
+# (On every kernel of the VM matrix: the pidfd that pins the target says so.)
+# bats test_tags=vm
 @test "a target that has exited (a zombie) is refused, not entered" {
 	local f="$BATS_TEST_TMPDIR/zombie"
 	# perl reaps its child only when told to (SIGTERM): till then, a zombie.

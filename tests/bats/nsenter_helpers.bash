@@ -132,10 +132,16 @@ wait_gone_or_zombie() {
 	}
 }
 
+# The hierarchies a test cgroup is made in: the one tree on pure v2 (the VM);
+# else the pids hierarchy, the named systemd one where there is one, and the
+# cgroup2 tree of a hybrid host (not on a pure legacy v1 host: none).
 if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
 	NSENTER_CG_ROOTS=(/sys/fs/cgroup)
 else
-	NSENTER_CG_ROOTS=(/sys/fs/cgroup/pids /sys/fs/cgroup/unified)
+	NSENTER_CG_ROOTS=(/sys/fs/cgroup/pids)
+	[ -d /sys/fs/cgroup/systemd ] && NSENTER_CG_ROOTS+=(/sys/fs/cgroup/systemd)
+	[ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
+		NSENTER_CG_ROOTS+=(/sys/fs/cgroup/unified)
 fi
 
 cgroup_make() {
