@@ -16,7 +16,7 @@
 # Settings (environment):
 #   NSTK_VM_MATRIX   the boots, KERNEL:LAYOUT words (default
 #                    "5.10:v2 6.1:v2 6.12:v2 6.1:v1"; make check SAN=1 boots
-#                    only "6.1:v2", see the Makefile)
+#                    "5.10:v2 6.1:v2", see the Makefile)
 #   and everything check-vm.sh reads (NSTK_BUILD, NSTK_VM_TAGS, ...).
 #
 # Exit status: 0 when no boot failed, else 1.

@@ -60,7 +60,7 @@ wait_samples() {
 	fail "the store has $(samples) samples, not $1"
 }
 
-# bats test_tags=vm
+# bats test_tags=vm,vm-v1
 @test "record: a throttled hog and an OOM kill, read back with --at and --since" {
 	[ -x "$MEMHOG" ] || fail "memhog not built: run make check"
 	cg_make "$CG_NAME"
