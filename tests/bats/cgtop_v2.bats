@@ -145,6 +145,7 @@ in_band() {
 	# PSI: six numbers for each of the four cgroups, none null; before Linux
 	# 5.13 cpu.pressure has no "full" line (read from the kernel's file):
 	# then cpu_full_avg10 is null (absent), not 0, and the other five numbers.
+	echo "# path: cpu.pressure $(grep -q '^full ' "$CG/$V2/cpu/cpu.pressure" && echo with || echo without) a full line; nulls: ${a[30]:-none}" >&3
 	if grep -q '^full ' "$CG/$V2/cpu/cpu.pressure"; then
 		assert_equal "${a[28]} ${a[29]} ${a[30]}" "24 24 "
 	else
