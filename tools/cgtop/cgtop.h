@@ -217,9 +217,6 @@ int cgtop_render_json(const struct cgtop_options *o, const struct nstk_cg_frame 
 int cgtop_render_prometheus(const struct nstk_cg_frame *f, const struct nstk_cg_stats *const *rows,
 			    size_t n, FILE *out);
 
-/* Write text to path atomically: a temporary file beside it, then rename. */
-int cgtop_write_atomic(const char *path, const char *text, size_t len);
-
 /* ---- processes (procs.c): -P's table, its JSON, the screen's list ---- */
 
 /* A process's columns, in the order both tables show them; the command last. */

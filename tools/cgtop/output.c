@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cgtop.h"
+#include "nstk/expo.h"
 #include "nstk/util.h"
 
 /* ---- text ---- */
@@ -350,7 +351,7 @@ int cgtop_emit(const struct cgtop_options *o, const struct nstk_cg_frame *fr, bo
 		if (r < 0)
 			return r;
 		if (o->output_file)
-			return cgtop_write_atomic(o->output_file, text, len);
+			return nstk_expo_write_atomic(o->output_file, text, len);
 		fwrite(text, 1, len, stdout);
 		return stdout_written();
 	}

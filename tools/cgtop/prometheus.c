@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cgtop.h"
+#include "nstk/expo.h"
 #include "nstk/util.h"
 
 enum metric_unit {
@@ -105,30 +106,6 @@ static const struct metric metrics[] = {
 	  AT(now.io_full_usec), false, USEC_TO_S, -1 },
 };
 
-/*
- * A label value with \, " and newline escaped, as the exposition format
- * wants. It must be UTF-8 too, and a cgroup's name is any bytes: each byte
- * that is not UTF-8 becomes \xNN, as in JSON (nstk_json_text).
- */
-static void put_label_value(FILE *out, const char *raw)
-{
-	json_t *text = nstk_json_text(raw);
-	const char *s = text ? json_string_value(text) : "";
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\\\", out);
-		else if (*s == '"')
-			fputs("\\\"", out);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-	json_decref(text);
-}
-
 /* stamp: "" live (the scrape's time), " <ms>" for a recorded moment. */
 static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_stats *s, const char *stamp)
 {
@@ -147,18 +124,18 @@ static void put_sample(FILE *out, const struct metric *mt, const struct nstk_cg_
 	fputs(PREFIX, out);
 	fputs(mt->name, out);
 	fputs("{cgroup=", out);
-	put_label_value(out, s->path);
+	nstk_expo_label_value(out, s->path);
 	/* Every sample of a family has the same label names, or client_golang
 	 * (node_exporter) refuses the family: "" when there is no container. */
 	char label[NSTK_CONTAINER_LABEL_MAX] = "";
 	if (s->container && nstk_container_label(s->container, label, sizeof(label)) < 0)
 		label[0] = '\0';
 	fputs(",container=", out);
-	put_label_value(out, label);
+	nstk_expo_label_value(out, label);
 	if (mt->from >= 0) {
 		const char *from = *(const char *const *)((const char *)s + mt->from);
 		fputs(",from=", out);
-		put_label_value(out, from ? from : "");
+		nstk_expo_label_value(out, from ? from : "");
 	}
 	fputs("} ", out);
 	if (mt->unit == USEC_TO_S) {
@@ -245,7 +222,7 @@ int cgtop_prometheus_acc_write(struct cgtop_prometheus_acc *a, const char *outpu
 	if (fclose(out) != 0)
 		return -ENOMEM;
 	if (output_file)
-		return cgtop_write_atomic(output_file, text, len);
+		return nstk_expo_write_atomic(output_file, text, len);
 	fwrite(text, 1, len, stdout);
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -errno;
 }
@@ -260,32 +237,4 @@ void cgtop_prometheus_acc_free(struct cgtop_prometheus_acc *a)
 		free(a->text[i]);
 	}
 	free(a);
-}
-
-int cgtop_write_atomic(const char *path, const char *text, size_t len)
-{
-	_cleanup_free_ char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-		return -ENOMEM;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = 0;
-	for (size_t done = 0; done < len && r == 0;) {
-		ssize_t w = write(fd, text + done, len - done);
-		if (w < 0 && errno != EINTR)
-			r = -errno;
-		else if (w > 0)
-			done += (size_t)w;
-	}
-	/* Readers see the old file or the whole new one, never a torn one. */
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }

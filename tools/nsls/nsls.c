@@ -21,10 +21,12 @@
 #include "nstk/caps.h"
 #include "nstk/census.h"
 #include "nstk/container_scan.h"
-#include "nsview.h"
+#include "nstk/expo.h"
 #include "nstk/out.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
+#include "nsview.h"
+#include "prometheus.h"
 
 #define TOOL_NAME "nsls"
 #include "../tool.h"
@@ -77,6 +79,10 @@ static void usage(FILE *f)
 	      "     --no-sockets       do not look for network namespaces held only by sockets\n"
 	      "                        (found by default, as lsns 2.41+: a pidfd_getfd and an\n"
 	      "                        ioctl per socket); --sockets is accepted, the default\n"
+	      "     --prometheus       the inventory as Prometheus text (nstk_namespace_*: counts\n"
+	      "                        by kind and container, processes, and leaks: namespaces\n"
+	      "                        no process sits in, kept by a mount, fd or socket);\n"
+	      "                        -o <file> then writes it to <file>, atomically\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -u, --notruncate       don't truncate text in columns\n"
 	      " -W, --nowrap           don't use multi-line representation\n"
@@ -125,7 +131,7 @@ static void report_partial(const struct nstk_census *c)
 	fputs("; counts leave them out\n", stderr);
 }
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS, OPT_NO_SOCKETS };
+enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS, OPT_NO_SOCKETS, OPT_PROMETHEUS };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'J' },
@@ -139,6 +145,7 @@ static const struct option longopts[] = {
 	{ "container", required_argument, NULL, OPT_CONTAINER },
 	{ "sockets", no_argument, NULL, OPT_SOCKETS },
 	{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
+	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "notruncate", no_argument, NULL, 'u' },
 	{ "nowrap", no_argument, NULL, 'W' },
@@ -155,6 +162,8 @@ struct nsls_args {
 	struct nstk_nsview_options view;
 	int columns[MAX_COLUMNS];
 	bool json;
+	bool prometheus;
+	const char *prometheus_file; /* -o FILE with --prometheus; NULL: stdout */
 	unsigned sources;
 	const char *ino_text; /* the <namespace> argument as typed */
 	struct nstk_filter *filter;
@@ -201,6 +210,10 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 		{ { 'J', 'r' } },
 		{ { 'l', 'T' } },
 		{ { 'p', 'P' } },
+		{ { 'J', OPT_PROMETHEUS } },
+		{ { 'r', OPT_PROMETHEUS } },
+		{ { 'T', OPT_PROMETHEUS } },
+		{ { OPT_OUTPUT_ALL, OPT_PROMETHEUS } },
 	};
 	bool seen[TOOL_OPT_MAX] = { false };
 	const char *outputs[16];
@@ -234,6 +247,9 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 			break;
 		case OPT_NO_SOCKETS:
 			a->sources &= ~(unsigned)NSTK_SOURCE_SOCKETS;
+			break;
+		case OPT_PROMETHEUS:
+			a->prometheus = true;
 			break;
 		case OPT_CONTAINER:
 			if (!optarg[0])
@@ -305,9 +321,24 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 									     : NSTK_NSTREE_PROCESS;
 	if (!a->view.kinds)
 		a->view.kinds = NSTK_NS_ALL_KINDS;
-	r = parse_columns(a, outputs, n_outputs, seen[OPT_OUTPUT_ALL]);
-	if (r < 0)
-		return r;
+	if (a->prometheus) {
+		/* Metrics have no columns: -o names the file, as cgtop's. */
+		if (n_outputs > 1)
+			return usage_error("--prometheus takes one -o FILE");
+		if (n_outputs == 1 && !outputs[0][0])
+			return usage_error("empty file name for -o");
+		a->prometheus_file = n_outputs ? outputs[0] : NULL;
+		static const int metric_columns[] = { NSLS_PROMETHEUS_COLUMNS };
+		for (size_t i = 0; i < NSTK_ARRAY_SIZE(metric_columns); i++)
+			a->columns[i] = metric_columns[i];
+		a->view.columns = a->columns;
+		a->view.ncols = NSTK_ARRAY_SIZE(metric_columns);
+		a->view.tree = NSTK_NSTREE_NONE;
+	} else {
+		r = parse_columns(a, outputs, n_outputs, seen[OPT_OUTPUT_ALL]);
+		if (r < 0)
+			return r;
+	}
 	if (filter_expr) {
 		char err[160];
 		const char *names[NSTK_NSCOL_COUNT];
@@ -317,9 +348,11 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 			return usage_error("bad filter: %s", err);
 		a->view.filter = a->filter;
 	}
-	a->view.mark_no_process = !a->json;
+	a->view.mark_no_process = !a->json && !a->prometheus;
 	/* Raw output is for scripts: one line per namespace, as lsns. */
-	a->view.via = a->json ? NSTK_NSVIEW_VIA_COLUMN : a->text.raw ? NSTK_NSVIEW_VIA_NONE : NSTK_NSVIEW_VIA_ROWS;
+	a->view.via = a->json ? NSTK_NSVIEW_VIA_COLUMN
+		      : a->text.raw || a->prometheus ? NSTK_NSVIEW_VIA_NONE
+						     : NSTK_NSVIEW_VIA_ROWS;
 	a->view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	a->text.tree = a->view.tree != NSTK_NSTREE_NONE;
 	return 1;
@@ -352,10 +385,21 @@ static int precheck(const struct nstk_nsview_options *view)
 	return EXIT_SUCCESS;
 }
 
-/* The table as JSON or text on stdout: 0 or -errno. */
+/* The table as JSON, Prometheus text or text on stdout (or -o FILE): 0 or -errno. */
 static int render(const struct nsls_args *a, const struct nstk_census *census,
 		  const struct nstk_out_table *table)
 {
+	if (a->prometheus) {
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		int r = nsls_prometheus(table, census->n_denied, &text, &len);
+		if (r < 0)
+			return r;
+		if (a->prometheus_file)
+			return nstk_expo_write_atomic(a->prometheus_file, text, len);
+		fwrite(text, 1, len, stdout);
+		return 0;
+	}
 	if (!a->json) {
 		_cleanup_free_ char *out = NULL;
 		int r = nstk_out_render_text(table, &a->text, &out);
@@ -406,6 +450,8 @@ static int list_namespaces(struct nsls_args *a, struct nstk_census *census, stru
 		return tool_fail("no namespace with inode %s%s", a->ino_text,
 				 a->view.task ? " among the task's" : "");
 	r = render(a, census, *table);
+	if (r < 0 && a->prometheus_file)
+		return tool_fail("cannot write %s: %s", a->prometheus_file, strerror(-r));
 	if (r < 0)
 		return tool_fail("cannot render output: %s", strerror(-r));
 	return EXIT_SUCCESS;
