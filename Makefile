@@ -165,7 +165,7 @@ STRIP     ?= strip
 # systemd units go where systemd looks for them under PREFIX (/usr:
 # /usr/lib/systemd/system; /usr/local: /usr/local/lib/systemd/system).
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
-UNITS_IN  := $(wildcard tools/*/*.service.in)
+UNITS_IN  := $(wildcard tools/*/*.service.in systemd/*.service.in systemd/*.timer.in)
 UNITS     := $(notdir $(UNITS_IN:.in=))
 
 install: all
