@@ -42,10 +42,10 @@
 #                    see guest-tests.sh; empty: every test of those files)
 #   NSTK_VM_FILTER   and of those only the ones whose name matches this regex
 #                    (bats -f), e.g. to look at one test in the guest
-#   NSTK_VM_TIMEOUT  seconds before qemu is killed (300: a guard against a
-#                    hung guest, not the budget; the tagged tests take about
-#                    2 minutes on a quiet 2-core host, TCG slows down with
-#                    the host's load)
+#   NSTK_VM_TIMEOUT  seconds before qemu is killed (600: a guard against a
+#                    hung guest, not the budget; a v2 boot's tests take about
+#                    3 minutes on a quiet 2-core host, and TCG slows down with
+#                    the host's load, twice as slow beside another build)
 #   NSTK_VM_MEM      guest memory in MiB (1024)
 #   NSTK_VM_SMP      guest CPUs (1: as fast as 2 on a quiet 2-core host, twice as
 #                    fast on a busy one; 2 for a test that needs two)
@@ -75,7 +75,7 @@ tags=${NSTK_VM_TAGS-$tags_default}
 # The boot's name in result lines: the kernel asked for until the release
 # is known.
 name="$kernel $layout"
-timeout=${NSTK_VM_TIMEOUT:-300}
+timeout=${NSTK_VM_TIMEOUT:-600}
 mem=${NSTK_VM_MEM:-1024}
 smp=${NSTK_VM_SMP:-1}
 t0=$(date +%s.%N)
