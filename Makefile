@@ -38,7 +38,8 @@ LIB       := $(BUILD)/libnstk.a
 
 NSLS      := $(BUILD)/nsls
 NSLS_SRCS := $(wildcard tools/nsls/*.c)
-# nsls's view (rows, columns, trees) without its main(): test_nsview links it.
+# nsls's view (rows, columns, trees) without its main(): test_nsview and
+# test_nsls_prometheus link it.
 NSLS_VIEW_OBJS := $(filter-out $(BUILD)/tools/nsls/nsls.o,$(NSLS_SRCS:%.c=$(BUILD)/%.o))
 NSLS_LIBS := -lsmartcols -ljansson -lproc2 -lcap -lpthread
 
@@ -107,7 +108,7 @@ $(BUILD)/cgtop: $(CGTOP_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CGTOP_LIBS)
 
-$(BUILD)/tests/test_nsview: $(BUILD)/tests/unit/test_nsview.o $(NSLS_VIEW_OBJS) $(LIB)
+$(BUILD)/tests/test_nsview $(BUILD)/tests/test_nsls_prometheus: $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(NSLS_VIEW_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
