@@ -28,7 +28,9 @@
 # line names the archive keyring (signed-by), so apt checks the suite's
 # InRelease signature and every file's hash against it, as for the host's
 # own packages. The archive's address is the host's (the first Debian URI
-# of its sources; $NSTK_VM_MIRROR overrides it).
+# of its sources; $NSTK_VM_MIRROR overrides it). $NSTK_VM_KEYRING and
+# $NSTK_VM_APT_STATE name another keyring and state directory (the test of
+# a bad signature uses both).
 #
 # The cache lives outside the work tree: $NSTK_VM_CACHE, by default
 # /var/cache/nstk-vm (~/.cache/nstk-vm when that is not writable). Each
@@ -41,7 +43,8 @@
 #
 # Exit status: 0 with the directory on stdout; 3 when the kernel cannot be
 # had here (no apt, no archive): the reason is the last stderr line; 1 on
-# any other failure (2: no such kernel in the matrix).
+# any other failure, a signature that does not verify among them (2: no
+# such kernel in the matrix).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -89,7 +92,7 @@ fi
 
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 ||
 	unavailable "no apt-get/dpkg-deb: cannot fetch a Debian kernel"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+keyring=${NSTK_VM_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 [ -r "$keyring" ] || unavailable "no $keyring (debian-archive-keyring): cannot check the archive's signatures"
 
 # The archive: the first Debian (not -security) URI of the host's sources.
@@ -103,7 +106,7 @@ if [ -z "$mirror" ]; then
 fi
 
 # apt with this suite's own sources and state only.
-state=$root/build/vm-apt/$suite
+state=${NSTK_VM_APT_STATE:-$root/build/vm-apt}/$suite
 mkdir -p "$state/lists/partial" "$state/archives/partial"
 echo "deb [signed-by=$keyring] $mirror $suite main" >"$state/sources.list"
 : >"$state/status"
@@ -122,13 +125,17 @@ if id _apt >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	chown -R _apt "$state/lists" "$state/archives"
 fi
 say "apt-get update for $suite from $mirror (state in ${state#"$root"/})"
-papt apt-get update >"$state/update.log" 2>&1 || {
-	sed 's/^/  /' "$state/update.log" >&2
-	unavailable "apt-get update of $suite failed (no archive reachable, or a bad signature)"
-}
+urc=0
+papt apt-get update >"$state/update.log" 2>&1 || urc=$?
 if grep -qE '^(W|E): .*(signature|NO_PUBKEY|not signed)' "$state/update.log"; then
 	sed 's/^/  /' "$state/update.log" >&2
-	unavailable "$suite's index is not signed by a key in $keyring"
+	# Not a skip: an archive that does not verify is something to look at.
+	say "$suite's index is not signed by a key in $keyring"
+	exit 1
+fi
+if [ "$urc" -ne 0 ]; then
+	sed 's/^/  /' "$state/update.log" >&2
+	unavailable "apt-get update of $suite failed (no archive reachable at $mirror?)"
 fi
 
 # The concrete package behind this suite's linux-image-amd64 metapackage.

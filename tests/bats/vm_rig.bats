@@ -57,3 +57,20 @@ setup() {
 	assert_equal "$status" 2
 	assert_equal "$stderr" "fetch-kernel: no kernel '4.19' in the matrix (5.10, 6.1, 6.12)"
 }
+
+@test "fetch-kernel: an index not signed by the keyring given is a failure (status 1, not a skip), nothing fetched" {
+	local c="$BATS_TEST_TMPDIR/cache" st="$BATS_TEST_TMPDIR/apt"
+	# Debian's trixie key is a real archive key, but not the one that signs
+	# bullseye: apt must refuse bullseye's InRelease with it.
+	local key=/usr/share/keyrings/debian-archive-trixie-stable.gpg
+	[ -r "$key" ] || fail "no $key (debian-archive-keyring)"
+	run --separate-stderr env NSTK_VM_CACHE="$c" NSTK_VM_APT_STATE="$st" NSTK_VM_KEYRING="$key" \
+		scripts/vm/fetch-kernel.sh 5.10
+	assert_equal "$status" 1
+	assert_output ""
+	assert_equal "${stderr_lines[-1]}" "fetch-kernel: bullseye's index is not signed by a key in $key"
+	# Its own state, never the host's or the work tree's.
+	[ -f "$st/bullseye/sources.list" ] || fail "no private sources list in $st"
+	grep -qx "deb \\[signed-by=$key\\] .* bullseye main" "$st/bullseye/sources.list"
+	assert_equal "$(find "$c" -name '*.deb' -o -name vmlinux)" ""
+}
