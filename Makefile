@@ -113,6 +113,12 @@ $(BUILD)/tests/test_nsview $(BUILD)/tests/test_nsls_prometheus: $(BUILD)/tests/%
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# nsls --graph's DOT renderer alone: it reads a JSON document, not a census.
+$(BUILD)/tests/test_graph: $(BUILD)/tests/unit/test_graph.o $(BUILD)/tools/nsls/graph.o $(LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)

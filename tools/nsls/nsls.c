@@ -22,6 +22,7 @@
 #include "nstk/census.h"
 #include "nstk/container_scan.h"
 #include "nstk/expo.h"
+#include "graph.h"
 #include "nstk/out.h"
 #include "nstk/parse.h"
 #include "nstk/util.h"
@@ -88,6 +89,9 @@ static void usage(FILE *f)
 	      " -W, --nowrap           don't use multi-line representation\n"
 	      " -t, --type <name>      namespace type (cgroup, ipc, mnt, net, pid, time, user, uts);\n"
 	      "                        may be repeated\n"
+	      "     --graph[=dot]      the network namespaces, bridges and veth pairs as a\n"
+	      "                        Graphviz DOT graph (nsls --graph | dot -Tsvg >net.svg);\n"
+	      "                        -t net implied; not with the output options\n"
 	      " -T, --tree[=<rel>]     use tree format: process, owner or parent\n"
 	      "                        (-T alone means owner; without -T, -l or -J: process)\n"
 	      "                        process: processes between a row and its parent row\n"
@@ -131,7 +135,7 @@ static void report_partial(const struct nstk_census *c)
 	fputs("; counts leave them out\n", stderr);
 }
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS, OPT_NO_SOCKETS, OPT_PROMETHEUS };
+enum { OPT_OUTPUT_ALL = 0x100, OPT_CONTAINER, OPT_SOCKETS, OPT_NO_SOCKETS, OPT_PROMETHEUS, OPT_GRAPH };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'J' },
@@ -151,6 +155,7 @@ static const struct option longopts[] = {
 	{ "nowrap", no_argument, NULL, 'W' },
 	{ "type", required_argument, NULL, 't' },
 	{ "tree", optional_argument, NULL, 'T' },
+	{ "graph", optional_argument, NULL, OPT_GRAPH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -164,6 +169,7 @@ struct nsls_args {
 	bool json;
 	bool prometheus;
 	const char *prometheus_file; /* -o FILE with --prometheus; NULL: stdout */
+	bool graph; /* --graph: DOT from the JSON document */
 	unsigned sources;
 	const char *ino_text; /* the <namespace> argument as typed */
 	struct nstk_filter *filter;
@@ -174,7 +180,11 @@ struct nsls_args {
 static int parse_columns(struct nsls_args *a, const char *const *outputs, size_t n_outputs, bool output_all)
 {
 	size_t ncols = 0;
-	if (output_all) {
+	if (a->graph) {
+		static const int graph_columns[] = { NSLS_GRAPH_COLUMNS };
+		for (ncols = 0; ncols < NSTK_ARRAY_SIZE(graph_columns); ncols++)
+			a->columns[ncols] = graph_columns[ncols];
+	} else if (output_all) {
 		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
 			a->columns[ncols] = (int)ncols;
 	} else if (n_outputs == 0 || outputs[0][0] == '+') {
@@ -214,6 +224,17 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 		{ { 'r', OPT_PROMETHEUS } },
 		{ { 'T', OPT_PROMETHEUS } },
 		{ { OPT_OUTPUT_ALL, OPT_PROMETHEUS } },
+		/* --graph draws; the options of the table and JSON have no say in it. */
+		{ { OPT_GRAPH, 'J' } },
+		{ { OPT_GRAPH, 'r' } },
+		{ { OPT_GRAPH, 'l' } },
+		{ { OPT_GRAPH, 'T' } },
+		{ { OPT_GRAPH, 'o' } },
+		{ { OPT_GRAPH, OPT_OUTPUT_ALL } },
+		{ { OPT_GRAPH, 'n' } },
+		{ { OPT_GRAPH, 'u' } },
+		{ { OPT_GRAPH, 'W' } },
+		{ { OPT_GRAPH, OPT_PROMETHEUS } },
 	};
 	bool seen[TOOL_OPT_MAX] = { false };
 	const char *outputs[16];
@@ -296,6 +317,18 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 			a->view.tree = m;
 			break;
 		}
+		case OPT_GRAPH: {
+			/* As -T: "--graph dot" too, when the word is not an inode. */
+			const char *format = optarg;
+			uint64_t ino;
+			if (!format && optind < argc && argv[optind][0] != '-' &&
+			    nstk_parse_u64(argv[optind], strlen(argv[optind]), &ino) < 0)
+				format = argv[optind++];
+			if (format && strcmp(format, "dot") != 0)
+				return usage_error("unknown graph format: '%s' (dot)", format);
+			a->graph = true;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -316,8 +349,14 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 	int r = tool_check_exclusive(exclusive, NSTK_ARRAY_SIZE(exclusive), longopts, seen);
 	if (r < 0)
 		return r;
+	if (a->graph) {
+		/* Only network namespaces are drawn: -t net is implied, any other kind refused. */
+		if (a->view.kinds & ~(1u << NSTK_NS_NET))
+			return usage_error("--graph draws network namespaces only: -t net or no -t");
+		a->view.kinds = 1u << NSTK_NS_NET;
+	}
 	if (!seen['T'])
-		a->view.tree = (seen['l'] || a->json || seen[OPT_OUTPUT_ALL]) ? NSTK_NSTREE_NONE
+		a->view.tree = (seen['l'] || a->json || a->graph || seen[OPT_OUTPUT_ALL]) ? NSTK_NSTREE_NONE
 									     : NSTK_NSTREE_PROCESS;
 	if (!a->view.kinds)
 		a->view.kinds = NSTK_NS_ALL_KINDS;
@@ -348,11 +387,11 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 			return usage_error("bad filter: %s", err);
 		a->view.filter = a->filter;
 	}
-	a->view.mark_no_process = !a->json && !a->prometheus;
-	/* Raw output is for scripts: one line per namespace, as lsns. */
+	a->view.mark_no_process = !a->json && !a->prometheus && !a->graph;
+	/* Raw output is for scripts: one line per namespace, as lsns; metrics and a graph need none. */
 	a->view.via = a->json ? NSTK_NSVIEW_VIA_COLUMN
-		      : a->text.raw || a->prometheus ? NSTK_NSVIEW_VIA_NONE
-						     : NSTK_NSVIEW_VIA_ROWS;
+		      : a->text.raw || a->prometheus || a->graph ? NSTK_NSVIEW_VIA_NONE
+								 : NSTK_NSVIEW_VIA_ROWS;
 	a->view.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	a->text.tree = a->view.tree != NSTK_NSTREE_NONE;
 	return 1;
@@ -385,7 +424,7 @@ static int precheck(const struct nstk_nsview_options *view)
 	return EXIT_SUCCESS;
 }
 
-/* The table as JSON, Prometheus text or text on stdout (or -o FILE): 0 or -errno. */
+/* The table as JSON, Prometheus text, DOT or text on stdout (or -o FILE): 0 or -errno. */
 static int render(const struct nsls_args *a, const struct nstk_census *census,
 		  const struct nstk_out_table *table)
 {
@@ -400,7 +439,7 @@ static int render(const struct nsls_args *a, const struct nstk_census *census,
 		fwrite(text, 1, len, stdout);
 		return 0;
 	}
-	if (!a->json) {
+	if (!a->json && !a->graph) {
 		_cleanup_free_ char *out = NULL;
 		int r = nstk_out_render_text(table, &a->text, &out);
 		if (r == 0 && out[0])
@@ -411,6 +450,18 @@ static int render(const struct nsls_args *a, const struct nstk_census *census,
 	int r = nstk_nsview_json(census, table, a->view.tree, &doc);
 	if (r < 0)
 		return r;
+	if (a->graph) {
+		/* Drawn from the document -J would print: the same rows, the same values. */
+		char *dot;
+		size_t len;
+		r = nsls_graph_dot(doc, &dot, &len);
+		json_decref(doc);
+		if (r < 0)
+			return r;
+		fwrite(dot, 1, len, stdout);
+		free(dot);
+		return 0;
+	}
 	/* One string and one write: json_dumpf writes token by token. */
 	char *dumped = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
