@@ -55,6 +55,7 @@ bsdextrautils
 qemu-system-x86
 xz-utils
 git
+graphviz
 ca-certificates
 meson
 ninja-build
