@@ -7,6 +7,7 @@
 
 load helpers
 load containers_helpers
+load graph_helpers
 
 setup_file() {
 	ctr_setup_all
@@ -135,6 +136,53 @@ assert_container_rows() {
 	nsls_run -p $$ -t net -n -u -o IFACES
 	assert_output --partial "$peer_name"
 	assert_output --regexp "$peer_name [^;]*master $POD_BRIDGE peer eth0@$(nstk_ns_ino "$POD_PID" net)"
+}
+
+@test "podman: nsls --graph draws the container's netns joined by its veth to podman's bridge in the host; dot draws it" {
+	podman_facts
+	command -v dot >/dev/null || fail "no dot: install graphviz (scripts/install-deps.sh)"
+	local c host edge netns label cluster
+	c="$(nstk_ns_ino "$POD_PID" net)"
+	host="$(nstk_ns_ino $$ net)"
+	# The kernel's answer: eth0's peer is a port of podman's bridge in the host.
+	edge="$(g_veth_edge "pid:$POD_PID" eth0)"
+	[[ "$edge" == *"\"br_${host}_$POD_BRIDGE\""* && "$edge" == *"\"ns_$c\""* ]] || fail "the kernel says: $edge"
+	# The container's box: inode, the netns pin podman made (if any), the
+	# container as CONTAINER labels it with podman's name, eth0's addresses.
+	netns="$(g_netns_name "$c")"
+	label="net $c${netns:+\\nnetns $netns}\\npodman:${POD_ID:0:12} ($CTR_PODMAN)\\neth0 $(g_addrs "pid:$POD_PID" eth0)"
+	[[ "$label" == *"$POD_IP/$POD_PREFIX"* ]] || fail "podman's address $POD_IP/$POD_PREFIX is not eth0's: $label"
+
+	nsls_run --graph -Q "NS == $c || NS == $host"
+	assert_success
+	assert_output --partial "	\"ns_$c\" [shape=box, style=rounded, label=\"$label\"];"
+	# podman's bridge in the host's cluster, with the address it has there.
+	cluster="$(sed -n "/^	subgraph \"cluster_ns_$host\" {\$/,/^	}\$/p" <<<"$output")"
+	grep -qxF "		\"br_${host}_$POD_BRIDGE\" [shape=ellipse, label=\"bridge $POD_BRIDGE\\n$(g_addrs "" "$POD_BRIDGE")\"];" \
+		<<<"$cluster" || fail "no $POD_BRIDGE in the host's cluster: $output"
+	grep -qF "		\"ns_$host\" [shape=box, style=rounded, label=\"net $host (host)" <<<"$cluster" ||
+		fail "the host's box is not in its cluster, or not (host): $cluster"
+	assert_equal "$(grep -cxF "$edge" <<<"$output")" 1
+	g_svg
+	local t
+	for t in "ns_$c" "ns_$host" "br_${host}_$POD_BRIDGE" "cluster_ns_$host"; do
+		grep -qxF "$t" <<<"$G_TITLES" || fail "no <title>$t</title> in the SVG: $G_TITLES"
+	done
+	[[ "$edge" =~ \"([^\"]+)\"\ --\ \"([^\"]+)\"\ \[label=\"(.*)\"\]\; ]] || fail "edge line: $edge"
+	grep -qxF "${BASH_REMATCH[1]}--${BASH_REMATCH[2]}" <<<"$G_TITLES" || fail "no edge in the SVG: $G_TITLES"
+	assert_equal "$(g_svg_edge_text "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")" "${BASH_REMATCH[3]}"
+	grep -qxF "podman:${POD_ID:0:12} ($CTR_PODMAN)" <<<"$G_TEXTS" || fail "the container is not drawn: $G_TEXTS"
+
+	# --container: only the container's netns is a row; the host end is
+	# drawn dashed, by inode, and the bridge by name; the same edge.
+	nsls_run --graph --container "$CTR_PODMAN"
+	assert_success
+	assert_output --partial "	\"ns_$c\" [shape=box, style=rounded, label=\"$label\"];"
+	assert_output --partial "		\"ns_$host\" [shape=box, style=\"rounded,dashed\", label=\"net $host\"];"
+	assert_output --partial "		\"br_${host}_$POD_BRIDGE\" [shape=ellipse, style=dashed, label=\"bridge $POD_BRIDGE\"];"
+	assert_equal "$(grep -cxF "$edge" <<<"$output")" 1
+	assert_equal "$(grep -c 'shape=box' <<<"$output")" 2
+	g_svg
 }
 
 netmode_of() {

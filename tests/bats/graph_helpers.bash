@@ -6,6 +6,10 @@
 # for this shell's own. It gives:
 #   g_ip NS ARGS...          ip in that namespace
 #   g_ino NS                 its inode, as the kernel gives it
+#   g_addrs NS IFNAME        its addresses as nsls --graph lists them: with
+#                            their prefixes, in the kernel's order, blank-
+#                            separated, IPv6 link-local ones left out
+#   g_netns_name INO         the ip netns name of inode INO (/run/netns/*), or ""
 #   g_end NS IFNAME          the DOT node a veth end hangs on: "br_<ino>_<master>"
 #                            when it is a port of a bridge, else "ns_<ino>"
 #   g_veth_edge NS IFNAME    the DOT line of the veth pair IFNAME is one end of:
@@ -34,6 +38,19 @@ g_ino() {
 	"") nstk_ns_ino self net ;;
 	*) stat -L -c %i "/run/netns/$1" ;;
 	esac
+}
+
+g_addrs() {
+	g_ip "$1" -j addr show "$2" |
+		jq -r '[.[0].addr_info[] | select(.scope != "link") | "\(.local)/\(.prefixlen)"] | join(" ")'
+}
+
+g_netns_name() {
+	local f
+	for f in /run/netns/*; do
+		[ -e "$f" ] && [ "$(stat -L -c %i "$f" 2>/dev/null)" = "$1" ] && echo "${f##*/}"
+	done
+	return 0
 }
 
 # An interface name as a DOT id may hold it plainly; these tests use only such.

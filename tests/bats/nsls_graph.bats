@@ -63,12 +63,6 @@ g_ours() {
 	grep -E "\"(ns|br|if)_($A|$B|$S_INO)(_[^\"]*)?\"" <<<"$output" || true
 }
 
-# The one address of IFNAME in NS with its prefix, as the kernel has it.
-g_addr() {
-	g_ip "$1" -j addr show "$2" |
-		jq -r '[.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(" ")'
-}
-
 @test "--graph: a node per namespace (the kernel's inodes), the bridge in its namespace's cluster, each veth pair once, the port" {
 	g_scene
 	nsls_run --graph
@@ -78,8 +72,8 @@ g_addr() {
 	assert_equal "${lines[-1]}" "}"
 
 	# A and B: a box each with its ip netns name and eth0's address.
-	assert_output --partial "	\"ns_$A\" [shape=box, style=rounded, label=\"net $A\\nnetns $G_TAG-a\\neth0 $(g_addr "$G_TAG-a" eth0)\"];"
-	assert_output --partial "	\"ns_$B\" [shape=box, style=rounded, label=\"net $B\\nnetns $G_TAG-b\\neth0 $(g_addr "$G_TAG-b" eth0)\"];"
+	assert_output --partial "	\"ns_$A\" [shape=box, style=rounded, label=\"net $A\\nnetns $G_TAG-a\\neth0 $(g_addrs "$G_TAG-a" eth0)\"];"
+	assert_output --partial "	\"ns_$B\" [shape=box, style=rounded, label=\"net $B\\nnetns $G_TAG-b\\neth0 $(g_addrs "$G_TAG-b" eth0)\"];"
 	# S's box, its bridge and its ifb port, in S's cluster: the lines
 	# between its subgraph line and the cluster's closing brace.
 	local cluster
@@ -87,7 +81,7 @@ g_addr() {
 	[ -n "$cluster" ] || fail "no cluster for S ($S_INO): $output"
 	grep -qxF "		\"ns_$S_INO\" [shape=box, style=rounded, label=\"net $S_INO\\nnetns $S\"];" <<<"$cluster" ||
 		fail "S's node is not in its cluster: $cluster"
-	grep -qxF "		\"br_${S_INO}_br0\" [shape=ellipse, label=\"bridge br0\\n$(g_addr "$S" br0)\"];" <<<"$cluster" ||
+	grep -qxF "		\"br_${S_INO}_br0\" [shape=ellipse, label=\"bridge br0\\n$(g_addrs "$S" br0)\"];" <<<"$cluster" ||
 		fail "br0 is not in S's cluster: $cluster"
 	grep -qxF "		\"if_${S_INO}_p0\" [shape=plaintext, label=\"p0\"];" <<<"$cluster" ||
 		fail "p0 is not in S's cluster: $cluster"
@@ -118,7 +112,7 @@ g_addr() {
 			fail "no edge ${BASH_REMATCH[1]}--${BASH_REMATCH[2]} in the SVG: $G_TITLES"
 		assert_equal "$(g_svg_edge_text "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}")" "${BASH_REMATCH[3]}"
 	done
-	for t in "net $A" "netns $G_TAG-a" "eth0 $(g_addr "$G_TAG-a" eth0)" "bridge br0" "$(g_addr "$S" br0)" p0; do
+	for t in "net $A" "netns $G_TAG-a" "eth0 $(g_addrs "$G_TAG-a" eth0)" "bridge br0" "$(g_addrs "$S" br0)" p0; do
 		grep -qxF "$t" <<<"$G_TEXTS" || fail "'$t' is not drawn: $G_TEXTS"
 	done
 }
@@ -130,7 +124,7 @@ g_addr() {
 	nsls_run --graph -Q "NETNS == \"$G_TAG-a\""
 	assert_success
 	local q="$output"
-	assert_output --partial "	\"ns_$A\" [shape=box, style=rounded, label=\"net $A\\nnetns $G_TAG-a\\neth0 $(g_addr "$G_TAG-a" eth0)\"];"
+	assert_output --partial "	\"ns_$A\" [shape=box, style=rounded, label=\"net $A\\nnetns $G_TAG-a\\neth0 $(g_addrs "$G_TAG-a" eth0)\"];"
 	# S is not a row: its node says only its inode; br0 by name; both dashed.
 	assert_output --partial "	subgraph \"cluster_ns_$S_INO\" {"
 	assert_output --partial "		\"ns_$S_INO\" [shape=box, style=\"rounded,dashed\", label=\"net $S_INO\"];"
