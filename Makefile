@@ -5,7 +5,8 @@
 #   make            build libnstk.a and the tools
 #   make check      install deps, build, run unit + bats tests, print "N passed, N failed"
 #   make check-layers  fail when a file uses one of a layer above it or one that uses it back
-#   make demo       install deps, build, show nsls --tree and a sample of nsls -J
+#   make demo       install deps, build, show nsls --tree, --graph and a sample of nsls -J
+#                   (NSTK_DEMO_SVG=docs/demo-net.svg also draws the graph, README's picture)
 #   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
 #   make SAN=1 ...  the same with ASan + UBSan
 
