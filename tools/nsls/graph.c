@@ -229,13 +229,15 @@ static int collect_edges(struct graph *g)
 									   : (struct edge){ far, own };
 		}
 	}
-	qsort(g->edges, g->n_edges, sizeof(*g->edges), cmp_edges);
+	if (g->n_edges > 1) /* qsort's base must not be NULL, even for 0 */
+		qsort(g->edges, g->n_edges, sizeof(*g->edges), cmp_edges);
 	size_t n = 0;
 	for (size_t i = 0; i < g->n_edges; i++)
 		if (n == 0 || cmp_edges(&g->edges[n - 1], &g->edges[i]) != 0)
 			g->edges[n++] = g->edges[i];
 	g->n_edges = n;
-	qsort(g->stubs, g->n_stubs, sizeof(*g->stubs), cmp_stubs);
+	if (g->n_stubs > 1)
+		qsort(g->stubs, g->n_stubs, sizeof(*g->stubs), cmp_stubs);
 	return 0;
 }
 
@@ -505,7 +507,8 @@ int nsls_graph_dot(const json_t *doc, char **text, size_t *len)
 	int r = collect_rows(&g, rows);
 	if (r == 0) {
 		/* Stable: the document is sorted by inode, but a tree is not. */
-		qsort(g.rows, g.n_rows, sizeof(*g.rows), cmp_rows);
+		if (g.n_rows > 1)
+			qsort(g.rows, g.n_rows, sizeof(*g.rows), cmp_rows);
 		size_t n = 0;
 		for (size_t i = 0; i < g.n_rows; i++)
 			if (n == 0 || ino_of(g.rows[n - 1], "ns") != ino_of(g.rows[i], "ns"))
