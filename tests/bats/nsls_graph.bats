@@ -192,6 +192,7 @@ g_usage_error() {
 	g_usage_error "--graph and --tree are mutually exclusive" --graph -T owner
 	g_usage_error "--graph and --output are mutually exclusive" --graph -o NS
 	g_usage_error "--graph and --list are mutually exclusive" -l --graph
+	g_usage_error "--graph and --prometheus are mutually exclusive" --prometheus --graph
 	g_usage_error "--graph draws network namespaces only: -t net or no -t" --graph -t pid
 	g_usage_error "--graph draws network namespaces only: -t net or no -t" --graph -t net -t uts
 	nsls_run --graph -t net -Q 'NS == 1'
