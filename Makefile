@@ -7,6 +7,7 @@
 #   make check-layers  fail when a file uses one of a layer above it or one that uses it back
 #   make demo       install deps, build, show nsls --tree and a sample of nsls -J
 #   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
+#   make deb        build/deb/nstk_$(VERSION)_<arch>.deb (debian/, dpkg-buildpackage)
 #   make SAN=1 ...  the same with ASan + UBSan
 
 VERSION   := 0.1.0
@@ -183,6 +184,13 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8)))
+
+# The Debian package, built out of tree through make install (debian/rules)
+# from a copy of the source in build/deb/nstk-$(VERSION)/; the .deb lands in
+# build/deb/ (scripts/build-deb.sh).
+.PHONY: deb
+deb:
+	@scripts/build-deb.sh $(VERSION)
 
 clean:
 	rm -rf build
