@@ -8,6 +8,7 @@
 #   make demo       install deps, build, show nsls --tree, --graph and a sample of nsls -J
 #                   (NSTK_DEMO_SVG=docs/demo-net.svg also draws the graph, README's picture)
 #   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
+#   make deb        build/deb/nstk_$(VERSION)_<arch>.deb (debian/, dpkg-buildpackage)
 #   make SAN=1 ...  the same with ASan + UBSan
 
 VERSION   := 0.1.0
@@ -90,7 +91,7 @@ all: $(TOOLS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -190,6 +191,13 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8)))
+
+# The Debian package, built out of tree through make install (debian/rules)
+# from a copy of the source in build/deb/nstk-$(VERSION)/; the .deb lands in
+# build/deb/ (scripts/build-deb.sh).
+.PHONY: deb
+deb:
+	@scripts/build-deb.sh $(VERSION)
 
 clean:
 	rm -rf build

@@ -10,11 +10,17 @@ set -eu
 # netavark (bridge podman0) is only a Recommends. The tests read the bridge
 # from podman, so either works; this is the one a fresh machine gets.
 # scripts/fresh-check.sh fails when the tests use a package not named here.
+# debhelper and lintian are make deb's (tests/bats/deb.bats builds the package
+# and lints it); dpkg-buildpackage comes with dpkg-dev, which both
+# build-essential and debhelper depend on. No fakeroot: debian/control says
+# Rules-Requires-Root: no.
 # tzdata is named because test_when reads Europe/Berlin's DST changes from
 # /usr/share/zoneinfo, which a minimal image may not have.
 PACKAGES="
 build-essential
 pkg-config
+debhelper
+lintian
 libproc2-dev
 libjansson-dev
 libcap-dev
