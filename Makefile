@@ -7,7 +7,7 @@
 #   make check-layers  fail when a file uses one of a layer above it or one that uses it back
 #   make demo       install deps, build, show nsls --tree, --graph and a sample of nsls -J
 #                   (NSTK_DEMO_SVG=docs/demo-net.svg also draws the graph, README's picture)
-#   make install    PREFIX=/usr/local DESTDIR= (stripped); make uninstall the same
+#   make install    PREFIX=/usr/local DESTDIR= (stripped; bash completion too); make uninstall the same
 #   make deb        build/deb/nstk_$(VERSION)_<arch>.deb (debian/, dpkg-buildpackage)
 #   make SAN=1 ...  the same with ASan + UBSan
 
@@ -75,6 +75,9 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 
 MAN1      := $(wildcard tools/*/*.1)
 MAN8      := $(wildcard tools/*/*.8)
+# bash completion, one file per tool, where bash-completion looks for it.
+COMPLETIONS := $(wildcard completions/*)
+COMPLDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -182,6 +185,8 @@ install: all
 	install -m 0755 -s --strip-program=$(STRIP) $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN1),install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/)
+	install -d $(DESTDIR)$(COMPLDIR)
+	install -m 0644 $(COMPLETIONS) $(DESTDIR)$(COMPLDIR)/
 	install -d $(DESTDIR)$(UNITDIR)
 	$(foreach u,$(UNITS_IN),sed 's|@BINDIR@|$(PREFIX)/bin|g' $(u) >$(DESTDIR)$(UNITDIR)/$(notdir $(u:.in=)) && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$(notdir $(u:.in=));)
@@ -191,6 +196,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(TOOLS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(notdir $(MAN8)))
+	rm -f $(addprefix $(DESTDIR)$(COMPLDIR)/,$(notdir $(COMPLETIONS)))
 
 # The Debian package, built out of tree through make install (debian/rules)
 # from a copy of the source in build/deb/nstk-$(VERSION)/; the .deb lands in

@@ -16,6 +16,8 @@ set -eu
 # Rules-Requires-Root: no.
 # tzdata is named because test_when reads Europe/Berlin's DST changes from
 # /usr/share/zoneinfo, which a minimal image may not have.
+# bash-completion: completions/* use its _init_completion and _command_offset
+# when it is loaded; completion.bats runs them with it and without it.
 PACKAGES="
 build-essential
 pkg-config
@@ -67,6 +69,7 @@ meson
 ninja-build
 bison
 flex
+bash-completion
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
