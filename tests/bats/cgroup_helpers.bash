@@ -13,6 +13,9 @@
 #   cg_pids_max PATH N          set a limit in the layout's own files
 #   cg_spawn PATH CMD...        run CMD in PATH in every hierarchy (nstk_spawn);
 #                               returns once it has joined them all
+#   cg_wait_rss PID KIB         wait (max 20 s) until PID's VmRSS is KIB (a
+#                               memhog has touched what it holds); the bound
+#                               only catches a hang
 #   cgtop_run ARGS...           run $CGTOP (the suite sets it) with bats's run,
 #                               stderr apart; fails on any sanitizer report
 
@@ -77,6 +80,15 @@ cg_pids_max() {
 	local d="$CG/$1"
 	[ "$CG_LAYOUT" = unified ] || d="$CG/pids/$1"
 	echo "$2" >"$d/pids.max"
+}
+
+cg_wait_rss() {
+	local i rss
+	for ((i = 0; i < 400; i++)); do
+		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		[ "${rss:-0}" -ge "$2" ] && return 0
+		sleep 0.05
+	done
 }
 
 cg_spawn() {

@@ -82,14 +82,8 @@ in_band() {
 	cg_make "$CG_NAME"
 	cg_memory_max "$CG_NAME" $((64 << 20))
 	cg_spawn "$CG_NAME" "$MEMHOG" 32
-	# Wait until all 32 MiB are touched (memhog says so once memset is
-	# done); the bound only catches a hang.
-	local i rss
-	for ((i = 0; i < 400; i++)); do
-		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$NSTK_PID/status" 2>/dev/null)
-		[ "${rss:-0}" -ge $((32 << 10)) ] && break
-		sleep 0.05
-	done
+	# Wait until all 32 MiB are touched.
+	cg_wait_rss "$NSTK_PID" $((32 << 10))
 	cgtop_last_json -n 1 "/$CG_NAME"
 	echo "# memory: $(jcg "/$CG_NAME" '.memory | tojson')" >&3
 	[ "$(jcg "/$CG_NAME" .memory.max)" = $((64 << 20)) ]
@@ -299,27 +293,19 @@ in_band() {
 }
 
 @test "node_exporter's textfile collector serves cgtop's file" {
-	local ne
-	ne="$(command -v prometheus-node-exporter || command -v node_exporter || true)"
-	[ -n "$ne" ] || skip "prometheus-node-exporter not installed"
-	local dir="$BATS_TEST_TMPDIR/textfile" port=$((20000 + $$ % 20000))
+	local dir="$BATS_TEST_TMPDIR/textfile"
 	mkdir -p "$dir"
 	cgtop_run --prometheus -o "$dir/cgtop.prom"
 	[ "$status" -eq 0 ]
-	nstk_spawn "$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
-		--collector.textfile --collector.textfile.directory="$dir"
-	local i body=""
-	for ((i = 0; i < 100; i++)); do
-		body="$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null)" && break
-		sleep 0.05
-	done
-	grep -q '^nstk_cgroup_cpu_usage_seconds_total{cgroup="/",container=""}' <<<"$body"
-	grep -q '^node_textfile_scrape_error 0$' <<<"$body"
+	nstk_textfile_exporter "$dir"
+	nstk_scrape
+	grep -q '^nstk_cgroup_cpu_usage_seconds_total{cgroup="/",container=""}' <<<"$NSTK_SCRAPE"
+	grep -q '^node_textfile_scrape_error 0$' <<<"$NSTK_SCRAPE"
 	# Rows with and without a container label in one family (the v2 fixture's).
 	cgtop_run --root "$FIXTURES/v2" --prometheus -o "$dir/cgtop.prom"
-	body="$(curl -fsS "http://127.0.0.1:$port/metrics")"
-	grep -q '^nstk_cgroup_memory_working_set_bytes{cgroup=".*cri-containerd-.*",container="k8s:0f3c2a1e/4c01db0b339c"} 2.01326592e+08$' <<<"$body"
-	grep -q '^node_textfile_scrape_error 0$' <<<"$body"
+	nstk_scrape
+	grep -q '^nstk_cgroup_memory_working_set_bytes{cgroup=".*cri-containerd-.*",container="k8s:0f3c2a1e/4c01db0b339c"} 2.01326592e+08$' <<<"$NSTK_SCRAPE"
+	grep -q '^node_textfile_scrape_error 0$' <<<"$NSTK_SCRAPE"
 }
 
 @test "--check exits 3 and names the cgroups that match, 0 when none does, 1 when cgtop fails, 2 when it cannot parse" {

@@ -2,10 +2,9 @@
 # iproute2 and the kernel say, and what Graphviz drew from it. For
 # nsls_graph.bats and containers.bats; load it after helpers.bash.
 #
-# A namespace is named as g_ip names it: an ip netns name, pid:PID, or ""
-# for this shell's own. It gives:
-#   g_ip NS ARGS...          ip in that namespace
-#   g_ino NS                 its inode, as the kernel gives it
+# A namespace is named as helpers.bash's nstk_netns_ip names it: an ip
+# netns name, pid:PID, or "" for this shell's own (nstk_netns_inode gives
+# its inode). It gives:
 #   g_addrs NS IFNAME        its addresses as nsls --graph lists them: with
 #                            their prefixes, in the kernel's order, blank-
 #                            separated, IPv6 link-local ones left out
@@ -22,26 +21,8 @@
 #   g_svg_edge_text A B      the text of the SVG's edge between nodes A and B
 #                            (drawn either way round), entities undone
 
-g_ip() {
-	local ns="$1"
-	shift
-	case "$ns" in
-	pid:*) nsenter -t "${ns#pid:}" -n ip "$@" ;;
-	"") ip "$@" ;;
-	*) ip -n "$ns" "$@" ;;
-	esac
-}
-
-g_ino() {
-	case "$1" in
-	pid:*) nstk_ns_ino "${1#pid:}" net ;;
-	"") nstk_ns_ino self net ;;
-	*) stat -L -c %i "/run/netns/$1" ;;
-	esac
-}
-
 g_addrs() {
-	g_ip "$1" -j addr show "$2" |
+	nstk_netns_ip "$1" -j addr show "$2" |
 		jq -r '[.[0].addr_info[] | select(.scope != "link") | "\(.local)/\(.prefixlen)"] | join(" ")'
 }
 
@@ -63,10 +44,10 @@ _g_plain() {
 
 g_end() {
 	local ns="$1" ifname="$2" master kind ino
-	master="$(g_ip "$ns" -j link show "$ifname" | jq -r '.[0].master // ""')" || return 1
-	ino="$(g_ino "$ns")" || return 1
+	master="$(nstk_netns_ip "$ns" -j link show "$ifname" | jq -r '.[0].master // ""')" || return 1
+	ino="$(nstk_netns_inode "$ns")" || return 1
 	if [ -n "$master" ]; then
-		kind="$(g_ip "$ns" -j -d link show "$master" | jq -r '.[0].linkinfo.info_kind // ""')"
+		kind="$(nstk_netns_ip "$ns" -j -d link show "$master" | jq -r '.[0].linkinfo.info_kind // ""')"
 		if [ "$kind" = bridge ]; then
 			_g_plain "$master" || return 1
 			echo "br_${ino}_$master"
@@ -79,7 +60,7 @@ g_end() {
 # Prints "PEER_NS<US>PEER_IFNAME" for veth IFNAME in NS, as the kernel links them.
 _g_peer() {
 	local ns="$1" ifname="$2" me pidx nsid peer_ns=""
-	me="$(g_ip "$ns" -j link show "$ifname")" || return 1
+	me="$(nstk_netns_ip "$ns" -j link show "$ifname")" || return 1
 	pidx="$(jq -r '.[0].link_index // ""' <<<"$me")"
 	nsid="$(jq -r '.[0].link_netnsid // ""' <<<"$me")"
 	[ -n "$pidx" ] || {
@@ -88,13 +69,13 @@ _g_peer() {
 	}
 	if [ -n "$nsid" ]; then
 		# A peer namespace without an ip netns name is this shell's own.
-		peer_ns="$(g_ip "$ns" -j netns list-id |
+		peer_ns="$(nstk_netns_ip "$ns" -j netns list-id |
 			jq -r --argjson n "$nsid" '.[] | select(.nsid == $n) | .name // ""')"
 	else
 		peer_ns="$ns"
 	fi
 	printf '%s\x1f%s\n' "$peer_ns" \
-		"$(g_ip "$peer_ns" -j link show | jq -r --argjson i "$pidx" '.[] | select(.ifindex == $i) | .ifname')"
+		"$(nstk_netns_ip "$peer_ns" -j link show | jq -r --argjson i "$pidx" '.[] | select(.ifindex == $i) | .ifname')"
 }
 
 g_veth_edge() {
@@ -102,9 +83,9 @@ g_veth_edge() {
 	IFS=$'\x1f' read -r peer_ns peer_name < <(_g_peer "$ns" "$ifname") || return 1
 	[ -n "$peer_name" ] || return 1
 	_g_plain "$ifname" && _g_plain "$peer_name" || return 1
-	ino="$(g_ino "$ns")" && pino="$(g_ino "$peer_ns")" || return 1
-	idx="$(g_ip "$ns" -j link show "$ifname" | jq -r '.[0].ifindex')"
-	pidx="$(g_ip "$peer_ns" -j link show "$peer_name" | jq -r '.[0].ifindex')"
+	ino="$(nstk_netns_inode "$ns")" && pino="$(nstk_netns_inode "$peer_ns")" || return 1
+	idx="$(nstk_netns_ip "$ns" -j link show "$ifname" | jq -r '.[0].ifindex')"
+	pidx="$(nstk_netns_ip "$peer_ns" -j link show "$peer_name" | jq -r '.[0].ifindex')"
 	a="$(g_end "$ns" "$ifname")" && b="$(g_end "$peer_ns" "$peer_name")" || return 1
 	if [ "$ino" -lt "$pino" ] || { [ "$ino" = "$pino" ] && [ "$idx" -le "$pidx" ]; }; then
 		printf '\t"%s" -- "%s" [label="%s \xe2\x80\x94 %s"];\n' "$a" "$b" "$ifname" "$peer_name"

@@ -30,8 +30,24 @@
 #   nsls_assert_failure_with MESSAGE ARGS...
 #                            nsls ARGS must fail at run time: exit 1, nothing
 #                            on stdout, MESSAGE the last stderr line
+#   nsls_assert_usage_with MESSAGE ARGS...
+#                            nsls ARGS must be bad usage: exit 2, nothing on
+#                            stdout, "nsls: MESSAGE; try 'nsls --help'" the
+#                            one stderr line
 #   jqn FILTER ARGS...       jq -r FILTER over $NSTK_JSON (ARGS are jq's),
 #                            with node/nodes/kids defined (see NSTK_JQ_DEFS)
+#   nstk_netns_ip NS ARGS... ip ARGS in a network namespace: an ip netns name,
+#                            pid:PID (that process's), or "" (this one's)
+#   nstk_netns_inode NS      the inode of the network namespace NS names so
+#   nstk_socket_in_netns FILE  start tests/helpers/socket_in_netns on the
+#                            netns FILE (nstk_spawn) and wait for its socket:
+#                            $NSTK_PID, and the socket's fd in $NSTK_SOCKET_FD
+#   nstk_textfile_exporter DIR  start prometheus-node-exporter (nstk_spawn)
+#                            on a loopback port with only the textfile
+#                            collector, reading DIR; its /metrics URL lands in
+#                            $NSTK_EXPORTER_URL
+#   nstk_scrape              $NSTK_EXPORTER_URL's body, once it answers
+#                            (max 5 s), into $NSTK_SCRAPE
 
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
@@ -272,13 +288,80 @@ jqn() {
 	jq -r "$@" "$NSTK_JQ_DEFS $filter" <<<"$NSTK_JSON"
 }
 
+# _nsls_assert_exit STATUS STDERR ARGS...: nsls ARGS exits STATUS with
+# nothing on stdout and exactly STDERR on stderr.
+_nsls_assert_exit() {
+	local want_status="$1" want_stderr="$2"
+	shift 2
+	nsls_run "$@"
+	[ "$status" -eq "$want_status" ] || fail "nsls $* exited $status, want $want_status; stderr: $stderr"
+	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
+	assert_equal "$stderr" "$want_stderr"
+}
+
 # Runtime failure: exit 1, nothing on stdout, the error MESSAGE the one line
 # on stderr (the partial-scan summary is for terminals only).
 nsls_assert_failure_with() {
 	local message="$1"
 	shift
-	nsls_run "$@"
-	[ "$status" -eq 1 ] || fail "nsls $* exited $status, want 1; stderr: $stderr"
-	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
-	assert_equal "$stderr" "$message"
+	_nsls_assert_exit 1 "$message" "$@"
+}
+
+# Bad usage: exit 2, nothing on stdout, one line naming the problem.
+nsls_assert_usage_with() {
+	local message="$1"
+	shift
+	_nsls_assert_exit 2 "nsls: $message; try 'nsls --help'" "$@"
+}
+
+nstk_netns_ip() {
+	local ns="$1"
+	shift
+	case "$ns" in
+	pid:*) nsenter -t "${ns#pid:}" -n ip "$@" ;;
+	"") ip "$@" ;;
+	*) ip -n "$ns" "$@" ;;
+	esac
+}
+
+nstk_netns_inode() {
+	case "$1" in
+	pid:*) nstk_ns_ino "${1#pid:}" net ;;
+	"") nstk_ns_ino self net ;;
+	*) stat -L -c %i "/run/netns/$1" ;;
+	esac
+}
+
+nstk_socket_in_netns() {
+	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "run make $NSTK_BUILD/helpers/socket_in_netns first"
+	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "$1"
+	local i
+	NSTK_SOCKET_FD=""
+	for ((i = 0; i < _NSTK_POLLS; i++)); do
+		NSTK_SOCKET_FD=$(find "/proc/$NSTK_PID/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
+		[ -n "$NSTK_SOCKET_FD" ] && return 0
+		sleep "$_NSTK_POLL"
+	done
+	fail "the socket_in_netns helper opened no socket"
+}
+
+nstk_textfile_exporter() {
+	local ne port
+	ne="$(command -v prometheus-node-exporter || command -v node_exporter || true)"
+	[ -n "$ne" ] || fail "prometheus-node-exporter not installed (scripts/install-deps.sh installs it)"
+	# A port of this run's own, spread by the test's number.
+	port=$((20000 + ($$ + 97 * BATS_TEST_NUMBER) % 20000))
+	nstk_spawn "$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
+		--collector.textfile --collector.textfile.directory="$1"
+	NSTK_EXPORTER_URL="http://127.0.0.1:$port/metrics"
+}
+
+nstk_scrape() {
+	local i
+	NSTK_SCRAPE=""
+	for ((i = 0; i < _NSTK_POLLS; i++)); do
+		NSTK_SCRAPE="$(curl -fsS "$NSTK_EXPORTER_URL" 2>/dev/null)" && return 0
+		sleep "$_NSTK_POLL"
+	done
+	fail "node_exporter at $NSTK_EXPORTER_URL did not answer in 5 s"
 }

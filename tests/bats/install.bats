@@ -88,16 +88,11 @@ teardown() {
 		run promtool check metrics <"$t/$u"
 		[ "$status" -eq 0 ] && [ -z "$output" ] || fail "promtool check metrics $u: $output"
 	done
-	local port=$((20000 + ($$ + 13) % 20000)) i body=""
-	nstk_spawn "$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
-		--collector.textfile --collector.textfile.directory="$t"
-	for ((i = 0; i < 100; i++)); do
-		body="$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null)" && break
-		sleep 0.05
-	done
-	grep -q '^nstk_cgroup_cpu_usage_seconds_total{cgroup="/",container=""}' <<<"$body" || fail "no cgtop series served"
-	grep -qE '^nstk_namespace_leaked_namespaces\{type="net"\} [0-9]+$' <<<"$body" || fail "no nsls series served"
-	grep -q '^node_textfile_scrape_error 0$' <<<"$body"
+	nstk_textfile_exporter "$t"
+	nstk_scrape
+	grep -q '^nstk_cgroup_cpu_usage_seconds_total{cgroup="/",container=""}' <<<"$NSTK_SCRAPE" || fail "no cgtop series served"
+	grep -qE '^nstk_namespace_leaked_namespaces\{type="net"\} [0-9]+$' <<<"$NSTK_SCRAPE" || fail "no nsls series served"
+	grep -q '^node_textfile_scrape_error 0$' <<<"$NSTK_SCRAPE"
 	run make -s -C "$NSTK_ROOT" "${san[@]}" BUILD="$build" DESTDIR="$d" PREFIX=/usr uninstall
 	assert_success
 	assert_equal "$(find "$d" -type f)" ""

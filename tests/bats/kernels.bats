@@ -108,18 +108,11 @@ syscall_ok() {
 }
 
 @test "nsenter-lite: a thread is pinned by its own pidfd with PIDFD_THREAD (6.9), else by its process's" {
-	[ -x "$NSTK_HELPERS/unshare_thread" ] || fail "$NSTK_HELPERS/unshare_thread not built"
 	# pidfd_open(2) = 434 with PIDFD_THREAD (O_EXCL, 0x80) on this shell.
 	local thread=no
 	syscall_ok 434 $$ 128 && thread=yes
-	spawn_logged "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$NSTK_HELPERS/unshare_thread" nstk-thread
-	local p=$NSTK_PID tid="" i
-	for ((i = 0; i < 250; i++)); do
-		tid=$(head -n 1 "$BATS_TEST_TMPDIR/out")
-		[ -n "$tid" ] && break
-		sleep 0.02
-	done
-	[ -n "$tid" ] && [ "$tid" != "$p" ] || fail "no thread id: $(cat "$BATS_TEST_TMPDIR/err")"
+	spawn_thread
+	local p=$THREAD_PID tid=$THREAD_TID
 	run strace -f -qq -e trace=pidfd_open -o "$BATS_TEST_TMPDIR/trace" "$NSENTER" -t "$tid" -u hostname
 	assert_success
 	assert_output nstk-thread
@@ -142,12 +135,7 @@ syscall_ok() {
 	local name="nstk-kernels-$$-$BATS_TEST_NUMBER" file
 	cg_make "$name"
 	cg_spawn "$name" "$MEMHOG" 16
-	local i rss
-	for ((i = 0; i < 400; i++)); do
-		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$NSTK_PID/status" 2>/dev/null)
-		[ "${rss:-0}" -ge $((16 << 10)) ] && break
-		sleep 0.05
-	done
+	cg_wait_rss "$NSTK_PID" $((16 << 10))
 	if [ "$CG_LAYOUT" = unified ]; then
 		file="$CG/$name/memory.peak"
 	else

@@ -703,15 +703,8 @@ race() {
 
 # bats test_tags=vm
 @test "-t TID of a thread enters the thread's own namespaces, as nsenter (PIDFD_THREAD, else the process's pidfd)" {
-	[ -x "$NSTK_HELPERS/unshare_thread" ] || fail "$NSTK_HELPERS/unshare_thread not built"
-	spawn_logged "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err" "$NSTK_HELPERS/unshare_thread" nstk-thread
-	local p=$NSTK_PID tid="" i
-	for ((i = 0; i < 250; i++)); do
-		tid=$(head -n 1 "$BATS_TEST_TMPDIR/out")
-		[ -n "$tid" ] && break
-		sleep 0.02
-	done
-	[ -n "$tid" ] && [ "$tid" != "$p" ] || fail "no thread id: $(cat "$BATS_TEST_TMPDIR/err")"
+	spawn_thread
+	local p=$THREAD_PID tid=$THREAD_TID
 	# The kernel's answer: the thread's uts namespace is not its process's.
 	[ "$(readlink "/proc/$p/task/$tid/ns/uts")" != "$(readlink "/proc/$p/ns/uts")" ]
 	nsenter_run -t "$tid" -u hostname
@@ -731,18 +724,11 @@ race() {
 
 # bats test_tags=vm
 @test "-N, --net-socket FD enters the network namespace of the target's socket" {
-	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "$NSTK_HELPERS/socket_in_netns not built"
 	nstk_netns_add
-	local n p fd="" i
+	local n p fd
 	n=$(stat -L -c %i "/run/netns/$NSTK_NETNS_NAME")
-	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "/run/netns/$NSTK_NETNS_NAME"
-	p=$NSTK_PID
-	for ((i = 0; i < 250; i++)); do
-		fd=$(find "/proc/$p/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
-		[ -n "$fd" ] && break
-		sleep 0.02
-	done
-	[ -n "$fd" ] || fail "the helper opened no socket"
+	nstk_socket_in_netns "/run/netns/$NSTK_NETNS_NAME"
+	p=$NSTK_PID fd=$NSTK_SOCKET_FD
 	# The process itself is in ours; its socket is in the other one.
 	[ "$(nstk_ns_ino "$p" net)" = "$(nstk_ns_ino self net)" ]
 	nsenter_run -t "$p" -N "$fd" readlink /proc/self/ns/net

@@ -17,6 +17,9 @@
 #                             to host 100000-165535: $U
 #   spawn_logged OUT ERR CMD  as nstk_spawn (setsid, cleaned up by
 #                             nstk_cleanup), stdout and stderr to files
+#   spawn_thread              tests/helpers/unshare_thread: a process whose
+#                             second thread is in a uts namespace of its own,
+#                             host name nstk-thread: $THREAD_PID, $THREAD_TID
 #   wait_for_file FILE        wait (max 5 s) until FILE exists
 #   wait_in_syscall PID NR    wait (max 5 s) until PID sits in system call NR
 #                             (as /proc/PID/syscall says: a tracer holds it)
@@ -89,6 +92,21 @@ spawn_logged() {
 	setsid "$@" </dev/null >"$out" 2>"$err" 3>&- &
 	NSTK_PID=$!
 	NSTK_PGIDS+=("$NSTK_PID")
+}
+
+spawn_thread() {
+	[ -x "$NSTK_HELPERS/unshare_thread" ] || fail "$NSTK_HELPERS/unshare_thread not built"
+	spawn_logged "$BATS_TEST_TMPDIR/thread.out" "$BATS_TEST_TMPDIR/thread.err" \
+		"$NSTK_HELPERS/unshare_thread" nstk-thread
+	THREAD_PID=$NSTK_PID THREAD_TID=""
+	local i
+	for ((i = 0; i < 250; i++)); do
+		THREAD_TID=$(head -n 1 "$BATS_TEST_TMPDIR/thread.out")
+		[ -n "$THREAD_TID" ] && break
+		sleep 0.02
+	done
+	[ -n "$THREAD_TID" ] && [ "$THREAD_TID" != "$THREAD_PID" ] ||
+		fail "no thread id: $(cat "$BATS_TEST_TMPDIR/thread.err")"
 }
 
 _nsenter_poll() {

@@ -53,9 +53,9 @@ g_scene() {
 	ip -n "$G_TAG-a" addr add 10.77.0.2/24 dev eth0
 	ip -n "$G_TAG-b" addr add 10.77.0.3/24 dev eth0
 	ip -n "$S" link set br0 up
-	A=$(g_ino "$G_TAG-a")
-	B=$(g_ino "$G_TAG-b")
-	S_INO=$(g_ino "$S")
+	A=$(nstk_netns_inode "$G_TAG-a")
+	B=$(nstk_netns_inode "$G_TAG-b")
+	S_INO=$(nstk_netns_inode "$S")
 }
 
 # The lines of $output that name one of our namespaces' nodes.
@@ -163,7 +163,7 @@ g_ours() {
 	ip -n "$G_TAG-s" link add "$name" type bridge
 	# The kernel has it so: ip -j says the very bytes.
 	assert_equal "$(ip -n "$G_TAG-s" -j link show | jq -r '.[].ifname' | grep -cxF "$name")" 1
-	ino=$(g_ino "$G_TAG-s")
+	ino=$(nstk_netns_inode "$G_TAG-s")
 	nsls_run --graph "$ino"
 	assert_success
 	# The id spells the bytes in ASCII; the label keeps them, DOT-escaped.
@@ -173,28 +173,18 @@ g_ours() {
 	assert_equal "$(grep '^bridge ' <<<"$G_TEXTS")" "bridge $name"
 }
 
-# Bad usage: exit 2, one line on stderr starting "nsls: ", nothing on stdout.
-g_usage_error() {
-	local want="$1"
-	shift
-	nsls_run "$@"
-	[ "$status" -eq 2 ] || fail "nsls $* exited $status, want 2; stderr: $stderr"
-	[ -z "$output" ] || fail "nsls $* printed on stdout: $output"
-	assert_equal "$stderr" "nsls: $want; try 'nsls --help'"
-}
-
 @test "--graph: a format but dot, the output options and another -t are usage errors" {
-	g_usage_error "unknown graph format: 'svg' (dot)" --graph=svg
-	g_usage_error "unknown graph format: 'png' (dot)" --graph png
-	g_usage_error "--graph and --json are mutually exclusive" --graph -J
-	g_usage_error "--graph and --json are mutually exclusive" --json --graph
-	g_usage_error "--graph and --raw are mutually exclusive" --graph -r
-	g_usage_error "--graph and --tree are mutually exclusive" --graph -T owner
-	g_usage_error "--graph and --output are mutually exclusive" --graph -o NS
-	g_usage_error "--graph and --list are mutually exclusive" -l --graph
-	g_usage_error "--graph and --prometheus are mutually exclusive" --prometheus --graph
-	g_usage_error "--graph draws network namespaces only: -t net or no -t" --graph -t pid
-	g_usage_error "--graph draws network namespaces only: -t net or no -t" --graph -t net -t uts
+	nsls_assert_usage_with "unknown graph format: 'svg' (dot)" --graph=svg
+	nsls_assert_usage_with "unknown graph format: 'png' (dot)" --graph png
+	nsls_assert_usage_with "--graph and --json are mutually exclusive" --graph -J
+	nsls_assert_usage_with "--graph and --json are mutually exclusive" --json --graph
+	nsls_assert_usage_with "--graph and --raw are mutually exclusive" --graph -r
+	nsls_assert_usage_with "--graph and --tree are mutually exclusive" --graph -T owner
+	nsls_assert_usage_with "--graph and --output are mutually exclusive" --graph -o NS
+	nsls_assert_usage_with "--graph and --list are mutually exclusive" -l --graph
+	nsls_assert_usage_with "--graph and --prometheus are mutually exclusive" --prometheus --graph
+	nsls_assert_usage_with "--graph draws network namespaces only: -t net or no -t" --graph -t pid
+	nsls_assert_usage_with "--graph draws network namespaces only: -t net or no -t" --graph -t net -t uts
 	nsls_run --graph -t net -Q 'NS == 1'
 	assert_success
 }

@@ -563,18 +563,11 @@ h_root_mount() {
 
 # bats test_tags=vm
 @test "a netns held only by a socket is found by default (as lsns 2.41+), not with --no-sockets" {
-	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "run make $NSTK_BUILD/helpers/socket_in_netns first"
 	nstk_netns_add
-	local name=$NSTK_NETNS_NAME n p i fd=""
+	local name=$NSTK_NETNS_NAME n p fd
 	n=$(stat -L -c %i "/run/netns/$name")
-	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "/run/netns/$name"
-	p=$NSTK_PID
-	for i in $(seq 250); do
-		fd=$(find "/proc/$p/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
-		[ -n "$fd" ] && break
-		sleep 0.02
-	done
-	[ -n "$fd" ] || fail "the helper opened no socket"
+	nstk_socket_in_netns "/run/netns/$name"
+	p=$NSTK_PID fd=$NSTK_SOCKET_FD
 	ip netns del "$name"
 	# With --no-sockets nothing nsls looks at holds it any more.
 	nsls_run -J --no-sockets "$n"

@@ -36,27 +36,8 @@ m_netns_add() {
 	ip netns add "$M_NS"
 }
 
-# ip in a network namespace: an ip netns name, pid:PID, or "" for this one.
-m_ip() {
-	local ns="$1"
-	shift
-	case "$ns" in
-	pid:*) nsenter -t "${ns#pid:}" -n ip "$@" ;;
-	"") ip "$@" ;;
-	*) ip -n "$ns" "$@" ;;
-	esac
-}
 
-# The inode of a network namespace named as m_ip names it.
-m_ino() {
-	case "$1" in
-	pid:*) nstk_ns_ino "${1#pid:}" net ;;
-	"") nstk_ns_ino self net ;;
-	*) stat -L -c %i "/run/netns/$1" ;;
-	esac
-}
-
-# NETMODE as iproute2 describes namespace NS (m_ip's forms), for the
+# NETMODE as iproute2 describes namespace NS (nstk_netns_ip's forms), for the
 # namespaces these tests make: lo and the kernel's fallback tunnels aside,
 # "bridge:B[,B2...]" for veths whose peer (in this namespace, or the one
 # link-netnsid names through ip netns list-id; a peer namespace with no
@@ -65,8 +46,8 @@ m_ino() {
 m_oracle() {
 	local ns="$1" links ids idx name kind ltype pidx nsid pname peer_ns plinks master mkind
 	local bridges=() other=0 b dup
-	links="$(m_ip "$ns" -j -d link show)" || return 1
-	ids="$(m_ip "$ns" -j netns list-id)" || return 1
+	links="$(nstk_netns_ip "$ns" -j -d link show)" || return 1
+	ids="$(nstk_netns_ip "$ns" -j netns list-id)" || return 1
 	# Fields split on US (0x1f), which is not blank: empty fields stay fields.
 	while IFS=$'\x1f' read -r idx name kind ltype pidx nsid pname; do
 		[ "$ltype" = loopback ] && continue
@@ -80,7 +61,7 @@ m_oracle() {
 		fi
 		if [ -n "$nsid" ]; then
 			peer_ns="$(jq -r --argjson n "$nsid" '.[] | select(.nsid == $n) | .name // ""' <<<"$ids")"
-			plinks="$(m_ip "$peer_ns" -j -d link show)" || return 1
+			plinks="$(nstk_netns_ip "$peer_ns" -j -d link show)" || return 1
 			master="$(jq -r --argjson i "$pidx" '.[] | select(.ifindex == $i) | .master // ""' <<<"$plinks")"
 		else
 			plinks=$links
@@ -152,10 +133,10 @@ m_join_cgroup() {
 @test "a namespace with only lo is none, and -Q finds it by NETMODE" {
 	local ino
 	m_netns_add lo
-	ino=$(m_ino "$M_NS")
+	ino=$(nstk_netns_inode "$M_NS")
 	assert_equal "$(m_oracle "$M_NS")" none
 	# Only lo, as ip -o link lists it.
-	assert_equal "$(m_ip "$M_NS" -o link show | awk -F': ' '{print $2}' | paste -sd ' ')" lo
+	assert_equal "$(nstk_netns_ip "$M_NS" -o link show | awk -F': ' '{print $2}' | paste -sd ' ')" lo
 
 	nsls_json -t net -o NS,TYPE,NETMODE
 	assert_equal "$(m_mode "$ino")" "$(m_oracle "$M_NS")"
@@ -174,7 +155,7 @@ m_join_cgroup() {
 	local ino host br="${M_TAG}b" v="${M_TAG}v"
 	host=$(m_host_ino)
 	m_netns_add c
-	ino=$(m_ino "$M_NS")
+	ino=$(nstk_netns_inode "$M_NS")
 	NSTK_LINKS+=("$v" "$br")
 	ip link add "$br" type bridge
 	ip link add "$v" type veth peer name eth0 netns "$M_NS"
@@ -231,7 +212,7 @@ m_join_cgroup() {
 	ip -n "$b" link add br1 type bridge
 	ip -n "$b" link add s0 type veth peer name s1
 	ip -n "$b" link set s1 master br1
-	ia=$(m_ino "$a") ib=$(m_ino "$b") ic=$(m_ino "$c") id=$(m_ino "$d")
+	ia=$(nstk_netns_inode "$a") ib=$(nstk_netns_inode "$b") ic=$(nstk_netns_inode "$c") id=$(nstk_netns_inode "$d")
 	assert_equal "$(m_oracle "$a")" bridge:br0
 	assert_equal "$(m_oracle "$c")" other
 

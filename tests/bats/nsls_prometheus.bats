@@ -71,7 +71,6 @@ leaked() {
 }
 
 @test "a namespace kept only by an fd, or a netns only by a socket, is a leak naming /proc/PID/fd/N" {
-	[ -x "$NSTK_HELPERS/socket_in_netns" ] || fail "run make $NSTK_BUILD/helpers/socket_in_netns first"
 	# A uts namespace whose only process exits while a shell holds its file.
 	local f="$BATS_TEST_TMPDIR/held"
 	nstk_spawn bash -c 'unshare --uts sleep 1000 & p=$!; for i in $(seq 250); do
@@ -87,16 +86,10 @@ leaked() {
 	[ "$u" != "$(nstk_ns_ino self uts)" ]
 	# A netns that only a socket keeps (its bind mount removed).
 	nstk_netns_add
-	local name=$NSTK_NETNS_NAME n fd=""
+	local name=$NSTK_NETNS_NAME n
 	n=$(stat -L -c %i "/run/netns/$name")
-	nstk_spawn "$NSTK_HELPERS/socket_in_netns" "/run/netns/$name"
-	local p=$NSTK_PID
-	for i in $(seq 250); do
-		fd=$(find "/proc/$p/fd" -lname 'socket:*' -printf '%f\n' 2>/dev/null | head -n 1)
-		[ -n "$fd" ] && break
-		sleep 0.02
-	done
-	[ -n "$fd" ] || fail "the helper opened no socket"
+	nstk_socket_in_netns "/run/netns/$name"
+	local p=$NSTK_PID fd=$NSTK_SOCKET_FD
 	ip netns del "$name"
 	prom
 	assert_equal "$(leaked "$u")" \
@@ -112,11 +105,8 @@ leaked() {
 }
 
 @test "-o FILE is written atomically and a real node_exporter serves the series" {
-	local ne
-	ne="$(command -v prometheus-node-exporter || command -v node_exporter || true)"
-	[ -n "$ne" ] || fail "prometheus-node-exporter not installed (scripts/install-deps.sh installs it)"
 	nstk_netns_add
-	local name=$NSTK_NETNS_NAME n dir="$BATS_TEST_TMPDIR/textfile" port=$((20000 + ($$ + 7) % 20000))
+	local name=$NSTK_NETNS_NAME n dir="$BATS_TEST_TMPDIR/textfile"
 	n=$(stat -L -c %i "/run/netns/$name")
 	mkdir -p "$dir"
 	run --separate-stderr "$NSLS" --prometheus -o "$dir/nsls.prom"
@@ -125,16 +115,11 @@ leaked() {
 	assert_equal "$stderr" ""
 	# Nothing left beside it: the temporary file was renamed.
 	assert_equal "$(ls "$dir")" nsls.prom
-	nstk_spawn "$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
-		--collector.textfile --collector.textfile.directory="$dir"
-	local i body=""
-	for ((i = 0; i < 100; i++)); do
-		body="$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null)" && break
-		sleep 0.05
-	done
-	grep -q "^nstk_namespace_leaked{container=\"\",holder=\"mount\",netns=\"$name\",ns=\"$n\",path=\"/run/netns/$name\",type=\"net\"} 1$" <<<"$body" ||
-		fail "node_exporter does not serve the leak: $(grep nstk_namespace_leaked <<<"$body")"
-	grep -q '^node_textfile_scrape_error 0$' <<<"$body"
+	nstk_textfile_exporter "$dir"
+	nstk_scrape
+	grep -q "^nstk_namespace_leaked{container=\"\",holder=\"mount\",netns=\"$name\",ns=\"$n\",path=\"/run/netns/$name\",type=\"net\"} 1$" <<<"$NSTK_SCRAPE" ||
+		fail "node_exporter does not serve the leak: $(grep nstk_namespace_leaked <<<"$NSTK_SCRAPE")"
+	grep -q '^node_textfile_scrape_error 0$' <<<"$NSTK_SCRAPE"
 	# An unwritable place: one line, exit 1, the old file untouched.
 	run --separate-stderr "$NSLS" --prometheus -o /proc/nstk-no/nsls.prom
 	assert_equal "$status" 1
@@ -142,14 +127,7 @@ leaked() {
 }
 
 @test "--prometheus bad usage: one line, exit 2" {
-	run --separate-stderr "$NSLS" --prometheus -J
-	assert_equal "$status" 2
-	assert_equal "$stderr" "nsls: --json and --prometheus are mutually exclusive; try 'nsls --help'"
-	run --separate-stderr "$NSLS" --prometheus -T
-	assert_equal "$status" 2
-	assert_equal "$stderr" "nsls: --tree and --prometheus are mutually exclusive; try 'nsls --help'"
-	run --separate-stderr "$NSLS" --prometheus -o a -o b
-	assert_equal "$status" 2
-	assert_equal "$stderr" "nsls: --prometheus takes one -o FILE; try 'nsls --help'"
-	assert_output ""
+	nsls_assert_usage_with "--json and --prometheus are mutually exclusive" --prometheus -J
+	nsls_assert_usage_with "--tree and --prometheus are mutually exclusive" --prometheus -T
+	nsls_assert_usage_with "--prometheus takes one -o FILE" --prometheus -o a -o b
 }

@@ -393,6 +393,20 @@ static void put_ns_node(FILE *out, const char *indent, const json_t *row)
 	fputs("\"];\n", out);
 }
 
+/* An interface of namespace ino as a node in its cluster: a bridge ("br") or
+ * another bridge port ("if"), its name and addresses as the label. */
+static void put_iface_node(FILE *out, uint64_t ino, const json_t *f, const char *id_prefix, const char *shape,
+			   const char *label_prefix)
+{
+	const char *name = str_or(f, "name", "?");
+	fputs("\t\t", out);
+	put_id(out, id_prefix, ino, name);
+	fprintf(out, " [shape=%s, label=\"%s", shape, label_prefix);
+	put_text(out, name);
+	put_addresses(out, f, "\\n");
+	fputs("\"];\n", out);
+}
+
 /* The bridges of a shown namespace and their other ports, in its cluster. */
 static void put_row(FILE *out, const json_t *row)
 {
@@ -409,22 +423,10 @@ static void put_row(FILE *out, const json_t *row)
 		(unsigned long long)ino);
 	put_ns_node(out, "\t\t", row);
 	json_array_foreach (json_object_get(row, "ifaces"), i, f) {
-		const char *name = str_or(f, "name", "?");
-		if (strcmp(str_or(f, "kind", ""), "bridge") == 0) {
-			fputs("\t\t", out);
-			put_id(out, "br", ino, name);
-			fputs(" [shape=ellipse, label=\"bridge ", out);
-			put_text(out, name);
-			put_addresses(out, f, "\\n");
-			fputs("\"];\n", out);
-		} else if (port_of(row, f)) {
-			fputs("\t\t", out);
-			put_id(out, "if", ino, name);
-			fputs(" [shape=plaintext, label=\"", out);
-			put_text(out, name);
-			put_addresses(out, f, "\\n");
-			fputs("\"];\n", out);
-		}
+		if (strcmp(str_or(f, "kind", ""), "bridge") == 0)
+			put_iface_node(out, ino, f, "br", "ellipse", "bridge ");
+		else if (port_of(row, f))
+			put_iface_node(out, ino, f, "if", "plaintext", "");
 	}
 	fputs("\t}\n", out);
 }
