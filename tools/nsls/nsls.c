@@ -179,11 +179,16 @@ struct nsls_args {
  * --output-all into a->columns. */
 static int parse_columns(struct nsls_args *a, const char *const *outputs, size_t n_outputs, bool output_all)
 {
+	/* --graph and --prometheus read fixed columns; -o is not theirs. */
+	static const int graph_columns[] = { NSLS_GRAPH_COLUMNS };
+	static const int metric_columns[] = { NSLS_PROMETHEUS_COLUMNS };
+	const int *fixed = a->graph ? graph_columns : a->prometheus ? metric_columns : NULL;
+	size_t nfixed = a->graph ? NSTK_ARRAY_SIZE(graph_columns) : NSTK_ARRAY_SIZE(metric_columns);
 	size_t ncols = 0;
-	if (a->graph) {
-		static const int graph_columns[] = { NSLS_GRAPH_COLUMNS };
-		for (ncols = 0; ncols < NSTK_ARRAY_SIZE(graph_columns); ncols++)
-			a->columns[ncols] = graph_columns[ncols];
+	if (fixed) {
+		for (ncols = 0; ncols < nfixed; ncols++)
+			a->columns[ncols] = fixed[ncols];
+		n_outputs = 0;
 	} else if (output_all) {
 		for (ncols = 0; ncols < NSTK_NSCOL_COUNT; ncols++)
 			a->columns[ncols] = (int)ncols;
@@ -356,8 +361,9 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 		a->view.kinds = 1u << NSTK_NS_NET;
 	}
 	if (!seen['T'])
-		a->view.tree = (seen['l'] || a->json || a->graph || seen[OPT_OUTPUT_ALL]) ? NSTK_NSTREE_NONE
-									     : NSTK_NSTREE_PROCESS;
+		a->view.tree = (seen['l'] || a->json || a->graph || a->prometheus || seen[OPT_OUTPUT_ALL])
+				       ? NSTK_NSTREE_NONE
+				       : NSTK_NSTREE_PROCESS;
 	if (!a->view.kinds)
 		a->view.kinds = NSTK_NS_ALL_KINDS;
 	if (a->prometheus) {
@@ -367,17 +373,10 @@ static int parse_argv(int argc, char **argv, struct nsls_args *a)
 		if (n_outputs == 1 && !outputs[0][0])
 			return usage_error("empty file name for -o");
 		a->prometheus_file = n_outputs ? outputs[0] : NULL;
-		static const int metric_columns[] = { NSLS_PROMETHEUS_COLUMNS };
-		for (size_t i = 0; i < NSTK_ARRAY_SIZE(metric_columns); i++)
-			a->columns[i] = metric_columns[i];
-		a->view.columns = a->columns;
-		a->view.ncols = NSTK_ARRAY_SIZE(metric_columns);
-		a->view.tree = NSTK_NSTREE_NONE;
-	} else {
-		r = parse_columns(a, outputs, n_outputs, seen[OPT_OUTPUT_ALL]);
-		if (r < 0)
-			return r;
 	}
+	r = parse_columns(a, outputs, n_outputs, seen[OPT_OUTPUT_ALL]);
+	if (r < 0)
+		return r;
 	if (filter_expr) {
 		char err[160];
 		const char *names[NSTK_NSCOL_COUNT];
